@@ -1,0 +1,134 @@
+package dev.querycache;
+
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
+import reactor.core.publisher.Mono;
+
+/** {@link Endpoint} over one {@link EndpointRuntime}. Thread-safe, stateless beyond its references. */
+final class DefaultEndpoint<A, R> implements Endpoint<A, R> {
+
+    private final EndpointRuntime runtime;
+    private final QueryCache cache;
+
+    DefaultEndpoint(EndpointRuntime runtime, QueryCache cache) {
+        this.runtime = runtime;
+        this.cache = cache;
+    }
+
+    @Override
+    public String name() {
+        return runtime.name();
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Mono<R> query(A arg) {
+        // The hit path: no lock, no allocation (dataMono was made when the data was stored).
+        Query q = runtime.entries.get(arg == null ? EndpointRuntime.NULL_ARG : arg);
+        if (q != null) {
+            EntryState s = q.state();
+            if (s.status == QueryStatus.SUCCESS && !s.invalidated) {
+                long stale = runtime.options().staleMillis();
+                if (stale == Long.MAX_VALUE || runtime.nowMillis() - s.fulfilledAtMillis < stale) {
+                    runtime.hits.increment();
+                    return (Mono<R>) s.dataMono;
+                }
+                if (runtime.options().staleWhileRevalidate()) {
+                    runtime.hits.increment();
+                    cache.revalidate(runtime, arg);
+                    return (Mono<R>) s.dataMono;
+                }
+            }
+        }
+        return (Mono<R>) cache.query(runtime, arg, FetchRequest.REFRESH);
+    }
+
+    @Override
+    public Mono<R> refetch(A arg) {
+        return cache.refetch(runtime, arg);
+    }
+
+    @Override
+    public void prefetch(A arg) {
+        prefetch(arg, PrefetchOptions.ifAbsent());
+    }
+
+    @Override
+    public void prefetch(A arg, PrefetchOptions options) {
+        Objects.requireNonNull(options, "options");
+        cache.fetch(runtime, arg, FetchRequest.REFRESH, FetchPolicy.of(options));
+    }
+
+    @Override
+    public QuerySubscription<R> subscribe(A arg) {
+        return subscribe(arg, SubscribeOptions.none());
+    }
+
+    @Override
+    public QuerySubscription<R> subscribe(A arg, SubscribeOptions options) {
+        return cache.subscribe(runtime, arg, Objects.requireNonNull(options, "options"));
+    }
+
+    @Override
+    public Flux<QueryState<R>> watch(A arg) {
+        return watch(arg, SubscribeOptions.none());
+    }
+
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public Flux<QueryState<R>> watch(A arg, SubscribeOptions options) {
+        return (Flux) watchFlux(cache, runtime, arg, options);
+    }
+
+    /** A subscription for the life of the flux; emits the current state, then each change (latest wins). */
+    static Flux<Object> watchFlux(QueryCache cache, EndpointRuntime runtime, Object arg, SubscribeOptions options) {
+        Objects.requireNonNull(options, "options");
+        return Flux.create(sink -> {
+            Watcher watcher = new Watcher(sink);
+            SubscriptionImpl<Object> sub = cache.subscribe(runtime, arg, options);
+            sub.query.addWatcher(watcher);
+            sink.onDispose(() -> {
+                sub.query.removeWatcher(watcher);
+                sub.unsubscribe();
+            });
+            watcher.offer(sub.query.state());
+        }, FluxSink.OverflowStrategy.LATEST);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public QueryState<R> state(A arg) {
+        Query q = runtime.lookup(arg);
+        return (QueryState<R>) (q != null ? q.state() : EntryState.initial(runtime, arg)).view();
+    }
+
+    @Override
+    public void setData(A arg, R data) {
+        cache.setData(runtime, arg, data);
+    }
+
+    @Override
+    public boolean updateData(A arg, UnaryOperator<R> updater) {
+        return cache.updateData(runtime, arg, Objects.requireNonNull(updater, "updater"));
+    }
+
+    @Override
+    public void invalidate(A arg) {
+        Query q = runtime.lookup(arg);
+        if (q != null) {
+            cache.invalidate(q);
+        }
+    }
+
+    @Override
+    public void invalidateAll() {
+        cache.invalidateAll(runtime);
+    }
+
+    @Override
+    public String toString() {
+        return "Endpoint{" + runtime.name() + "}";
+    }
+}

@@ -1,0 +1,391 @@
+package dev.querycache;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/** The {@link QueryClient}: a facade over {@link QueryCache} and the registered endpoints. Thread-safe. */
+final class DefaultQueryClient implements QueryClient {
+
+    private final QueryCache cache;
+    private final Map<String, EndpointRuntime> byName;
+    private final Map<String, Object> facades;
+    private final ConcurrentHashMap<Class<?>, Object> byClass = new ConcurrentHashMap<>();
+
+    private DefaultQueryClient(QueryCache cache, Map<String, EndpointRuntime> byName) {
+        this.cache = cache;
+        this.byName = byName;
+        Map<String, Object> f = new LinkedHashMap<>();
+        byName.forEach((name, rt) -> f.put(name, rt.isInfinite()
+                ? new DefaultInfiniteEndpoint<>(rt, cache) : new DefaultEndpoint<>(rt, cache)));
+        this.facades = f;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <A, R> Endpoint<A, R> endpoint(Class<? extends QueryFetcher<A, R>> type) {
+        return (Endpoint<A, R>) byType(type, false);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <A, P, R> InfiniteEndpoint<A, P, R> infiniteEndpoint(Class<? extends InfiniteQueryFetcher<A, P, R>> type) {
+        return (InfiniteEndpoint<A, P, R>) byType(type, true);
+    }
+
+    private Object byType(Class<?> type, boolean infinite) {
+        Objects.requireNonNull(type, "type");
+        Object found = byClass.get(type);
+        if (found != null) {
+            return found;
+        }
+        List<String> matches = new ArrayList<>();
+        byName.forEach((name, rt) -> {
+            if (rt.isInfinite() == infinite && type.isInstance(rt.behavior().fetcher())) {
+                matches.add(name);
+            }
+        });
+        if (matches.size() != 1) {
+            String what = infinite ? "infinite endpoint" : "endpoint";
+            throw new UnknownEndpointException(matches.isEmpty()
+                    ? "no " + what + " is registered for " + type.getName() + "; known: " + names(infinite)
+                    : "more than one " + what + " is registered for " + type.getName() + ": " + matches);
+        }
+        Object facade = facades.get(matches.get(0));
+        byClass.put(type, facade);
+        return facade;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Endpoint<Object, Object> endpoint(String name) {
+        EndpointRuntime rt = byName.get(name);
+        if (rt == null || rt.isInfinite()) {
+            throw new UnknownEndpointException("no endpoint named '" + name + "'; known: " + names(false));
+        }
+        return (Endpoint<Object, Object>) facades.get(name);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public InfiniteEndpoint<Object, Object, Object> infiniteEndpoint(String name) {
+        EndpointRuntime rt = byName.get(name);
+        if (rt == null || !rt.isInfinite()) {
+            throw new UnknownEndpointException("no infinite endpoint named '" + name + "'; known: " + names(true));
+        }
+        return (InfiniteEndpoint<Object, Object, Object>) facades.get(name);
+    }
+
+    private List<String> names(boolean infinite) {
+        return byName.values().stream().filter(rt -> rt.isInfinite() == infinite).map(EndpointRuntime::name).toList();
+    }
+
+    @Override
+    public List<String> endpointNames() {
+        return List.copyOf(byName.keySet());
+    }
+
+    /** Whether the named endpoint is an infinite one; for integrations (web, serialization). */
+    public boolean isInfinite(String name) {
+        EndpointRuntime rt = byName.get(name);
+        return rt != null && rt.isInfinite();
+    }
+
+    @Override
+    public void invalidateTags(Tag... tags) {
+        invalidateTags(Arrays.asList(tags));
+    }
+
+    @Override
+    public void invalidateTags(Collection<Tag> tags) {
+        cache.invalidateTags(tags);
+    }
+
+    @Override
+    public Mono<Void> awaitRunningQueries() {
+        return cache.awaitRunning();
+    }
+
+    @Override
+    public DehydratedState dehydrate() {
+        List<DehydratedState.DehydratedQuery> out = new ArrayList<>();
+        for (Query q : cache.all()) {
+            EntryState s = q.state();
+            if (s.status == QueryStatus.SUCCESS && s.hasData) {
+                out.add(new DehydratedState.DehydratedQuery(q.endpoint.name(), q.arg, s.data, s.fulfilledAt(), s.tags,
+                        q.endpoint.isInfinite()));
+            }
+        }
+        return new DehydratedState(out);
+    }
+
+    @Override
+    public void hydrate(DehydratedState state) {
+        for (DehydratedState.DehydratedQuery d : state.queries()) {
+            EndpointRuntime rt = byName.get(d.endpoint());
+            if (rt != null && rt.isInfinite() == d.infinite()) {
+                cache.hydrate(rt, d);
+            }
+        }
+    }
+
+    @Override
+    public void resetApiState() {
+        cache.reset();
+    }
+
+    @Override
+    public List<QueryState<?>> entries() {
+        List<QueryState<?>> out = new ArrayList<>();
+        for (Query q : cache.all()) {
+            out.add(q.state().view());
+        }
+        return out;
+    }
+
+    @Override
+    public QueryCacheStats stats() {
+        QueryCacheStats sum = new QueryCacheStats(0, 0, 0, 0, 0, 0);
+        for (EndpointRuntime rt : byName.values()) {
+            sum = sum.plus(rt.stats());
+        }
+        return sum;
+    }
+
+    @Override
+    public QueryCacheStats stats(String endpoint) {
+        EndpointRuntime rt = byName.get(endpoint);
+        if (rt == null) {
+            throw new UnknownEndpointException("no endpoint named '" + endpoint + "'; known: " + byName.keySet());
+        }
+        return rt.stats();
+    }
+
+    @Override
+    public int size() {
+        return cache.size();
+    }
+
+    @Override
+    public int subscriptionCount() {
+        int n = 0;
+        for (Query q : cache.all()) {
+            n += q.state().subscribers;
+        }
+        return n;
+    }
+
+    @Override
+    public Flux<QueryCacheEvent> events() {
+        return cache.events().flux();
+    }
+
+    /** Runs pending expiry/size maintenance now. */
+    void cleanUp() {
+        cache.cleanUp();
+    }
+
+    @Override
+    public void close() {
+        cache.close();
+    }
+
+    // ------------------------------------------------------------------------------------- builder
+
+    /** Collects registrations; validates everything in {@link #build()}. Not thread-safe. */
+    static final class BuilderImpl implements QueryClient.Builder {
+
+        private record Registration(String name, Object fetcher, EndpointOptions options, boolean infinite) {
+        }
+
+        private final List<Registration> registrations = new ArrayList<>();
+        private EndpointOptions defaults = EndpointOptions.none();
+        private long maximumSize = 10_000;
+        private Scheduler scheduler = Schedulers.parallel();
+
+        @Override
+        public Builder endpoint(QueryFetcher<?, ?> fetcher) {
+            registrations.add(new Registration(null, Objects.requireNonNull(fetcher, "fetcher"), EndpointOptions.none(), false));
+            return this;
+        }
+
+        @Override
+        public Builder endpoint(String name, QueryFetcher<?, ?> fetcher, EndpointOptions options) {
+            registrations.add(new Registration(requireName(name), Objects.requireNonNull(fetcher, "fetcher"),
+                    Objects.requireNonNull(options, "options"), false));
+            return this;
+        }
+
+        @Override
+        public Builder infiniteEndpoint(InfiniteQueryFetcher<?, ?, ?> fetcher) {
+            registrations.add(new Registration(null, Objects.requireNonNull(fetcher, "fetcher"), EndpointOptions.none(), true));
+            return this;
+        }
+
+        @Override
+        public Builder infiniteEndpoint(String name, InfiniteQueryFetcher<?, ?, ?> fetcher, EndpointOptions options) {
+            registrations.add(new Registration(requireName(name), Objects.requireNonNull(fetcher, "fetcher"),
+                    Objects.requireNonNull(options, "options"), true));
+            return this;
+        }
+
+        private static String requireName(String name) {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("endpoint name must not be blank");
+            }
+            return name;
+        }
+
+        @Override
+        public Builder defaults(EndpointOptions defaults) {
+            this.defaults = Objects.requireNonNull(defaults, "defaults");
+            return this;
+        }
+
+        @Override
+        public Builder maximumSize(long maxUnusedEntries) {
+            if (maxUnusedEntries < 0) {
+                throw new IllegalArgumentException("maximumSize must not be negative but was " + maxUnusedEntries);
+            }
+            this.maximumSize = maxUnusedEntries;
+            return this;
+        }
+
+        @Override
+        public Builder scheduler(Scheduler scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        @Override
+        public QueryClient build() {
+            Map<String, EndpointRuntime> byName = new LinkedHashMap<>();
+            Map<String, Object> owners = new LinkedHashMap<>();
+            for (Registration r : registrations) {
+                Annotated a = Annotated.of(r.fetcher(), r.infinite());
+                String name = r.name() != null ? r.name() : a.defaultName();
+                Object previous = owners.putIfAbsent(name, r.fetcher());
+                if (previous != null) {
+                    throw new IllegalArgumentException("duplicate endpoint name '" + name + "': registered for "
+                            + previous.getClass().getName() + " and " + r.fetcher().getClass().getName());
+                }
+                EndpointOptions merged = r.options().orElse(a.options(name)).orElse(defaults).orElse(ResolvedOptions.BUILT_IN);
+                ResolvedOptions resolved = ResolvedOptions.of(name, merged, a.staticTags());
+                FetchBehavior behavior = r.infinite()
+                        ? new InfiniteBehavior((InfiniteQueryFetcher<?, ?, ?>) r.fetcher())
+                        : new PlainBehavior((QueryFetcher<?, ?>) r.fetcher());
+                byName.put(name, new EndpointRuntime(name, behavior, resolved, scheduler));
+            }
+            return new DefaultQueryClient(new QueryCache(scheduler, maximumSize), byName);
+        }
+    }
+
+    /** What a fetcher's annotation says. */
+    private record Annotated(Class<?> annotatedClass, QueryEndpoint plain, InfiniteQueryEndpoint infinite,
+                             Class<?> fetcherClass) {
+
+        static Annotated of(Object fetcher, boolean infinite) {
+            Class<?> c = fetcher.getClass();
+            for (Class<?> k = c; k != null && k != Object.class; k = k.getSuperclass()) {
+                QueryEndpoint p = k.getAnnotation(QueryEndpoint.class);
+                InfiniteQueryEndpoint i = k.getAnnotation(InfiniteQueryEndpoint.class);
+                if (p != null || i != null) {
+                    if (infinite && p != null && i == null) {
+                        throw new IllegalArgumentException(k.getName() + " is annotated @QueryEndpoint but registered as an "
+                                + "infinite endpoint; use @InfiniteQueryEndpoint");
+                    }
+                    if (!infinite && i != null && p == null) {
+                        throw new IllegalArgumentException(k.getName() + " is annotated @InfiniteQueryEndpoint but registered "
+                                + "as a plain endpoint; use @QueryEndpoint");
+                    }
+                    return new Annotated(k, infinite ? null : p, infinite ? i : null, c);
+                }
+            }
+            return new Annotated(null, null, null, c);
+        }
+
+        String defaultName() {
+            String n = annotatedClass != null && !annotatedName().isEmpty() ? annotatedName() : null;
+            if (n != null) {
+                return n;
+            }
+            Class<?> c = annotatedClass != null ? annotatedClass : fetcherClass;
+            if (c.isAnonymousClass() || c.isSynthetic() || c.isHidden() || c.getSimpleName().isEmpty()) {
+                throw new IllegalArgumentException("a lambda or anonymous fetcher (" + fetcherClass.getName()
+                        + ") has no name: register it with endpoint(name, fetcher, options)");
+            }
+            String simple = c.getSimpleName();
+            return Character.toLowerCase(simple.charAt(0)) + simple.substring(1);
+        }
+
+        private String annotatedName() {
+            return plain != null ? plain.name() : infinite != null ? infinite.name() : "";
+        }
+
+        Set<Tag> staticTags() {
+            String[] types = plain != null ? plain.tags() : infinite != null ? infinite.tags() : new String[0];
+            Set<Tag> tags = new LinkedHashSet<>();
+            for (String t : types) {
+                tags.add(Tag.of(t));
+            }
+            return tags;
+        }
+
+        EndpointOptions options(String endpoint) {
+            if (plain == null && infinite == null) {
+                return EndpointOptions.none();
+            }
+            String anno = plain != null ? "@QueryEndpoint" : "@InfiniteQueryEndpoint";
+            EndpointOptions.Builder b = EndpointOptions.builder();
+            String keep = plain != null ? plain.keepUnusedDataFor() : infinite.keepUnusedDataFor();
+            String stale = plain != null ? plain.staleTime() : infinite.staleTime();
+            Duration k = parse(endpoint, anno, "keepUnusedDataFor", keep);
+            if (k != null) {
+                b.keepUnusedDataFor(k);
+            }
+            Duration s = parse(endpoint, anno, "staleTime", stale);
+            if (s != null) {
+                b.staleTime(s);
+            }
+            boolean swr = plain != null ? plain.staleWhileRevalidate() : infinite.staleWhileRevalidate();
+            if (swr) {
+                b.staleWhileRevalidate(true);
+            }
+            QueryScope scope = plain != null ? plain.scope() : infinite.scope();
+            if (scope != QueryScope.SHARED) {
+                b.scope(scope);
+            }
+            if (infinite != null) {
+                if (infinite.maxPages() != 0) {
+                    b.maxPages(infinite.maxPages());
+                }
+                if (!infinite.refetchCachedPages()) {
+                    b.refetchCachedPages(false);
+                }
+            }
+            return b.build();
+        }
+
+        private static Duration parse(String endpoint, String anno, String attribute, String text) {
+            try {
+                return Durations.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("endpoint '" + endpoint + "': " + anno + "(" + attribute + " = \""
+                        + text + "\"): " + e.getMessage(), e);
+            }
+        }
+    }
+
+}

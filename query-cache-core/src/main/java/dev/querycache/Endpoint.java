@@ -1,0 +1,78 @@
+package dev.querycache;
+
+import java.util.function.UnaryOperator;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The cache's face for one {@link QueryFetcher}: every method works on the entry of (endpoint, arg).
+ * Thread-safe. Obtain it from {@link QueryClient#endpoint(Class)} or {@link QueryClient#endpoint(String)}.
+ *
+ * @param <A> the argument type
+ * @param <R> the data type
+ */
+public interface Endpoint<A, R> {
+
+    /** The endpoint's name. */
+    String name();
+
+    /**
+     * The data for {@code arg}: the cached data when it is fresh (a hit), else the result of the fetch
+     * already running for it (a dedup), else of a new fetch (a miss). With staleWhileRevalidate, stale data
+     * is answered at once and a background refetch starts. Creates no subscription: after the fetch
+     * settles the entry's removal timer starts.
+     *
+     * <p>Cost of a hit: one lock-free hash lookup by {@code arg}, one volatile read of the entry's
+     * immutable state, a stale check (no clock read when staleTime is never), one {@code LongAdder}
+     * increment; it returns a {@code Mono} made when the data was stored, so it allocates nothing and takes
+     * no lock. Misses and dedups take the entry's lock.
+     *
+     * @return the data; errors with the fetcher's error, {@link QueryTimeoutException} or
+     *     {@link QueryAbortedException}; empty when the fetcher completed empty
+     */
+    Mono<R> query(A arg);
+
+    /** Fetches {@code arg} again even when fresh, joining a fetch already running. */
+    Mono<R> refetch(A arg);
+
+    /** Fetches when nothing is cached; returns at once and creates no subscription. */
+    void prefetch(A arg);
+
+    /** Fetches as {@code options} say; returns at once and creates no subscription. */
+    void prefetch(A arg, PrefetchOptions options);
+
+    /** Subscribes to {@code arg}, fetching when nothing fresh is cached. */
+    QuerySubscription<R> subscribe(A arg);
+
+    /** Subscribes with polling and/or an age check. */
+    QuerySubscription<R> subscribe(A arg, SubscribeOptions options);
+
+    /**
+     * A subscription that lives while the returned flux is subscribed: it emits the current state and
+     * then every change, and unsubscribes when cancelled.
+     */
+    Flux<QueryState<R>> watch(A arg);
+
+    /** {@link #watch(Object)} with subscription options. */
+    Flux<QueryState<R>> watch(A arg, SubscribeOptions options);
+
+    /** A snapshot of the entry; status {@link QueryStatus#UNINITIALIZED} when there is none. */
+    QueryState<R> state(A arg);
+
+    /** Writes {@code data} as freshly fetched (creating the entry when absent); tags are recomputed. */
+    void setData(A arg, R data);
+
+    /**
+     * Replaces the data with {@code updater}'s result, atomically with respect to other writes (the
+     * updater may run more than once under contention and must be pure).
+     *
+     * @return {@code false}, without calling the updater, when there is no data
+     */
+    boolean updateData(A arg, UnaryOperator<R> updater);
+
+    /** Invalidates the entry of {@code arg} as a tag would: refetch when subscribed, else remove. */
+    void invalidate(A arg);
+
+    /** Invalidates every entry of this endpoint. */
+    void invalidateAll();
+}

@@ -1,0 +1,91 @@
+package dev.querycache;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * One registered endpoint at run time: its name, fetch behavior, resolved options, counters, and the
+ * lock-free index of its entries by arg that the hit path reads. Thread-safe.
+ */
+final class EndpointRuntime {
+
+    /** Stands for the {@code null} arg in maps. */
+    static final Object NULL_ARG = new Object() {
+        @Override
+        public String toString() {
+            return "null";
+        }
+    };
+
+    private final String name;
+    private final FetchBehavior behavior;
+    private final ResolvedOptions options;
+    private final Scheduler scheduler;
+    /** Entries by arg key; written only inside the store's compute for the same key (see QueryCache). */
+    final ConcurrentHashMap<Object, Query> entries = new ConcurrentHashMap<>();
+
+    final LongAdder hits = new LongAdder();
+    final LongAdder misses = new LongAdder();
+    final LongAdder dedups = new LongAdder();
+    final LongAdder fetches = new LongAdder();
+    final LongAdder evictions = new LongAdder();
+    final LongAdder errors = new LongAdder();
+
+    EndpointRuntime(String name, FetchBehavior behavior, ResolvedOptions options, Scheduler scheduler) {
+        this.name = name;
+        this.behavior = behavior;
+        this.options = options;
+        this.scheduler = scheduler;
+    }
+
+    static Object argKey(Object arg) {
+        return arg == null ? NULL_ARG : arg;
+    }
+
+    String name() {
+        return name;
+    }
+
+    FetchBehavior behavior() {
+        return behavior;
+    }
+
+    ResolvedOptions options() {
+        return options;
+    }
+
+    Scheduler scheduler() {
+        return scheduler;
+    }
+
+    boolean isInfinite() {
+        return behavior.isInfinite();
+    }
+
+    long nowMillis() {
+        return scheduler.now(TimeUnit.MILLISECONDS);
+    }
+
+    /** The entry for {@code arg}, or null; lock-free. */
+    Query lookup(Object arg) {
+        return entries.get(argKey(arg));
+    }
+
+    /** One fetcher call with this endpoint's timeout and retries. */
+    <T> Mono<T> attempt(Object arg, Supplier<Mono<T>> call) {
+        return Attempts.wrap(name, arg, options, scheduler, call);
+    }
+
+    QueryCacheStats stats() {
+        return new QueryCacheStats(hits.sum(), misses.sum(), fetches.sum(), dedups.sum(), evictions.sum(), errors.sum());
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,82 @@
+package dev.querycache;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * When {@code prefetch} fetches, following RTK Query's prefetch options. Without options, prefetch
+ * fetches only when nothing is cached. A fetch already running for the key is never duplicated, whatever
+ * the options. Immutable and thread-safe.
+ */
+public final class PrefetchOptions {
+
+    private static final PrefetchOptions IF_ABSENT = new PrefetchOptions(false, null, 1);
+    private static final PrefetchOptions FORCE = new PrefetchOptions(true, null, 1);
+
+    private final boolean force;
+    private final Duration ifOlderThan;
+    private final int pages;
+
+    private PrefetchOptions(boolean force, Duration ifOlderThan, int pages) {
+        this.force = force;
+        this.ifOlderThan = ifOlderThan;
+        this.pages = pages;
+    }
+
+    /** Fetch only when nothing is cached (the default of {@code prefetch(arg)}). */
+    public static PrefetchOptions ifAbsent() {
+        return IF_ABSENT;
+    }
+
+    /** Fetch when nothing is cached or the cached data is at least {@code age} old. */
+    public static PrefetchOptions ifOlderThan(Duration age) {
+        Objects.requireNonNull(age, "age");
+        if (age.isNegative()) {
+            throw new IllegalArgumentException("ifOlderThan must not be negative: " + age);
+        }
+        return new PrefetchOptions(false, age, 1);
+    }
+
+    /** Always fetch (unless a fetch for the key is already running). */
+    public static PrefetchOptions force() {
+        return FORCE;
+    }
+
+    /**
+     * For infinite endpoints: fetch up to {@code n} pages when nothing is cached (or, combined with
+     * {@link #force()}, refetch up to {@code n} pages).
+     *
+     * @throws IllegalArgumentException when {@code n < 1}
+     */
+    public static PrefetchOptions pages(int n) {
+        return IF_ABSENT.withPages(n);
+    }
+
+    /** These options, fetching up to {@code n} pages of an infinite endpoint. */
+    public PrefetchOptions withPages(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("pages must be at least 1 but was " + n);
+        }
+        return new PrefetchOptions(force, ifOlderThan, n);
+    }
+
+    /** Whether to fetch even when fresh data is cached. */
+    public boolean isForce() {
+        return force;
+    }
+
+    /** The age from which cached data is fetched again, or {@code null}. */
+    public Duration ifOlderThanAge() {
+        return ifOlderThan;
+    }
+
+    /** How many pages an infinite prefetch fetches at most. */
+    public int pageCount() {
+        return pages;
+    }
+
+    @Override
+    public String toString() {
+        return "PrefetchOptions{force=" + force + ", ifOlderThan=" + ifOlderThan + ", pages=" + pages + "}";
+    }
+}

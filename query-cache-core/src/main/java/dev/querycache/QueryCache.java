@@ -1,0 +1,523 @@
+package dev.querycache;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+/*
+ * Design notes.
+ *
+ * Store. Entries live in one Caffeine cache keyed by QueryKey. Caffeine owns the two removal policies:
+ * keepUnusedDataFor is a variable expiry (Expiry re-evaluated on every compute: Long.MAX_VALUE while the
+ * entry is pinned by a subscriber or a running fetch, keepUnusedDataFor otherwise), and maximumSize is a
+ * maximum weight where pinned entries weigh 0 and unused ones 1. So "pinned entries are never evicted"
+ * is Caffeine's own guarantee, and the removal timer starts exactly when touch() re-evaluates an entry
+ * that became unused. Caffeine's ticker and its timer (Scheduler) come from the client's Reactor
+ * scheduler, so tests step a virtual clock.
+ *
+ * Index. Each endpoint also keeps a ConcurrentHashMap from arg to entry, written only inside Caffeine's
+ * compute for the same key and by the eviction listener (which Caffeine runs atomically with the
+ * eviction). The hit path reads only that map: no key object, no lock.
+ *
+ * Events and watchers are notified after every lock is released; evictions found by Caffeine's
+ * maintenance are queued by the listener and published when the maintenance task returns.
+ */
+/** The store and the cross-cutting policies (fetch start/settle, invalidation, subscriptions). Thread-safe. */
+final class QueryCache {
+
+    private final Scheduler scheduler;
+    private final Cache<QueryKey, Query> store;
+    private final TagIndex tagIndex = new TagIndex();
+    private final Set<Fetch> running = ConcurrentHashMap.newKeySet();
+    private final EventPublisher events = new EventPublisher();
+    private final ConcurrentLinkedQueue<Query> evicted = new ConcurrentLinkedQueue<>();
+
+    QueryCache(Scheduler scheduler, long maximumUnused) {
+        this.scheduler = scheduler;
+        this.store = Caffeine.newBuilder()
+                .executor(task -> {
+                    task.run();
+                    publishEvictions();
+                })
+                .scheduler((executor, command, delay, unit) ->
+                        new DisposableFuture(scheduler.schedule(() -> executor.execute(command), delay, unit)))
+                .ticker(() -> scheduler.now(TimeUnit.NANOSECONDS))
+                .maximumWeight(maximumUnused)
+                .weigher((QueryKey k, Query q) -> q.isPinned() ? 0 : 1)
+                .expireAfter(new UnusedExpiry())
+                .evictionListener(this::onEvicted)
+                .build();
+    }
+
+    /** Expiry: never while pinned, else keepUnusedDataFor from the last write/touch. */
+    private static final class UnusedExpiry implements Expiry<QueryKey, Query> {
+        private static long nanos(Query q) {
+            return q.isPinned() ? Long.MAX_VALUE : q.endpoint.options().keepUnusedNanos();
+        }
+
+        @Override
+        public long expireAfterCreate(QueryKey key, Query q, long now) {
+            return nanos(q);
+        }
+
+        @Override
+        public long expireAfterUpdate(QueryKey key, Query q, long now, long current) {
+            return nanos(q);
+        }
+
+        @Override
+        public long expireAfterRead(QueryKey key, Query q, long now, long current) {
+            return current;
+        }
+    }
+
+    TagIndex tagIndex() {
+        return tagIndex;
+    }
+
+    EventPublisher events() {
+        return events;
+    }
+
+    /** Called under the entry's lock when a fetch stops running. */
+    void finished(Fetch f) {
+        running.remove(f);
+    }
+
+    // ---------------------------------------------------------------- store primitives
+
+    /**
+     * Runs {@code action} on the entry for (endpoint, arg) atomically with respect to eviction (inside
+     * Caffeine's compute), creating the entry first when {@code create}; {@code action} gets {@code null}
+     * when there is none. It must be short and call no user code. Weight and expiry are re-evaluated
+     * afterwards.
+     */
+    <T> T withEntry(EndpointRuntime endpoint, Object arg, boolean create, Function<Query, T> action) {
+        Object argKey = EndpointRuntime.argKey(arg);
+        Query existing = endpoint.entries.get(argKey);
+        QueryKey key = existing != null ? existing.key : new QueryKey(endpoint, argKey);
+        Object[] result = new Object[1];
+        Query[] added = new Query[1];
+        store.asMap().compute(key, (k, q) -> {
+            if (q == null && create) {
+                q = new Query(this, endpoint, arg, k);
+                endpoint.entries.put(argKey, q);
+                added[0] = q;
+            }
+            result[0] = action.apply(q);
+            return q;
+        });
+        publishEvictions();
+        if (added[0] != null) {
+            events.publish(QueryCacheEvent.Type.ADDED, added[0]);
+        }
+        @SuppressWarnings("unchecked")
+        T t = (T) result[0];
+        return t;
+    }
+
+    /** Re-evaluates weight and expiry after {@code q} may have become unused. */
+    void touch(Query q) {
+        store.asMap().computeIfPresent(q.key, (k, v) -> v);
+        publishEvictions();
+    }
+
+    private void onEvicted(QueryKey key, Query q, RemovalCause cause) {
+        if (q == null) {
+            return;
+        }
+        q.markRemoved();
+        q.endpoint.entries.remove(key.arg(), q);
+        tagIndex.remove(q, q.state().tags);
+        q.endpoint.evictions.increment();
+        evicted.add(q);
+    }
+
+    private void publishEvictions() {
+        Query q;
+        while ((q = evicted.poll()) != null) {
+            events.publish(QueryCacheEvent.Type.REMOVED, q);
+        }
+    }
+
+    /** Runs Caffeine's pending maintenance now (expired entries are removed). For tests and the actuator. */
+    void cleanUp() {
+        store.cleanUp();
+        publishEvictions();
+    }
+
+    // ---------------------------------------------------------------- fetching
+
+    /** The entry's data: fresh from cache, joined, or fetched; counts hit/miss/dedup. */
+    Mono<Object> query(EndpointRuntime endpoint, Object arg, FetchRequest request) {
+        long now = endpoint.nowMillis();
+        EntryState[] seen = new EntryState[1];
+        Query.Acquired a = withEntry(endpoint, arg, true, q -> {
+            Query.Acquired acquired = q.acquire(request, FetchPolicy.UNLESS_FRESH, now);
+            seen[0] = q.state();
+            return acquired;
+        });
+        if (a == null) {
+            endpoint.hits.increment();
+            return seen[0].dataMono;
+        }
+        if (a.created()) {
+            endpoint.misses.increment();
+            start(a.fetch());
+        } else {
+            endpoint.dedups.increment();
+        }
+        return a.fetch().result();
+    }
+
+    /** Starts a background refetch unless one runs (stale-while-revalidate). */
+    void revalidate(EndpointRuntime endpoint, Object arg) {
+        fetch(endpoint, arg, FetchRequest.REFRESH, FetchPolicy.UNLESS_FRESH);
+    }
+
+    /** Fetches as {@code policy} says; answers the cached data when no fetch is needed. */
+    Mono<Object> fetch(EndpointRuntime endpoint, Object arg, FetchRequest request, FetchPolicy policy) {
+        long now = endpoint.nowMillis();
+        EntryState[] seen = new EntryState[1];
+        Query.Acquired a = withEntry(endpoint, arg, true, q -> {
+            Query.Acquired acquired = q.acquire(request, policy, now);
+            seen[0] = q.state();
+            return acquired;
+        });
+        if (a == null) {
+            EntryState s = seen[0];
+            return s.hasData ? s.dataMono : Mono.empty();
+        }
+        if (a.created()) {
+            start(a.fetch());
+        }
+        return a.fetch().result();
+    }
+
+    <R> Mono<R> refetch(EndpointRuntime endpoint, Object arg) {
+        @SuppressWarnings("unchecked")
+        Mono<R> m = (Mono<R>) fetch(endpoint, arg, FetchRequest.REFRESH, FetchPolicy.ALWAYS);
+        return m;
+    }
+
+    /** Refetches {@code q} if it is still the live entry (polling). */
+    void refetch(Query q) {
+        long now = q.endpoint.nowMillis();
+        Query.Acquired a = withEntry(q.endpoint, q.arg, false,
+                cur -> cur == q ? q.acquire(FetchRequest.REFRESH, FetchPolicy.ALWAYS, now) : null);
+        if (a != null && a.created()) {
+            start(a.fetch());
+        }
+    }
+
+    /** Runs a fetch that {@link Query#acquire} created. Call with no lock held. */
+    void start(Fetch f) {
+        Query q = f.query;
+        EndpointRuntime endpoint = q.endpoint;
+        running.add(f);
+        endpoint.fetches.increment();
+        events.publish(QueryCacheEvent.Type.FETCH_STARTED, q);
+        q.notifyWatchers();
+        Mono<Object> work = Mono.defer(() -> endpoint.behavior().fetch(endpoint, q.arg, f.startState, f.request));
+        f.attach(work.defaultIfEmpty(EMPTY).subscribe(
+                v -> settleSuccess(f, v == EMPTY ? null : v),
+                e -> settleFailure(f, e)));
+    }
+
+    private static final Object EMPTY = new Object();
+
+    private void settleSuccess(Fetch f, Object value) {
+        Query q = f.query;
+        EndpointRuntime endpoint = q.endpoint;
+        Set<Tag> tags;
+        boolean next;
+        boolean previous;
+        try {
+            tags = tagsOf(endpoint, q.arg, value);
+            next = endpoint.behavior().hasNext(value);
+            previous = endpoint.behavior().hasPrevious(value);
+        } catch (RuntimeException e) {
+            settleFailure(f, e);
+            return;
+        }
+        Query.Settled settled = q.settleSuccess(f, value, tags, next, previous, endpoint.nowMillis());
+        if (settled == Query.Settled.DETACHED) {
+            return;
+        }
+        touch(q);
+        events.publish(QueryCacheEvent.Type.UPDATED, q);
+        events.publish(QueryCacheEvent.Type.FETCH_SETTLED, q);
+        q.notifyWatchers();
+        f.complete(value);
+        if (settled == Query.Settled.STORED_INVALIDATED) {
+            invalidate(q);
+        } else {
+            q.reschedulePoll(true);
+        }
+    }
+
+    private void settleFailure(Fetch f, Throwable error) {
+        Query q = f.query;
+        if (!q.settleFailure(f, error)) {
+            f.fail(error);
+            return;
+        }
+        q.endpoint.errors.increment();
+        touch(q);
+        events.publish(QueryCacheEvent.Type.UPDATED, q);
+        events.publish(QueryCacheEvent.Type.FETCH_SETTLED, q);
+        q.notifyWatchers();
+        f.fail(error);
+        q.reschedulePoll(true);
+    }
+
+    /** Aborts the running fetch of {@code q}: waiters get {@link QueryAbortedException}, data stays. */
+    void abort(Query q) {
+        Fetch f = q.detachFetch();
+        if (f == null) {
+            return;
+        }
+        f.cancel();
+        touch(q);
+        events.publish(QueryCacheEvent.Type.FETCH_SETTLED, q);
+        q.notifyWatchers();
+        f.fail(new QueryAbortedException("fetch of endpoint '" + q.endpoint.name() + "' for arg " + q.arg + " was aborted"));
+        q.reschedulePoll(true);
+    }
+
+    static Set<Tag> tagsOf(EndpointRuntime endpoint, Object arg, Object data) {
+        Set<Tag> provided = endpoint.behavior().providedTags(arg, data);
+        Set<Tag> statics = endpoint.options().staticTags();
+        if (provided == null || provided.isEmpty()) {
+            return statics;
+        }
+        if (statics.isEmpty()) {
+            return Set.copyOf(provided);
+        }
+        Set<Tag> all = new HashSet<>(statics);
+        all.addAll(provided);
+        return Set.copyOf(all);
+    }
+
+    /** Completes when every fetch running now has settled. */
+    Mono<Void> awaitRunning() {
+        List<Fetch> now = new ArrayList<>(running);
+        return Flux.fromIterable(now).flatMap(Fetch::settled).then();
+    }
+
+    // ---------------------------------------------------------------- subscriptions
+
+    <R> SubscriptionImpl<R> subscribe(EndpointRuntime endpoint, Object arg, SubscribeOptions options) {
+        long now = endpoint.nowMillis();
+        FetchPolicy policy = FetchPolicy.of(options);
+        Query[] entry = new Query[1];
+        Query.Acquired a = withEntry(endpoint, arg, true, q -> {
+            entry[0] = q;
+            q.addSubscriber(options);
+            return q.acquire(FetchRequest.REFRESH, policy, now);
+        });
+        Query q = entry[0];
+        events.publish(QueryCacheEvent.Type.SUBSCRIBER_ADDED, q);
+        if (a != null && a.created()) {
+            start(a.fetch());
+        } else {
+            q.notifyWatchers();
+        }
+        q.reschedulePoll(false);
+        return new SubscriptionImpl<>(this, q, options);
+    }
+
+    void unsubscribe(Query q, SubscribeOptions options) {
+        Boolean done = withEntry(q.endpoint, q.arg, false, cur -> {
+            if (cur != q) {
+                return false;
+            }
+            q.removeSubscriber(options);
+            return true;
+        });
+        if (done) {
+            events.publish(QueryCacheEvent.Type.SUBSCRIBER_REMOVED, q);
+            q.notifyWatchers();
+            q.reschedulePoll(false);
+        }
+    }
+
+    // ---------------------------------------------------------------- invalidation
+
+    /**
+     * Invalidates one entry: a running fetch is marked (handled when it settles), a subscribed entry is
+     * refetched (its data stays visible meanwhile), an unused one removed.
+     */
+    void invalidate(Query q) {
+        long now = q.endpoint.nowMillis();
+        Query.Invalidation[] outcome = new Query.Invalidation[1];
+        Query.Acquired[] refetch = new Query.Acquired[1];
+        store.asMap().computeIfPresent(q.key, (k, cur) -> {
+            if (cur != q) {
+                return cur;
+            }
+            Query.Invalidation o = q.invalidate();
+            outcome[0] = o;
+            if (o == Query.Invalidation.REFETCH) {
+                refetch[0] = q.acquire(FetchRequest.REFRESH, FetchPolicy.ALWAYS, now);
+            } else if (o == Query.Invalidation.REMOVE) {
+                q.markRemoved();
+                q.endpoint.entries.remove(k.arg(), q);
+                tagIndex.remove(q, q.state().tags);
+                return null;
+            }
+            return cur;
+        });
+        publishEvictions();
+        if (outcome[0] == null) {
+            return;
+        }
+        switch (outcome[0]) {
+            case REMOVE -> events.publish(QueryCacheEvent.Type.REMOVED, q);
+            case REFETCH -> {
+                if (refetch[0] != null && refetch[0].created()) {
+                    start(refetch[0].fetch());
+                }
+            }
+            default -> q.notifyWatchers();
+        }
+    }
+
+    void invalidateTags(Collection<Tag> tags) {
+        if (tags.isEmpty()) {
+            return;
+        }
+        List<Tag> copy = List.copyOf(tags);
+        for (Fetch f : running) {
+            f.recordInvalidation(copy);
+        }
+        for (Query q : tagIndex.matching(copy)) {
+            invalidate(q);
+        }
+    }
+
+    void invalidateAll(EndpointRuntime endpoint) {
+        for (Query q : new ArrayList<>(endpoint.entries.values())) {
+            invalidate(q);
+        }
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    void setData(EndpointRuntime endpoint, Object arg, Object data) {
+        Set<Tag> tags = tagsOf(endpoint, arg, data);
+        boolean next = endpoint.behavior().hasNext(data);
+        boolean previous = endpoint.behavior().hasPrevious(data);
+        long now = endpoint.nowMillis();
+        Query q = withEntry(endpoint, arg, true, cur -> {
+            cur.write(data, now, tags, next, previous);
+            return cur;
+        });
+        events.publish(QueryCacheEvent.Type.UPDATED, q);
+        q.notifyWatchers();
+    }
+
+    @SuppressWarnings("unchecked")
+    <R> boolean updateData(EndpointRuntime endpoint, Object arg, java.util.function.UnaryOperator<R> updater) {
+        while (true) {
+            Query q = endpoint.lookup(arg);
+            if (q == null) {
+                return false;
+            }
+            EntryState s = q.state();
+            if (!s.hasData) {
+                return false;
+            }
+            Object data = updater.apply((R) s.data);
+            Set<Tag> tags = tagsOf(endpoint, arg, data);
+            boolean next = endpoint.behavior().hasNext(data);
+            boolean previous = endpoint.behavior().hasPrevious(data);
+            long now = endpoint.nowMillis();
+            Boolean written = withEntry(endpoint, arg, false,
+                    cur -> cur == q && q.compareAndWrite(s, data, now, tags, next, previous));
+            if (written) {
+                events.publish(QueryCacheEvent.Type.UPDATED, q);
+                q.notifyWatchers();
+                return true;
+            }
+        }
+    }
+
+    /** Adds a dehydrated entry unless the cached data is as new; returns whether it was applied. */
+    boolean hydrate(EndpointRuntime endpoint, DehydratedState.DehydratedQuery d) {
+        Set<Tag> tags = d.tags().isEmpty() ? tagsOf(endpoint, d.arg(), d.data()) : d.tags();
+        boolean next = endpoint.behavior().hasNext(d.data());
+        boolean previous = endpoint.behavior().hasPrevious(d.data());
+        long at = d.fulfilledAt().toEpochMilli();
+        Query[] entry = new Query[1];
+        Boolean applied = withEntry(endpoint, d.arg(), true, q -> {
+            entry[0] = q;
+            EntryState s = q.state();
+            if (s.hasData && s.fulfilledAtMillis >= at) {
+                return false;
+            }
+            q.write(d.data(), at, tags, next, previous);
+            return true;
+        });
+        if (applied) {
+            events.publish(QueryCacheEvent.Type.UPDATED, entry[0]);
+            entry[0].notifyWatchers();
+        }
+        return applied;
+    }
+
+    // ---------------------------------------------------------------- whole cache
+
+    List<Query> all() {
+        return new ArrayList<>(store.asMap().values());
+    }
+
+    int size() {
+        return store.asMap().size();
+    }
+
+    /** Drops every entry: aborts fetches, stops polling, completes watchers. */
+    void reset() {
+        for (Query q : all()) {
+            store.asMap().computeIfPresent(q.key, (k, cur) -> {
+                if (cur == q) {
+                    q.endpoint.entries.remove(k.arg(), q);
+                    tagIndex.remove(q, q.state().tags);
+                    return null;
+                }
+                return cur;
+            });
+            Fetch f = q.markRemoved();
+            if (f != null) {
+                f.cancel();
+                f.fail(new QueryAbortedException("fetch of endpoint '" + q.endpoint.name() + "' for arg " + q.arg
+                        + " was aborted by resetApiState"));
+            }
+            events.publish(QueryCacheEvent.Type.REMOVED, q);
+            q.completeWatchers();
+        }
+        publishEvictions();
+    }
+
+    void close() {
+        reset();
+        events.complete();
+    }
+
+    Scheduler scheduler() {
+        return scheduler;
+    }
+}

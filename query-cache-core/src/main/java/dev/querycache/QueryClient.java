@@ -1,0 +1,146 @@
+package dev.querycache;
+
+import java.util.Collection;
+import java.util.List;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * The cache of server state: one entry per endpoint and argument, with de-duplicated fetches,
+ * subscriptions, keepUnusedDataFor removal, tag invalidation, polling and (de)hydration. See the
+ * package overview for the model.
+ *
+ * <p>Thread-safe: every method may be called from any thread. Build one per application with
+ * {@link #builder()} and {@link #close()} it on shutdown.
+ */
+public interface QueryClient extends AutoCloseable {
+
+    /** A builder for a client. */
+    static Builder builder() {
+        return new DefaultQueryClient.BuilderImpl();
+    }
+
+    /** Configures a client. Not thread-safe. */
+    interface Builder {
+
+        /** Registers a fetcher with the name and options of its {@link QueryEndpoint} (the annotation is optional). */
+        Builder endpoint(QueryFetcher<?, ?> fetcher);
+
+        /** Registers a fetcher under {@code name}; {@code options} override its annotation's. */
+        Builder endpoint(String name, QueryFetcher<?, ?> fetcher, EndpointOptions options);
+
+        /** Registers an infinite fetcher with the name and options of its {@link InfiniteQueryEndpoint}. */
+        Builder infiniteEndpoint(InfiniteQueryFetcher<?, ?, ?> fetcher);
+
+        /** Registers an infinite fetcher under {@code name}; {@code options} override its annotation's. */
+        Builder infiniteEndpoint(String name, InfiniteQueryFetcher<?, ?, ?> fetcher, EndpointOptions options);
+
+        /** Client-wide defaults, below annotations and explicit options. */
+        Builder defaults(EndpointOptions defaults);
+
+        /** Most entries without subscribers (default 10 000); entries with subscribers do not count. */
+        Builder maximumSize(long maxUnusedEntries);
+
+        /**
+         * The scheduler for timers (removal, polling, retry backoff, fetch timeout) and the clock
+         * ({@link Scheduler#now}); default {@code Schedulers.parallel()}. Tests pass a virtual-time scheduler.
+         */
+        Builder scheduler(Scheduler scheduler);
+
+        /**
+         * Builds the client.
+         *
+         * @throws IllegalArgumentException naming the endpoint and the option, for a duplicate name, a
+         *     negative duration or count, or an annotation duration that does not parse
+         */
+        QueryClient build();
+    }
+
+    /**
+     * The endpoint registered for a fetcher of {@code type} (or a subclass of it, such as a proxy).
+     *
+     * @throws UnknownEndpointException listing the known endpoints
+     */
+    <A, R> Endpoint<A, R> endpoint(Class<? extends QueryFetcher<A, R>> type);
+
+    /**
+     * The infinite endpoint registered for a fetcher of {@code type}.
+     *
+     * @throws UnknownEndpointException listing the known infinite endpoints
+     */
+    <A, P, R> InfiniteEndpoint<A, P, R> infiniteEndpoint(Class<? extends InfiniteQueryFetcher<A, P, R>> type);
+
+    /**
+     * The endpoint named {@code name}.
+     *
+     * @throws UnknownEndpointException listing the known endpoints
+     */
+    Endpoint<Object, Object> endpoint(String name);
+
+    /**
+     * The infinite endpoint named {@code name}.
+     *
+     * @throws UnknownEndpointException listing the known infinite endpoints
+     */
+    InfiniteEndpoint<Object, Object, Object> infiniteEndpoint(String name);
+
+    /** The names of every registered endpoint, plain and infinite, in registration order. */
+    List<String> endpointNames();
+
+    /**
+     * Invalidates every entry providing a matching tag ({@link Tag#matches}): entries with subscribers are
+     * refetched (their old data stays visible meanwhile), entries without are removed. An entry whose
+     * fetch is running is handled when that fetch settles, also when it provides the tag only from that
+     * fetch's result on: data fetched before an invalidation is never kept as fresh after it.
+     */
+    void invalidateTags(Tag... tags);
+
+    /** Same as {@link #invalidateTags(Tag...)}. */
+    void invalidateTags(Collection<Tag> tags);
+
+    /** Completes when every fetch running at the time of the call has settled (errors are ignored). */
+    Mono<Void> awaitRunningQueries();
+
+    /** The entries whose last fetch succeeded (or that hold written/hydrated data), with their data. */
+    DehydratedState dehydrate();
+
+    /**
+     * Adds the entries of {@code state}. An entry whose cached data is as new or newer is left alone;
+     * entries of unknown endpoints are skipped. Hydrated entries have no subscribers, so their removal
+     * timer starts at once.
+     */
+    void hydrate(DehydratedState state);
+
+    /** Drops every entry, aborts running fetches (waiters get {@link QueryAbortedException}), stops polling and timers. */
+    void resetApiState();
+
+    /** A snapshot of every entry. */
+    List<QueryState<?>> entries();
+
+    /** Counters over every endpoint. */
+    QueryCacheStats stats();
+
+    /**
+     * Counters of one endpoint.
+     *
+     * @throws UnknownEndpointException when there is no such endpoint
+     */
+    QueryCacheStats stats(String endpoint);
+
+    /** How many entries the cache holds. */
+    int size();
+
+    /** How many subscriptions are live over all entries. */
+    int subscriptionCount();
+
+    /**
+     * Cache events as they happen, hot: a subscriber sees the events after it subscribed. Slow
+     * subscribers are buffered; the flux completes on {@link #close()}.
+     */
+    Flux<QueryCacheEvent> events();
+
+    /** Resets the cache and completes {@link #events()}; the client must not be used afterwards. */
+    @Override
+    void close();
+}

@@ -1,0 +1,49 @@
+package dev.querycache;
+
+import java.time.Instant;
+import java.util.Set;
+
+/**
+ * An immutable snapshot of one cache entry. Obtained from {@link Endpoint#state}, {@link Endpoint#watch},
+ * {@link QuerySubscription#state()} or {@link QueryClient#entries()}; it never changes after it was taken,
+ * except {@link #isStale()}, which compares the entry's age with the stale time at the moment it is called.
+ *
+ * @param <R> the data type
+ */
+public interface QueryState<R> {
+
+    /** The endpoint's name. */
+    String endpoint();
+
+    /** The query argument (may be {@code null}). */
+    Object arg();
+
+    /** The outcome of the last settled fetch; {@link QueryStatus#PENDING} while the first fetch runs. */
+    QueryStatus status();
+
+    /** The last successfully fetched (or written) data; survives a later error. */
+    R data();
+
+    /** The error of the last settled fetch when it failed, else {@code null}. */
+    Throwable error();
+
+    /** When the data was fetched or written, or {@code null} when there is none. */
+    Instant fulfilledAt();
+
+    /** Whether a fetch for this entry is running. */
+    boolean isFetching();
+
+    /** Whether a fetch is running and there is no data yet. */
+    default boolean isLoading() {
+        return isFetching() && fulfilledAt() == null;
+    }
+
+    /** Whether the data is missing, invalidated, or older than the endpoint's stale time. */
+    boolean isStale();
+
+    /** How many subscriptions hold the entry. */
+    int subscriberCount();
+
+    /** The tags the entry provides (from its last successful fetch). */
+    Set<Tag> tags();
+}
