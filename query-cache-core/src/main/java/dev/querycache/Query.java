@@ -21,9 +21,9 @@ import reactor.core.Disposable;
  * always Caffeine's node lock, then this monitor; no code holding this monitor calls into Caffeine,
  * user code, event subscribers or watchers: those run after the monitor is released.
  *
- * Pinning. An entry with subscribers or a running fetch weighs 0 and never expires (see QueryCache);
- * when the last one goes, QueryCache.touch re-evaluates weight and expiry, which starts the
- * keepUnusedDataFor timer.
+ * Pinning. An entry with subscribers or a running fetch weighs 0 (never evicted by size) and has no
+ * removal timer; pinning cancels the timer, and when the last pin goes QueryCache.touch re-weighs the
+ * entry and arms the keepUnusedDataFor timer.
  */
 /** One cache entry. Thread-safe; see the design notes in the source. */
 final class Query {
@@ -39,6 +39,7 @@ final class Query {
 
     private final List<Duration> pollIntervals = new ArrayList<>(1);
     private Disposable pollTimer;
+    private Disposable removalTimer;
     private Duration pollEvery;
     private final CopyOnWriteArrayList<Watcher> watchers = new CopyOnWriteArrayList<>();
 
@@ -85,6 +86,7 @@ final class Query {
         }
         f = new Fetch(this, request, state);
         inFlight = f;
+        cancelRemoval();
         state = state.fetchStarted(request.kind());
         return new Acquired(f, true);
     }
@@ -173,6 +175,7 @@ final class Query {
     }
 
     synchronized void addSubscriber(SubscribeOptions options) {
+        cancelRemoval();
         state = state.withSubscribers(state.subscribers + 1);
         if (options.pollingIntervalValue() != null) {
             pollIntervals.add(options.pollingIntervalValue());
@@ -191,6 +194,7 @@ final class Query {
         removed = true;
         pollIntervals.clear();
         cancelPollTimer();
+        cancelRemoval();
         Fetch f = inFlight;
         inFlight = null;
         if (f != null) {
@@ -225,6 +229,22 @@ final class Query {
             cancelPollTimer();
             pollEvery = min;
             pollTimer = endpoint.scheduler().schedule(this::poll, min.toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** (Re)starts the keepUnusedDataFor timer unless the entry is pinned or gone. */
+    synchronized void armRemoval(Runnable removal, long delayNanos) {
+        cancelRemoval();
+        if (removed || isPinned()) {
+            return;
+        }
+        removalTimer = endpoint.scheduler().schedule(removal, delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void cancelRemoval() {
+        if (removalTimer != null) {
+            removalTimer.dispose();
+            removalTimer = null;
         }
     }
 

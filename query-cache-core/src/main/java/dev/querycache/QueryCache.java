@@ -2,7 +2,6 @@ package dev.querycache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -11,7 +10,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -20,13 +18,15 @@ import reactor.core.scheduler.Scheduler;
 /*
  * Design notes.
  *
- * Store. Entries live in one Caffeine cache keyed by QueryKey. Caffeine owns the two removal policies:
- * keepUnusedDataFor is a variable expiry (Expiry re-evaluated on every compute: Long.MAX_VALUE while the
- * entry is pinned by a subscriber or a running fetch, keepUnusedDataFor otherwise), and maximumSize is a
- * maximum weight where pinned entries weigh 0 and unused ones 1. So "pinned entries are never evicted"
- * is Caffeine's own guarantee, and the removal timer starts exactly when touch() re-evaluates an entry
- * that became unused. Caffeine's ticker and its timer (Scheduler) come from the client's Reactor
- * scheduler, so tests step a virtual clock.
+ * Store. Entries live in one Caffeine cache keyed by QueryKey. maximumSize is Caffeine's maximum weight,
+ * where pinned entries (a subscriber or a running fetch) weigh 0 and unused ones 1, so "pinned entries
+ * are never evicted by size" is Caffeine's own guarantee; the weight is re-evaluated by every compute on
+ * the key (withEntry, touch).
+ *
+ * keepUnusedDataFor is an exact per-entry timer on the client's scheduler (RTK's model), armed by
+ * touch() when an entry becomes unused and cancelled when it is pinned again. Caffeine's variable expiry
+ * was the first design, but its timer wheel works in ~1.07s buckets, so an entry outlived its
+ * keepUnusedDataFor by up to a second; a timer is exact and steps with a virtual clock in tests.
  *
  * Index. Each endpoint also keeps a ConcurrentHashMap from arg to entry, written only inside Caffeine's
  * compute for the same key and by the eviction listener (which Caffeine runs atomically with the
@@ -52,36 +52,10 @@ final class QueryCache {
                     task.run();
                     publishEvictions();
                 })
-                .scheduler((executor, command, delay, unit) ->
-                        new DisposableFuture(scheduler.schedule(() -> executor.execute(command), delay, unit)))
-                .ticker(() -> scheduler.now(TimeUnit.NANOSECONDS))
                 .maximumWeight(maximumUnused)
                 .weigher((QueryKey k, Query q) -> q.isPinned() ? 0 : 1)
-                .expireAfter(new UnusedExpiry())
                 .evictionListener(this::onEvicted)
                 .build();
-    }
-
-    /** Expiry: never while pinned, else keepUnusedDataFor from the last write/touch. */
-    private static final class UnusedExpiry implements Expiry<QueryKey, Query> {
-        private static long nanos(Query q) {
-            return q.isPinned() ? Long.MAX_VALUE : q.endpoint.options().keepUnusedNanos();
-        }
-
-        @Override
-        public long expireAfterCreate(QueryKey key, Query q, long now) {
-            return nanos(q);
-        }
-
-        @Override
-        public long expireAfterUpdate(QueryKey key, Query q, long now, long current) {
-            return nanos(q);
-        }
-
-        @Override
-        public long expireAfterRead(QueryKey key, Query q, long now, long current) {
-            return current;
-        }
     }
 
     TagIndex tagIndex() {
@@ -129,10 +103,39 @@ final class QueryCache {
         return t;
     }
 
-    /** Re-evaluates weight and expiry after {@code q} may have become unused. */
+    /**
+     * Re-evaluates the weight of {@code q} and (re)arms its keepUnusedDataFor timer after it may have
+     * become unused: removal happens keepUnusedDataFor from now unless it is pinned again first.
+     */
     void touch(Query q) {
         store.asMap().computeIfPresent(q.key, (k, v) -> v);
         publishEvictions();
+        long keep = q.endpoint.options().keepUnusedNanos();
+        if (keep == 0) {
+            expire(q);
+        } else if (keep != Long.MAX_VALUE) {
+            q.armRemoval(() -> expire(q), keep);
+        }
+    }
+
+    /** Removes {@code q} if it is still the live entry and unused (its keepUnusedDataFor ran out). */
+    private void expire(Query q) {
+        boolean[] removed = new boolean[1];
+        store.asMap().computeIfPresent(q.key, (k, cur) -> {
+            if (cur != q || q.isPinned()) {
+                return cur;
+            }
+            q.markRemoved();
+            q.endpoint.entries.remove(k.arg(), q);
+            tagIndex.remove(q, q.state().tags);
+            removed[0] = true;
+            return null;
+        });
+        publishEvictions();
+        if (removed[0]) {
+            q.endpoint.evictions.increment();
+            events.publish(QueryCacheEvent.Type.REMOVED, q);
+        }
     }
 
     private void onEvicted(QueryKey key, Query q, RemovalCause cause) {
@@ -153,7 +156,7 @@ final class QueryCache {
         }
     }
 
-    /** Runs Caffeine's pending maintenance now (expired entries are removed). For tests and the actuator. */
+    /** Runs Caffeine's pending maintenance now (entries over maximumSize are evicted). */
     void cleanUp() {
         store.cleanUp();
         publishEvictions();
@@ -349,6 +352,7 @@ final class QueryCache {
             return true;
         });
         if (done) {
+            touch(q);
             events.publish(QueryCacheEvent.Type.SUBSCRIBER_REMOVED, q);
             q.notifyWatchers();
             q.reschedulePoll(false);
@@ -426,6 +430,7 @@ final class QueryCache {
             cur.write(data, now, tags, next, previous);
             return cur;
         });
+        touch(q);
         events.publish(QueryCacheEvent.Type.UPDATED, q);
         q.notifyWatchers();
     }
@@ -473,6 +478,7 @@ final class QueryCache {
             return true;
         });
         if (applied) {
+            touch(entry[0]);
             events.publish(QueryCacheEvent.Type.UPDATED, entry[0]);
             entry[0].notifyWatchers();
         }
