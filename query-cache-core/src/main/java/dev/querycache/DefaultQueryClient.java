@@ -214,6 +214,13 @@ final class DefaultQueryClient implements QueryClient {
         private EndpointOptions defaults = EndpointOptions.none();
         private long maximumSize = 10_000;
         private Scheduler scheduler = Schedulers.parallel();
+        private final List<FetchObserver> observers = new ArrayList<>();
+
+        @Override
+        public Builder fetchObserver(FetchObserver observer) {
+            observers.add(Objects.requireNonNull(observer, "observer"));
+            return this;
+        }
 
         @Override
         public Builder endpoint(QueryFetcher<?, ?> fetcher) {
@@ -288,7 +295,7 @@ final class DefaultQueryClient implements QueryClient {
                         : new PlainBehavior((QueryFetcher<?, ?>) r.fetcher());
                 byName.put(name, new EndpointRuntime(name, behavior, resolved, scheduler));
             }
-            return new DefaultQueryClient(new QueryCache(scheduler, maximumSize), byName);
+            return new DefaultQueryClient(new QueryCache(scheduler, maximumSize, List.copyOf(observers)), byName);
         }
     }
 

@@ -26,6 +26,8 @@ final class Fetch {
 
     private final Sinks.One<Object> result = Sinks.one();
     private final ConcurrentLinkedQueue<Collection<Tag>> invalidatedTags = new ConcurrentLinkedQueue<>();
+    /** {@code System.nanoTime()} when the fetch started running, for {@link FetchObserver}s. */
+    long startedAtNanos;
     private Disposable subscription;
     private boolean cancelled;
 

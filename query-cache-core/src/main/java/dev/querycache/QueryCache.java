@@ -45,8 +45,11 @@ final class QueryCache {
     private final EventPublisher events = new EventPublisher();
     private final ConcurrentLinkedQueue<Query> evicted = new ConcurrentLinkedQueue<>();
 
-    QueryCache(Scheduler scheduler, long maximumUnused) {
+    private final List<FetchObserver> observers;
+
+    QueryCache(Scheduler scheduler, long maximumUnused, List<FetchObserver> observers) {
         this.scheduler = scheduler;
+        this.observers = observers;
         this.store = Caffeine.newBuilder()
                 .executor(task -> {
                     task.run();
@@ -230,6 +233,7 @@ final class QueryCache {
     void start(Fetch f) {
         Query q = f.query;
         EndpointRuntime endpoint = q.endpoint;
+        f.startedAtNanos = System.nanoTime();
         running.add(f);
         endpoint.fetches.increment();
         events.publish(QueryCacheEvent.Type.FETCH_STARTED, q);
@@ -261,6 +265,7 @@ final class QueryCache {
             return;
         }
         touch(q);
+        observe(f, FetchObserver.Outcome.SUCCESS);
         events.publish(QueryCacheEvent.Type.UPDATED, q);
         events.publish(QueryCacheEvent.Type.FETCH_SETTLED, q);
         q.notifyWatchers();
@@ -280,6 +285,7 @@ final class QueryCache {
         }
         q.endpoint.errors.increment();
         touch(q);
+        observe(f, error instanceof QueryTimeoutException ? FetchObserver.Outcome.TIMEOUT : FetchObserver.Outcome.ERROR);
         events.publish(QueryCacheEvent.Type.UPDATED, q);
         events.publish(QueryCacheEvent.Type.FETCH_SETTLED, q);
         q.notifyWatchers();
@@ -295,10 +301,25 @@ final class QueryCache {
         }
         f.cancel();
         touch(q);
+        observe(f, FetchObserver.Outcome.ABORTED);
         events.publish(QueryCacheEvent.Type.FETCH_SETTLED, q);
         q.notifyWatchers();
         f.fail(new QueryAbortedException("fetch of endpoint '" + q.endpoint.name() + "' for arg " + q.arg + " was aborted"));
         q.reschedulePoll(true);
+    }
+
+    private void observe(Fetch f, FetchObserver.Outcome outcome) {
+        if (observers.isEmpty()) {
+            return;
+        }
+        java.time.Duration took = java.time.Duration.ofNanos(System.nanoTime() - f.startedAtNanos);
+        for (FetchObserver o : observers) {
+            try {
+                o.fetchSettled(f.query.endpoint.name(), took, outcome);
+            } catch (RuntimeException ignored) {
+                // an observer must not break the cache
+            }
+        }
     }
 
     static Set<Tag> tagsOf(EndpointRuntime endpoint, Object arg, Object data) {
@@ -509,6 +530,7 @@ final class QueryCache {
             Fetch f = q.markRemoved();
             if (f != null) {
                 f.cancel();
+                observe(f, FetchObserver.Outcome.ABORTED);
                 f.fail(new QueryAbortedException("fetch of endpoint '" + q.endpoint.name() + "' for arg " + q.arg
                         + " was aborted by resetApiState"));
             }

@@ -48,6 +48,9 @@ public interface QueryClient extends AutoCloseable {
          */
         Builder scheduler(Scheduler scheduler);
 
+        /** Adds an observer told about every settled fetch (for metrics); observers run in the order added. */
+        Builder fetchObserver(FetchObserver observer);
+
         /**
          * Builds the client.
          *

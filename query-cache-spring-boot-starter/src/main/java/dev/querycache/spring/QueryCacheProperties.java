@@ -1,0 +1,194 @@
+package dev.querycache.spring;
+
+import dev.querycache.EndpointOptions;
+import dev.querycache.QueryScope;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration properties for query-cache, under {@code query-cache.}. Options of one endpoint
+ * ({@code endpoints.<name>.*}) take precedence over its annotation, which takes precedence over
+ * {@code defaults.*}. Durations accept Spring Boot's formats ({@code 60s}, {@code 500ms}, {@code PT2M})
+ * and, for {@code keep-unused-data-for} and {@code stale-time}, {@code never}.
+ */
+@ConfigurationProperties("query-cache")
+public class QueryCacheProperties {
+
+    /** Whether to auto-configure the QueryClient. */
+    private boolean enabled = true;
+
+    /** Most entries without subscribers that the cache keeps; entries with subscribers do not count. */
+    private long maximumSize = 10_000;
+
+    /** Options for every endpoint, below annotations and per-endpoint options. */
+    @NestedConfigurationProperty
+    private final Endpoint defaults = new Endpoint();
+
+    /** Options per endpoint name, above annotations; a name that is no endpoint fails startup. */
+    private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
+
+    /** HTTP prefetch, route preloads and preload.js (WebFlux). */
+    private final Web web = new Web();
+
+    /** The live cache page. */
+    private final Devtools devtools = new Devtools();
+
+    /** Keeping the cache across restarts. */
+    private final Persistence persistence = new Persistence();
+
+    /** The Spring Cache bridge. */
+    private final SpringCache springCache = new SpringCache();
+
+    public boolean isEnabled() { return enabled; }
+    public void setEnabled(boolean enabled) { this.enabled = enabled; }
+    public long getMaximumSize() { return maximumSize; }
+    public void setMaximumSize(long maximumSize) { this.maximumSize = maximumSize; }
+    public Endpoint getDefaults() { return defaults; }
+    public Map<String, Endpoint> getEndpoints() { return endpoints; }
+    public Web getWeb() { return web; }
+    public Devtools getDevtools() { return devtools; }
+    public Persistence getPersistence() { return persistence; }
+    public SpringCache getSpringCache() { return springCache; }
+
+    /** Options of one endpoint (or the defaults); every one optional. */
+    public static class Endpoint {
+
+        /** How long an entry without subscribers is kept ("0" removes at once, "never" keeps it). */
+        @NeverAllowed
+        private Duration keepUnusedDataFor;
+
+        /** How long fetched data counts as fresh ("never" = never stale). */
+        @NeverAllowed
+        private Duration staleTime;
+
+        /** Whether a query answers stale data at once and refetches in the background. */
+        private Boolean staleWhileRevalidate;
+
+        /** Most pages per infinite entry; 0 = unlimited. */
+        private Integer maxPages;
+
+        /** Whether a refetch of an infinite entry fetches every cached page again or only the first. */
+        private Boolean refetchCachedPages;
+
+        /** How often a failed fetch is retried. */
+        private Integer retries;
+
+        /** Wait before the first retry; doubles with each further retry. */
+        private Duration retryBackoff;
+
+        /** Longest one fetch attempt may take. */
+        private Duration fetchTimeout;
+
+        /** Who shares the entries. */
+        private QueryScope scope;
+
+        public Duration getKeepUnusedDataFor() { return keepUnusedDataFor; }
+        public void setKeepUnusedDataFor(Duration v) { this.keepUnusedDataFor = v; }
+        public Duration getStaleTime() { return staleTime; }
+        public void setStaleTime(Duration v) { this.staleTime = v; }
+        public Boolean getStaleWhileRevalidate() { return staleWhileRevalidate; }
+        public void setStaleWhileRevalidate(Boolean v) { this.staleWhileRevalidate = v; }
+        public Integer getMaxPages() { return maxPages; }
+        public void setMaxPages(Integer v) { this.maxPages = v; }
+        public Boolean getRefetchCachedPages() { return refetchCachedPages; }
+        public void setRefetchCachedPages(Boolean v) { this.refetchCachedPages = v; }
+        public Integer getRetries() { return retries; }
+        public void setRetries(Integer v) { this.retries = v; }
+        public Duration getRetryBackoff() { return retryBackoff; }
+        public void setRetryBackoff(Duration v) { this.retryBackoff = v; }
+        public Duration getFetchTimeout() { return fetchTimeout; }
+        public void setFetchTimeout(Duration v) { this.fetchTimeout = v; }
+        public QueryScope getScope() { return scope; }
+        public void setScope(QueryScope v) { this.scope = v; }
+
+        /** These properties as core options (unset stays unset). */
+        EndpointOptions toOptions() {
+            EndpointOptions.Builder b = EndpointOptions.builder();
+            if (keepUnusedDataFor != null) { b.keepUnusedDataFor(keepUnusedDataFor); }
+            if (staleTime != null) { b.staleTime(staleTime); }
+            if (staleWhileRevalidate != null) { b.staleWhileRevalidate(staleWhileRevalidate); }
+            if (maxPages != null) { b.maxPages(maxPages); }
+            if (refetchCachedPages != null) { b.refetchCachedPages(refetchCachedPages); }
+            if (retries != null) { b.retries(retries); }
+            if (retryBackoff != null) { b.retryBackoff(retryBackoff); }
+            if (fetchTimeout != null) { b.fetchTimeout(fetchTimeout); }
+            if (scope != null) { b.scope(scope); }
+            return b.build();
+        }
+    }
+
+    /** HTTP integration (WebFlux); read by the web auto-configuration. */
+    public static class Web {
+
+        /** Whether to expose the prefetch and preload HTTP endpoints and the route-preload filter. */
+        private boolean enabled = false;
+
+        /** Base path of the query-cache HTTP endpoints. */
+        private String basePath = "/_query";
+
+        /** Endpoint names that POST {base-path}/prefetch may prefetch; others answer 404. */
+        private List<String> prefetchable = new ArrayList<>();
+
+        /** Largest accepted request body. */
+        private DataSize maxBodySize = DataSize.ofKilobytes(4);
+
+        /** Most pages one HTTP prefetch of an infinite endpoint may ask for. */
+        private int maxPrefetchPages = 10;
+
+        public boolean isEnabled() { return enabled; }
+        public void setEnabled(boolean enabled) { this.enabled = enabled; }
+        public String getBasePath() { return basePath; }
+        public void setBasePath(String basePath) { this.basePath = basePath; }
+        public List<String> getPrefetchable() { return prefetchable; }
+        public void setPrefetchable(List<String> prefetchable) { this.prefetchable = prefetchable; }
+        public DataSize getMaxBodySize() { return maxBodySize; }
+        public void setMaxBodySize(DataSize maxBodySize) { this.maxBodySize = maxBodySize; }
+        public int getMaxPrefetchPages() { return maxPrefetchPages; }
+        public void setMaxPrefetchPages(int maxPrefetchPages) { this.maxPrefetchPages = maxPrefetchPages; }
+    }
+
+    /** Devtools page. */
+    public static class Devtools {
+
+        /** Whether to serve the live cache page at {base-path}/devtools. */
+        private boolean enabled = false;
+
+        public boolean isEnabled() { return enabled; }
+        public void setEnabled(boolean enabled) { this.enabled = enabled; }
+    }
+
+    /** Persistence of the dehydrated cache. */
+    public static class Persistence {
+
+        /** Whether to write the dehydrated cache on shutdown and hydrate it on startup. */
+        private boolean enabled = false;
+
+        /** File the dehydrated cache is written to. */
+        private String file = "query-cache-state.json";
+
+        public boolean isEnabled() { return enabled; }
+        public void setEnabled(boolean enabled) { this.enabled = enabled; }
+        public String getFile() { return file; }
+        public void setFile(String file) { this.file = file; }
+    }
+
+    /** The Spring Cache bridge. */
+    public static class SpringCache {
+
+        /**
+         * Whether to register a CacheManager named "queryCacheManager" whose caches are views of the
+         * endpoints. Off by default: any CacheManager bean makes Spring Boot's own cache
+         * auto-configuration back off.
+         */
+        private boolean enabled = false;
+
+        public boolean isEnabled() { return enabled; }
+        public void setEnabled(boolean enabled) { this.enabled = enabled; }
+    }
+}

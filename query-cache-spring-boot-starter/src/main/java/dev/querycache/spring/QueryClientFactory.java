@@ -1,0 +1,153 @@
+package dev.querycache.spring;
+
+import dev.querycache.InfiniteQueryEndpoint;
+import dev.querycache.InfiniteQueryFetcher;
+import dev.querycache.QueryClient;
+import dev.querycache.QueryEndpoint;
+import dev.querycache.QueryFetcher;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.core.annotation.AnnotationUtils;
+
+/**
+ * Builds the auto-configured {@link QueryClient} from the annotated endpoint beans, the properties and
+ * the customizers, and turns every configuration mistake into a {@link QueryCacheConfigurationException}
+ * that names the bean and the property or attribute. Used once, at startup.
+ */
+final class QueryClientFactory {
+
+    private static final String PREFIX = "query-cache.";
+
+    private final ListableBeanFactory beans;
+    private final QueryCacheProperties properties;
+
+    QueryClientFactory(ListableBeanFactory beans, QueryCacheProperties properties) {
+        this.beans = beans;
+        this.properties = properties;
+    }
+
+    /** A registered endpoint bean: its endpoint name, bean name and object. */
+    private record EndpointBean(String name, String beanName, Object fetcher, boolean infinite) {
+    }
+
+    QueryClient create(List<QueryClientCustomizer> customizers) {
+        validate(properties.getDefaults(), "defaults");
+        properties.getEndpoints().forEach((name, p) -> validate(p, "endpoints." + name));
+        List<EndpointBean> endpoints = endpointBeans();
+        checkNames(endpoints);
+
+        QueryClient.Builder builder = QueryClient.builder()
+                .maximumSize(properties.getMaximumSize())
+                .defaults(properties.getDefaults().toOptions());
+        for (EndpointBean e : endpoints) {
+            QueryCacheProperties.Endpoint p = properties.getEndpoints().get(e.name());
+            var options = p != null ? p.toOptions() : dev.querycache.EndpointOptions.none();
+            if (e.infinite()) {
+                builder.infiniteEndpoint(e.name(), (InfiniteQueryFetcher<?, ?, ?>) e.fetcher(), options);
+            } else {
+                builder.endpoint(e.name(), (QueryFetcher<?, ?>) e.fetcher(), options);
+            }
+        }
+        customizers.forEach(c -> c.customize(builder));
+        try {
+            return builder.build();
+        } catch (IllegalArgumentException ex) {
+            throw new QueryCacheConfigurationException("query-cache could not build its client: " + ex.getMessage()
+                    + describeSource(endpoints, ex.getMessage()),
+                    "Fix the annotation attribute or the " + PREFIX + "endpoints.<name>.* / " + PREFIX
+                            + "defaults.* property named above.", ex);
+        }
+    }
+
+    private List<EndpointBean> endpointBeans() {
+        Map<String, EndpointBean> found = new LinkedHashMap<>();
+        for (String beanName : beans.getBeanNamesForAnnotation(QueryEndpoint.class)) {
+            found.put(beanName, endpointBean(beanName, false));
+        }
+        for (String beanName : beans.getBeanNamesForAnnotation(InfiniteQueryEndpoint.class)) {
+            if (found.containsKey(beanName)) {
+                throw new QueryCacheConfigurationException("Bean '" + beanName + "' is annotated both @QueryEndpoint and "
+                        + "@InfiniteQueryEndpoint.", "Keep the annotation that matches the fetcher interface it implements.");
+            }
+            found.put(beanName, endpointBean(beanName, true));
+        }
+        return new ArrayList<>(found.values());
+    }
+
+    private EndpointBean endpointBean(String beanName, boolean infinite) {
+        Class<?> type = beans.getType(beanName);
+        Class<?> required = infinite ? InfiniteQueryFetcher.class : QueryFetcher.class;
+        String annotation = infinite ? "@InfiniteQueryEndpoint" : "@QueryEndpoint";
+        if (type == null || !required.isAssignableFrom(type)) {
+            throw new QueryCacheConfigurationException("Bean '" + beanName + "' (" + (type == null ? "unknown type" : type.getName())
+                    + ") is annotated " + annotation + " but does not implement " + required.getName() + ".",
+                    "Implement " + required.getSimpleName() + " in bean '" + beanName + "', or remove " + annotation + ".");
+        }
+        String name = infinite
+                ? AnnotationUtils.findAnnotation(type, InfiniteQueryEndpoint.class).name()
+                : AnnotationUtils.findAnnotation(type, QueryEndpoint.class).name();
+        return new EndpointBean(name.isEmpty() ? beanName : name, beanName, beans.getBean(beanName), infinite);
+    }
+
+    private void checkNames(List<EndpointBean> endpoints) {
+        Map<String, EndpointBean> byName = new LinkedHashMap<>();
+        for (EndpointBean e : endpoints) {
+            EndpointBean other = byName.putIfAbsent(e.name(), e);
+            if (other != null) {
+                throw new QueryCacheConfigurationException("Beans '" + other.beanName() + "' and '" + e.beanName()
+                        + "' both define the query endpoint '" + e.name() + "'.",
+                        "Give one of them another name with the annotation's 'name' attribute.");
+            }
+        }
+        Set<String> unknown = new LinkedHashSet<>(properties.getEndpoints().keySet());
+        unknown.removeAll(byName.keySet());
+        if (!unknown.isEmpty()) {
+            String key = unknown.iterator().next();
+            throw new QueryCacheConfigurationException("Property '" + PREFIX + "endpoints." + key
+                    + "' names no query endpoint. Known endpoints: " + byName.keySet() + ".",
+                    "Correct the endpoint name in '" + PREFIX + "endpoints." + key + "' or remove it.");
+        }
+    }
+
+    private static void validate(QueryCacheProperties.Endpoint p, String path) {
+        negative(p.getKeepUnusedDataFor(), path + ".keep-unused-data-for");
+        negative(p.getStaleTime(), path + ".stale-time");
+        negative(p.getRetryBackoff(), path + ".retry-backoff");
+        if (p.getFetchTimeout() != null && (p.getFetchTimeout().isNegative() || p.getFetchTimeout().isZero())) {
+            throw invalid(path + ".fetch-timeout", p.getFetchTimeout() + " (must be positive)");
+        }
+        if (p.getMaxPages() != null && p.getMaxPages() < 0) {
+            throw invalid(path + ".max-pages", p.getMaxPages() + " (must be 0 for unlimited, or positive)");
+        }
+        if (p.getRetries() != null && p.getRetries() < 0) {
+            throw invalid(path + ".retries", p.getRetries() + " (must not be negative)");
+        }
+    }
+
+    private static void negative(Duration d, String property) {
+        if (d != null && d.isNegative()) {
+            throw invalid(property, d + " (must not be negative)");
+        }
+    }
+
+    private static QueryCacheConfigurationException invalid(String property, String value) {
+        return new QueryCacheConfigurationException("Property '" + PREFIX + property + "' has an invalid value: " + value + ".",
+                "Set '" + PREFIX + property + "' to a valid value.");
+    }
+
+    /** Names the bean whose endpoint the core's message is about. */
+    private static String describeSource(List<EndpointBean> endpoints, String message) {
+        for (EndpointBean e : endpoints) {
+            if (message != null && message.contains("'" + e.name() + "'")) {
+                return " (bean '" + e.beanName() + "', " + e.fetcher().getClass().getName() + ")";
+            }
+        }
+        return "";
+    }
+}

@@ -1,0 +1,69 @@
+package dev.querycache.spring.actuate;
+
+import dev.querycache.FetchObserver;
+import dev.querycache.QueryClient;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.ToLongFunction;
+import org.springframework.beans.factory.ObjectProvider;
+
+/**
+ * The query-cache meters: {@code query.cache.requests} (tags {@code endpoint}, {@code result}=hit|miss|dedup),
+ * {@code query.cache.fetches} timer ({@code endpoint}, {@code outcome}=success|error|timeout|aborted),
+ * gauges {@code query.cache.entries} and {@code query.cache.subscriptions}, counter
+ * {@code query.cache.evictions} ({@code endpoint}). Counters read the client's own counters, so the hit
+ * path does no Micrometer work; the timer records each settled fetch into every bound registry.
+ * Thread-safe.
+ */
+public final class QueryCacheMetrics implements MeterBinder, FetchObserver {
+
+    private final ObjectProvider<QueryClient> client;
+    private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
+
+    public QueryCacheMetrics(ObjectProvider<QueryClient> client) {
+        this.client = client;
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        QueryClient c = client.getObject();
+        for (String name : c.endpointNames()) {
+            requests(registry, c, name, "hit", s -> c.stats(name).hitCount());
+            requests(registry, c, name, "miss", s -> c.stats(name).missCount());
+            requests(registry, c, name, "dedup", s -> c.stats(name).dedupCount());
+            FunctionCounter.builder("query.cache.evictions", c, x -> x.stats(name).evictionCount())
+                    .description("Entries removed by keepUnusedDataFor or maximumSize")
+                    .tag("endpoint", name).register(registry);
+        }
+        Gauge.builder("query.cache.entries", c, QueryClient::size)
+                .description("Entries in the query cache").register(registry);
+        Gauge.builder("query.cache.subscriptions", c, QueryClient::subscriptionCount)
+                .description("Live subscriptions over all entries").register(registry);
+        registries.add(registry);
+    }
+
+    private static void requests(MeterRegistry registry, QueryClient c, String endpoint, String result,
+                                 ToLongFunction<QueryClient> count) {
+        FunctionCounter.builder("query.cache.requests", c, x -> count.applyAsLong(x))
+                .description("query() calls by result")
+                .tags("endpoint", endpoint, "result", result).register(registry);
+    }
+
+    @Override
+    public void fetchSettled(String endpoint, Duration duration, Outcome outcome) {
+        for (MeterRegistry registry : registries) {
+            Timer.builder("query.cache.fetches")
+                    .description("Fetches by outcome, from start to settle, retries included")
+                    .tags("endpoint", endpoint, "outcome", outcome.name().toLowerCase(Locale.ROOT))
+                    .register(registry)
+                    .record(duration);
+        }
+    }
+}

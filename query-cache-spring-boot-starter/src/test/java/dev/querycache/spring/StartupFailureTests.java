@@ -1,0 +1,164 @@
+package dev.querycache.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.querycache.QueryEndpoint;
+import dev.querycache.QueryFetcher;
+import dev.querycache.spring.TestEndpoints.NotAFetcher;
+import dev.querycache.spring.TestEndpoints.PokemonByName;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.NestedExceptionUtils;
+import reactor.core.publisher.Mono;
+
+class StartupFailureTests {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(QueryCacheAutoConfiguration.class));
+
+    @Test
+    void anAnnotatedBeanThatIsNoFetcherFailsNamingTheBean() {
+        runner.withUserConfiguration(NotAFetcherConfig.class).run(ctx -> {
+            QueryCacheConfigurationException ex = failure(ctx);
+            assertThat(ex.getMessage()).contains("'notAFetcher'", "@QueryEndpoint", "QueryFetcher");
+        });
+    }
+
+    @Test
+    void twoEndpointsWithOneNameFailNamingBothBeans() {
+        runner.withUserConfiguration(DuplicateConfig.class).run(ctx ->
+                assertThat(failure(ctx).getMessage()).contains("'first'", "'second'", "'pokemon'"));
+    }
+
+    @Test
+    void anEndpointsPropertyNamingNoEndpointFails() {
+        runner.withUserConfiguration(OneEndpointConfig.class)
+                .withPropertyValues("query-cache.endpoints.pokemonByNmae.stale-time=5s")
+                .run(ctx -> assertThat(failure(ctx).getMessage())
+                        .contains("query-cache.endpoints.pokemonByNmae").contains("pokemonByName"));
+    }
+
+    @Test
+    void aNegativeDurationFailsNamingTheProperty() {
+        runner.withUserConfiguration(OneEndpointConfig.class)
+                .withPropertyValues("query-cache.endpoints.pokemonByName.keep-unused-data-for=-5s")
+                .run(ctx -> assertThat(failure(ctx).getMessage())
+                        .contains("query-cache.endpoints.pokemonByName.keep-unused-data-for"));
+    }
+
+    @Test
+    void anUnparseableDurationFailsNamingTheProperty() {
+        runner.withUserConfiguration(OneEndpointConfig.class)
+                .withPropertyValues("query-cache.defaults.fetch-timeout=soon")
+                .run(ctx -> {
+                    assertThat(ctx).hasFailed();
+                    assertThat(allMessages(ctx.getStartupFailure())).contains("query-cache.defaults.fetch-timeout");
+                });
+    }
+
+    @Test
+    void aNegativeMaxPagesFailsNamingTheProperty() {
+        runner.withUserConfiguration(OneEndpointConfig.class)
+                .withPropertyValues("query-cache.defaults.max-pages=-1")
+                .run(ctx -> assertThat(failure(ctx).getMessage()).contains("query-cache.defaults.max-pages"));
+    }
+
+    @Test
+    void aBadAnnotationDurationFailsNamingTheBeanAndTheAttribute() {
+        runner.withUserConfiguration(BadAnnotationConfig.class).run(ctx ->
+                assertThat(failure(ctx).getMessage()).contains("'badTimer'", "keepUnusedDataFor", "whenever"));
+    }
+
+    @Test
+    void theFailureAnalyzerReportsDescriptionAndAction() {
+        runner.withUserConfiguration(NotAFetcherConfig.class).run(ctx -> {
+            FailureAnalysis analysis = new QueryCacheFailureAnalyzer().analyze(ctx.getStartupFailure());
+            assertThat(analysis).isNotNull();
+            assertThat(analysis.getDescription()).contains("'notAFetcher'");
+            assertThat(analysis.getAction()).contains("Implement QueryFetcher");
+        });
+    }
+
+    @Test
+    void theFailureAnalyzerIsRegistered() throws Exception {
+        try (var in = getClass().getClassLoader().getResourceAsStream("META-INF/spring.factories")) {
+            assertThat(new String(in.readAllBytes())).contains(QueryCacheFailureAnalyzer.class.getName());
+        }
+    }
+
+    private static QueryCacheConfigurationException failure(AssertableApplicationContext ctx) {
+        assertThat(ctx).hasFailed();
+        Throwable t = ctx.getStartupFailure();
+        while (t != null && !(t instanceof QueryCacheConfigurationException)) {
+            t = t.getCause();
+        }
+        assertThat(t).as("a QueryCacheConfigurationException in %s", ctx.getStartupFailure()).isNotNull();
+        return (QueryCacheConfigurationException) t;
+    }
+
+    private static String allMessages(Throwable t) {
+        StringBuilder sb = new StringBuilder();
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            sb.append(c.getMessage()).append('\n');
+        }
+        return sb + String.valueOf(NestedExceptionUtils.getMostSpecificCause(t));
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class NotAFetcherConfig {
+        @Bean
+        NotAFetcher notAFetcher() {
+            return new NotAFetcher();
+        }
+    }
+
+    @QueryEndpoint(name = "pokemon")
+    static class Named implements QueryFetcher<String, String> {
+        @Override
+        public Mono<String> fetch(String arg) {
+            return Mono.just(arg);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class DuplicateConfig {
+        @Bean
+        Named first() {
+            return new Named();
+        }
+
+        @Bean
+        Named second() {
+            return new Named();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OneEndpointConfig {
+        @Bean
+        PokemonByName pokemonByName() {
+            return new PokemonByName();
+        }
+    }
+
+    @QueryEndpoint(keepUnusedDataFor = "whenever")
+    static class BadTimer implements QueryFetcher<String, String> {
+        @Override
+        public Mono<String> fetch(String arg) {
+            return Mono.just(arg);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class BadAnnotationConfig {
+        @Bean
+        BadTimer badTimer() {
+            return new BadTimer();
+        }
+    }
+}
