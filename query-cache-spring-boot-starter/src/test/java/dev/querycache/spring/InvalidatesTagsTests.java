@@ -1,0 +1,200 @@
+package dev.querycache.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.querycache.Endpoint;
+import dev.querycache.QueryClient;
+import dev.querycache.QueryStatus;
+import dev.querycache.spring.TestEndpoints.PokemonByName;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+class InvalidatesTagsTests {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(QueryCacheAutoConfiguration.class))
+            .withUserConfiguration(Config.class);
+
+    /** A service whose mutations invalidate Pokemon tags. */
+    public static class FavouriteService {
+        @InvalidatesTags(type = "Pokemon", id = "#name")
+        public String plain(String name) {
+            return "ok";
+        }
+
+        @InvalidatesTags(type = "Pokemon", id = "#name")
+        public void nothing(String name) {
+        }
+
+        @InvalidatesTags(type = "Pokemon", id = "#name")
+        public String failing(String name) {
+            throw new IllegalStateException("nope");
+        }
+
+        @InvalidatesTags(type = "Pokemon", id = "#name")
+        public Mono<String> mono(String name, boolean fail) {
+            return fail ? Mono.error(new IllegalStateException("nope")) : Mono.just("ok");
+        }
+
+        @InvalidatesTags(type = "Pokemon", id = "#name")
+        public Mono<Void> emptyMono(String name) {
+            return Mono.empty();
+        }
+
+        @InvalidatesTags(type = "Pokemon", id = "#name")
+        public Flux<Integer> flux(String name, boolean fail) {
+            return fail ? Flux.concat(Flux.just(1), Flux.error(new IllegalStateException("nope"))) : Flux.just(1, 2);
+        }
+
+        @InvalidatesTags(type = "Pokemon", id = "#name")
+        public CompletionStage<String> stage(String name, CompletableFuture<String> outcome) {
+            return outcome;
+        }
+
+        @InvalidatesTags(type = "Pokemon", id = "#first")
+        @InvalidatesTags(type = "Pokemon", id = "#request.second()")
+        public void both(String first, Pair request) {
+        }
+
+        @InvalidatesTags("Pokemon")
+        public void everything() {
+        }
+    }
+
+    public record Pair(String first, String second) {
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class Config {
+        @Bean
+        PokemonByName pokemonByName() {
+            return new PokemonByName();
+        }
+
+        @Bean
+        FavouriteService favouriteService() {
+            return new FavouriteService();
+        }
+    }
+
+    private void check(Consumer<ApplicationContext> test) {
+        runner.run(ctx -> test.accept(ctx));
+    }
+
+    private static Endpoint<String, String> pokemon(ApplicationContext ctx) {
+        Endpoint<String, String> e = ctx.getBean(QueryClient.class).endpoint(PokemonByName.class);
+        e.query("pikachu").block();
+        e.query("eevee").block();
+        return e;
+    }
+
+    private static boolean cached(Endpoint<String, String> e, String name) {
+        return e.state(name).status() == QueryStatus.SUCCESS;
+    }
+
+    @Test
+    void aPlainReturnInvalidatesAfterTheMethodReturns() {
+        check(ctx -> {
+            var e = pokemon(ctx);
+            assertThat(ctx.getBean(FavouriteService.class).plain("pikachu")).isEqualTo("ok");
+            assertThat(cached(e, "pikachu")).isFalse();
+            assertThat(cached(e, "eevee")).isTrue();
+        });
+    }
+
+    @Test
+    void aVoidMethodInvalidates() {
+        check(ctx -> {
+            var e = pokemon(ctx);
+            ctx.getBean(FavouriteService.class).nothing("pikachu");
+            assertThat(cached(e, "pikachu")).isFalse();
+        });
+    }
+
+    @Test
+    void aThrowingMethodInvalidatesNothing() {
+        check(ctx -> {
+            var e = pokemon(ctx);
+            assertThatThrownBy(() -> ctx.getBean(FavouriteService.class).failing("pikachu")).hasMessage("nope");
+            assertThat(cached(e, "pikachu")).isTrue();
+        });
+    }
+
+    @Test
+    void aMonoInvalidatesWhenItCompletesAndNotOnError() {
+        check(ctx -> {
+            var e = pokemon(ctx);
+            FavouriteService s = ctx.getBean(FavouriteService.class);
+            Mono<String> pending = s.mono("pikachu", false);
+            assertThat(cached(e, "pikachu")).as("not before the Mono completes").isTrue();
+            assertThat(pending.block()).isEqualTo("ok");
+            assertThat(cached(e, "pikachu")).isFalse();
+
+            assertThatThrownBy(() -> s.mono("eevee", true).block()).hasMessage("nope");
+            assertThat(cached(e, "eevee")).isTrue();
+            s.emptyMono("eevee").block();
+            assertThat(cached(e, "eevee")).as("an empty Mono is a success").isFalse();
+        });
+    }
+
+    @Test
+    void aFluxInvalidatesWhenItCompletesAndNotOnError() {
+        check(ctx -> {
+            var e = pokemon(ctx);
+            FavouriteService s = ctx.getBean(FavouriteService.class);
+            assertThatThrownBy(() -> s.flux("eevee", true).collectList().block()).hasMessage("nope");
+            assertThat(cached(e, "eevee")).isTrue();
+            assertThat(s.flux("pikachu", false).collectList().block()).containsExactly(1, 2);
+            assertThat(cached(e, "pikachu")).isFalse();
+        });
+    }
+
+    @Test
+    void aCompletionStageInvalidatesWhenItCompletesNormally() {
+        check(ctx -> {
+            var e = pokemon(ctx);
+            FavouriteService s = ctx.getBean(FavouriteService.class);
+            CompletableFuture<String> ok = new CompletableFuture<>();
+            CompletionStage<String> stage = s.stage("pikachu", ok);
+            assertThat(cached(e, "pikachu")).isTrue();
+            ok.complete("done");
+            assertThat(stage.toCompletableFuture().join()).isEqualTo("done");
+            assertThat(cached(e, "pikachu")).isFalse();
+
+            CompletableFuture<String> bad = new CompletableFuture<>();
+            s.stage("eevee", bad);
+            bad.completeExceptionally(new IllegalStateException("nope"));
+            assertThat(cached(e, "eevee")).isTrue();
+        });
+    }
+
+    @Test
+    void repeatedAnnotationsWithSpelOverParameters() {
+        check(ctx -> {
+            var e = pokemon(ctx);
+            ctx.getBean(FavouriteService.class).both("pikachu", new Pair("x", "eevee"));
+            assertThat(cached(e, "pikachu")).isFalse();
+            assertThat(cached(e, "eevee")).isFalse();
+        });
+    }
+
+    @Test
+    void aTypeWithoutIdInvalidatesTheWholeType() {
+        check(ctx -> {
+            var e = pokemon(ctx);
+            ctx.getBean(FavouriteService.class).everything();
+            assertThat(cached(e, "pikachu")).isFalse();
+            assertThat(cached(e, "eevee")).isFalse();
+        });
+    }
+}
