@@ -37,11 +37,13 @@ final class Query {
     private volatile Fetch inFlight;
     private volatile boolean removed;
 
-    private final List<Duration> pollIntervals = new ArrayList<>(1);
+    /** Polling intervals of the subscribers that poll; made on the first one (most entries never poll). */
+    private List<Duration> pollIntervals;
     private Disposable pollTimer;
     private Disposable removalTimer;
     private Duration pollEvery;
-    private final CopyOnWriteArrayList<Watcher> watchers = new CopyOnWriteArrayList<>();
+    /** {@code watch} fluxes; made on the first one (most entries are never watched). */
+    private volatile CopyOnWriteArrayList<Watcher> watchers;
 
     Query(QueryCache cache, EndpointRuntime endpoint, Object arg, QueryKey key) {
         this.cache = cache;
@@ -178,13 +180,16 @@ final class Query {
         cancelRemoval();
         state = state.withSubscribers(state.subscribers + 1);
         if (options.pollingIntervalValue() != null) {
+            if (pollIntervals == null) {
+                pollIntervals = new ArrayList<>(1);
+            }
             pollIntervals.add(options.pollingIntervalValue());
         }
     }
 
     synchronized void removeSubscriber(SubscribeOptions options) {
         state = state.withSubscribers(Math.max(0, state.subscribers - 1));
-        if (options.pollingIntervalValue() != null) {
+        if (options.pollingIntervalValue() != null && pollIntervals != null) {
             pollIntervals.remove(options.pollingIntervalValue());
         }
     }
@@ -192,7 +197,7 @@ final class Query {
     /** Marks the entry gone: no more polling; returns the fetch to abort, if any. */
     synchronized Fetch markRemoved() {
         removed = true;
-        pollIntervals.clear();
+        pollIntervals = null;
         cancelPollTimer();
         cancelRemoval();
         Fetch f = inFlight;
@@ -213,7 +218,7 @@ final class Query {
     void reschedulePoll(boolean restart) {
         synchronized (this) {
             Duration min = null;
-            for (Duration d : pollIntervals) {
+            for (Duration d : pollIntervals == null ? List.<Duration>of() : pollIntervals) {
                 if (min == null || d.compareTo(min) < 0) {
                     min = d;
                 }
@@ -251,7 +256,7 @@ final class Query {
     private void poll() {
         synchronized (this) {
             pollTimer = null;
-            if (removed || pollIntervals.isEmpty()) {
+            if (removed || pollIntervals == null || pollIntervals.isEmpty()) {
                 return;
             }
         }
@@ -265,31 +270,42 @@ final class Query {
         }
     }
 
-    void addWatcher(Watcher w) {
+    synchronized void addWatcher(Watcher w) {
+        if (watchers == null) {
+            watchers = new CopyOnWriteArrayList<>();
+        }
         watchers.add(w);
     }
 
     void removeWatcher(Watcher w) {
-        watchers.remove(w);
+        CopyOnWriteArrayList<Watcher> ws = watchers;
+        if (ws != null) {
+            ws.remove(w);
+        }
     }
 
     /** Sends the current state to every watcher; call with no lock held. */
     void notifyWatchers() {
-        if (watchers.isEmpty()) {
+        CopyOnWriteArrayList<Watcher> ws = watchers;
+        if (ws == null || ws.isEmpty()) {
             return;
         }
         EntryState s = state;
-        for (Watcher w : watchers) {
+        for (Watcher w : ws) {
             w.offer(s);
         }
     }
 
     /** Completes every watcher (the entry was dropped by a reset). */
     void completeWatchers() {
-        for (Watcher w : watchers) {
+        CopyOnWriteArrayList<Watcher> ws = watchers;
+        if (ws == null) {
+            return;
+        }
+        for (Watcher w : ws) {
             w.complete();
         }
-        watchers.clear();
+        ws.clear();
     }
 
     @Override
