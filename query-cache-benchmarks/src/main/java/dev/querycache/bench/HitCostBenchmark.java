@@ -70,14 +70,14 @@ public class HitCostBenchmark {
                 spring.service.plain(k);
             }
             statsAfterWarmup = client.stats();
-            springLoadsAfterWarmup = spring.service.loads.get();
+            springLoadsAfterWarmup = spring.service.loads();
         }
 
         @TearDown(Level.Trial)
         public void checkEveryOpWasAHit() {
             QueryCacheStats now = client.stats();
             long qcMisses = now.missCount() - statsAfterWarmup.missCount() + now.dedupCount() - statsAfterWarmup.dedupCount();
-            long springMisses = spring.service.loads.get() - springLoadsAfterWarmup;
+            long springMisses = spring.service.loads() - springLoadsAfterWarmup;
             client.close();
             spring.close();
             if (qcMisses != 0 || springMisses != 0 || misses.sum() != 0) {

@@ -18,10 +18,15 @@ public final class SpringPeers implements AutoCloseable {
 
     /** The cached service; {@link #loads} counts method invocations (cache misses). */
     public static class Service {
-        public final AtomicLong loads = new AtomicLong();
+        private final AtomicLong loads = new AtomicLong();
         private volatile Duration delay = Duration.ZERO;
 
-        void delay(Duration d) {
+        /** Method invocations so far (read through the proxy, so a method rather than a field). */
+        public long loads() {
+            return loads.get();
+        }
+
+        public void delay(Duration d) {
             this.delay = d;
         }
 
