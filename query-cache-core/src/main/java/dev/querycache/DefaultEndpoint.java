@@ -25,20 +25,25 @@ final class DefaultEndpoint<A, R> implements Endpoint<A, R> {
     @Override
     @SuppressWarnings("unchecked")
     public Mono<R> query(A arg) {
-        // The hit path: no lock, no allocation (dataMono was made when the data was stored).
+        // The hit path: no lock, no allocation (the Mono was made when the data was stored).
         Query q = runtime.entries.get(arg == null ? EndpointRuntime.NULL_ARG : arg);
         if (q != null) {
-            EntryState s = q.state();
-            if (s.status == QueryStatus.SUCCESS && !s.invalidated) {
+            Mono<Object> fresh = q.hitMono();
+            if (fresh != null) {
                 long stale = runtime.options().staleMillis();
-                if (stale == Long.MAX_VALUE || runtime.nowMillis() - s.fulfilledAtMillis < stale) {
+                if (stale == Long.MAX_VALUE) {
                     runtime.hits.increment();
-                    return (Mono<R>) s.dataMono;
+                    return (Mono<R>) fresh;
                 }
-                if (runtime.options().staleWhileRevalidate()) {
+                EntryState s = q.state();
+                if (s.dataMono == fresh && s.isFreshAt(runtime.nowMillis())) {
+                    runtime.hits.increment();
+                    return (Mono<R>) fresh;
+                }
+                if (s.dataMono == fresh && runtime.options().staleWhileRevalidate()) {
                     runtime.hits.increment();
                     cache.revalidate(runtime, arg);
-                    return (Mono<R>) s.dataMono;
+                    return (Mono<R>) fresh;
                 }
             }
         }
