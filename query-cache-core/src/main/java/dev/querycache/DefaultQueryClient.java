@@ -97,6 +97,15 @@ final class DefaultQueryClient implements QueryClient {
         return List.copyOf(byName.keySet());
     }
 
+    @Override
+    public Object fetcher(String name) {
+        EndpointRuntime rt = byName.get(name);
+        if (rt == null) {
+            throw new UnknownEndpointException("no endpoint named '" + name + "'; known: " + byName.keySet());
+        }
+        return rt.behavior().fetcher();
+    }
+
     /** Whether the named endpoint is an infinite one; for integrations (web, serialization). */
     public boolean isInfinite(String name) {
         EndpointRuntime rt = byName.get(name);

@@ -92,6 +92,14 @@ public interface QueryClient extends AutoCloseable {
     List<String> endpointNames();
 
     /**
+     * The fetcher registered under {@code name} (a {@link QueryFetcher} or an {@link InfiniteQueryFetcher}),
+     * for integrations that need its generic signature, such as typing JSON args.
+     *
+     * @throws UnknownEndpointException when there is no such endpoint
+     */
+    Object fetcher(String name);
+
+    /**
      * Invalidates every entry providing a matching tag ({@link Tag#matches}): entries with subscribers are
      * refetched (their old data stays visible meanwhile), entries without are removed. An entry whose
      * fetch is running is handled when that fetch settles, also when it provides the tag only from that

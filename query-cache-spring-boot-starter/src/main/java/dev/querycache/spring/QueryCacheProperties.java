@@ -166,11 +166,11 @@ public class QueryCacheProperties {
     /** Persistence of the dehydrated cache. */
     public static class Persistence {
 
-        /** Whether to write the dehydrated cache on shutdown and hydrate it on startup. */
-        private boolean enabled = false;
+        /** Whether persistence is on when a file is set. */
+        private boolean enabled = true;
 
-        /** File the dehydrated cache is written to. */
-        private String file = "query-cache-state.json";
+        /** File the cache is dehydrated to on shutdown and hydrated from on start-up; unset = no persistence. */
+        private String file;
 
         public boolean isEnabled() { return enabled; }
         public void setEnabled(boolean enabled) { this.enabled = enabled; }

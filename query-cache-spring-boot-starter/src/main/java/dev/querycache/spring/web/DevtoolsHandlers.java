@@ -1,0 +1,139 @@
+package dev.querycache.spring.web;
+
+import dev.querycache.QueryClient;
+import dev.querycache.QueryState;
+import dev.querycache.Tag;
+import dev.querycache.spring.web.JsonInput.BadInput;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The devtools page ({@code GET {base}/devtools}): the live cache, pushed over server-sent events
+ * ({@code GET {base}/devtools/events}, a snapshot after each burst of cache events, at most every 100 ms),
+ * with actions {@code POST {base}/devtools/refetch}, {@code /remove} (invalidate the entry: removed when
+ * unused, refetched when subscribed) and {@code /invalidate} (a tag). Off unless
+ * {@code query-cache.devtools.enabled=true}: it shows and changes the whole cache.
+ */
+final class DevtoolsHandlers {
+
+    private final QueryClient client;
+    private final JsonMapper mapper;
+    private final JsonInput input;
+    private final String page;
+
+    DevtoolsHandlers(QueryClient client, JsonMapper mapper, int maxBodyBytes, String basePath) {
+        this.client = client;
+        this.mapper = mapper;
+        this.input = new JsonInput(mapper, maxBodyBytes);
+        this.page = PrefetchHandlers.resource("devtools.html").replace("__BASE_PATH__", basePath);
+    }
+
+    Mono<ServerResponse> page(ServerRequest request) {
+        return ServerResponse.ok().contentType(MediaType.TEXT_HTML).bodyValue(page);
+    }
+
+    Mono<ServerResponse> events(ServerRequest request) {
+        Flux<ServerSentEvent<String>> snapshots = Flux.concat(Mono.fromSupplier(this::snapshot),
+                        client.events().sample(Duration.ofMillis(100)).map(e -> snapshot()))
+                .map(json -> ServerSentEvent.builder(json).event("cache").build());
+        Flux<ServerSentEvent<String>> heartbeat = Flux.interval(Duration.ofSeconds(15))
+                .map(i -> ServerSentEvent.<String>builder().comment("keep-alive").build());
+        return ServerResponse.ok().contentType(MediaType.TEXT_EVENT_STREAM)
+                .body(Flux.merge(snapshots, heartbeat), ServerSentEvent.class);
+    }
+
+    /** The cache as JSON: stats and one object per entry. */
+    String snapshot() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("stats", client.stats());
+        List<Map<String, Object>> entries = new ArrayList<>();
+        Instant now = Instant.now();
+        for (QueryState<?> s : client.entries()) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("endpoint", s.endpoint());
+            e.put("arg", s.arg());
+            e.put("status", s.status().name());
+            e.put("ageMillis", s.fulfilledAt() == null ? null : Duration.between(s.fulfilledAt(), now).toMillis());
+            e.put("subscribers", s.subscriberCount());
+            e.put("tags", s.tags().stream().map(Tag::toString).sorted().toList());
+            e.put("fetching", s.isFetching());
+            e.put("stale", s.isStale());
+            entries.add(e);
+        }
+        out.put("entries", entries);
+        try {
+            return mapper.writeValueAsString(out);
+        } catch (JacksonException ex) {
+            out.put("entries", List.of());
+            out.put("error", "an entry's arg is not JSON-serializable");
+            return mapper.writeValueAsString(out);
+        }
+    }
+
+    Mono<ServerResponse> refetch(ServerRequest request) {
+        return entryAction(request, (endpoint, arg) -> {
+            if (EndpointTypes.of(client, endpoint).infinite()) {
+                client.infiniteEndpoint(endpoint).refetch(arg).subscribe(v -> { }, e -> { });
+            } else {
+                client.endpoint(endpoint).refetch(arg).subscribe(v -> { }, e -> { });
+            }
+        });
+    }
+
+    Mono<ServerResponse> remove(ServerRequest request) {
+        return entryAction(request, (endpoint, arg) -> {
+            if (EndpointTypes.of(client, endpoint).infinite()) {
+                client.infiniteEndpoint(endpoint).invalidate(arg);
+            } else {
+                client.endpoint(endpoint).invalidate(arg);
+            }
+        });
+    }
+
+    Mono<ServerResponse> invalidate(ServerRequest request) {
+        return input.object(request).flatMap(body -> {
+            JsonNode type = body.get("type");
+            if (type == null || !type.isString() || type.asString().isBlank()) {
+                throw new BadInput(HttpStatus.BAD_REQUEST, "\"type\" must be a non-empty string");
+            }
+            JsonNode id = body.get("id");
+            client.invalidateTags(id == null || id.isNull() || id.asString().isEmpty() ? Tag.of(type.asString())
+                    : Tag.of(type.asString(), mapper.treeToValue(id, Object.class)));
+            return ServerResponse.accepted().build();
+        }).onErrorResume(JsonInput::handle);
+    }
+
+    private Mono<ServerResponse> entryAction(ServerRequest request, java.util.function.BiConsumer<String, Object> action) {
+        return input.object(request).flatMap(body -> {
+            JsonNode name = body.get("endpoint");
+            if (name == null || !name.isString() || !client.endpointNames().contains(name.asString())) {
+                throw new BadInput(HttpStatus.NOT_FOUND, "no such endpoint");
+            }
+            EndpointTypes.Types types = EndpointTypes.of(client, name.asString());
+            JsonNode argNode = body.get("arg");
+            Object arg;
+            try {
+                arg = argNode == null || argNode.isNull() ? null
+                        : mapper.convertValue(argNode, mapper.getTypeFactory().constructType(types.arg()));
+            } catch (JacksonException | IllegalArgumentException e) {
+                throw new BadInput(HttpStatus.BAD_REQUEST, "\"arg\" does not convert to " + types.arg().getTypeName());
+            }
+            action.accept(name.asString(), arg);
+            return ServerResponse.accepted().build();
+        }).onErrorResume(JsonInput::handle);
+    }
+}

@@ -1,0 +1,34 @@
+package dev.querycache.spring.web;
+
+import dev.querycache.InfiniteQueryFetcher;
+import dev.querycache.QueryClient;
+import dev.querycache.QueryFetcher;
+import java.lang.reflect.Type;
+import org.springframework.core.ResolvableType;
+
+/** The arg, data and page-param types of an endpoint, from its fetcher's generic signature. Stateless. */
+final class EndpointTypes {
+
+    private EndpointTypes() {
+    }
+
+    /** Generic slots: plain {@code QueryFetcher<A, R>}; infinite {@code InfiniteQueryFetcher<A, P, R>}. */
+    record Types(Type arg, Type data, Type pageParam, boolean infinite) {
+    }
+
+    static Types of(QueryClient client, String endpoint) {
+        Object fetcher = client.fetcher(endpoint);
+        ResolvableType type = ResolvableType.forClass(fetcher.getClass());
+        if (fetcher instanceof InfiniteQueryFetcher<?, ?, ?>) {
+            ResolvableType f = type.as(InfiniteQueryFetcher.class);
+            return new Types(resolve(f, 0), resolve(f, 2), resolve(f, 1), true);
+        }
+        ResolvableType f = type.as(QueryFetcher.class);
+        return new Types(resolve(f, 0), resolve(f, 1), Object.class, false);
+    }
+
+    private static Type resolve(ResolvableType fetcher, int index) {
+        ResolvableType g = fetcher.getGeneric(index);
+        return g.resolve() == null ? Object.class : g.getType();
+    }
+}

@@ -1,0 +1,140 @@
+package dev.querycache.spring.web;
+
+import dev.querycache.PrefetchOptions;
+import dev.querycache.QueryClient;
+import dev.querycache.spring.web.JsonInput.BadInput;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code POST {base}/prefetch}, {@code POST {base}/preload} and {@code GET {base}/preload.js}. Every input
+ * is checked before anything touches the cache, so a refused request changes nothing. Thread-safe.
+ */
+final class PrefetchHandlers {
+
+    private static final int MAX_PATH = 2048;
+
+    private final QueryClient client;
+    private final JsonMapper mapper;
+    private final JsonInput input;
+    private final Set<String> prefetchable;
+    private final int maxPages;
+    private final RoutePreloads routes;
+    private final String script;
+
+    PrefetchHandlers(QueryClient client, JsonMapper mapper, int maxBodyBytes, List<String> prefetchable, int maxPages,
+                     RoutePreloads routes, String basePath) {
+        this.client = client;
+        this.mapper = mapper;
+        this.input = new JsonInput(mapper, maxBodyBytes);
+        this.prefetchable = Set.copyOf(prefetchable);
+        this.maxPages = maxPages;
+        this.routes = routes;
+        this.script = resource("preload.js").replace("__BASE_PATH__", basePath);
+    }
+
+    static String resource(String name) {
+        try (InputStream in = new ClassPathResource("dev/querycache/spring/web/" + name).getInputStream()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("missing resource " + name, e);
+        }
+    }
+
+    Mono<ServerResponse> prefetch(ServerRequest request) {
+        return input.object(request).flatMap(body -> {
+            JsonNode name = body.get("endpoint");
+            if (name == null || !name.isString() || name.asString().isBlank()) {
+                throw new BadInput(HttpStatus.BAD_REQUEST, "\"endpoint\" must be a non-empty string");
+            }
+            String endpoint = name.asString();
+            if (!prefetchable.contains(endpoint) || !client.endpointNames().contains(endpoint)) {
+                throw new BadInput(HttpStatus.NOT_FOUND, "no prefetchable endpoint named '" + shorten(endpoint) + "'");
+            }
+            EndpointTypes.Types types = EndpointTypes.of(client, endpoint);
+            Object arg = convert(body.get("arg"), types);
+            JsonNode pagesNode = body.get("pages");
+            int pages = 1;
+            if (pagesNode != null && !pagesNode.isNull()) {
+                if (!types.infinite()) {
+                    throw new BadInput(HttpStatus.BAD_REQUEST, "\"pages\" is only for infinite endpoints");
+                }
+                if (!pagesNode.isIntegralNumber() || !pagesNode.canConvertToInt() || pagesNode.asInt() < 1
+                        || pagesNode.asInt() > maxPages) {
+                    throw new BadInput(HttpStatus.BAD_REQUEST, "\"pages\" must be a whole number from 1 to " + maxPages);
+                }
+                pages = pagesNode.asInt();
+            }
+            if (types.infinite()) {
+                client.infiniteEndpoint(endpoint).prefetch(arg, PrefetchOptions.pages(pages));
+            } else {
+                client.endpoint(endpoint).prefetch(arg);
+            }
+            return ServerResponse.accepted().contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(Map.of("endpoint", endpoint, "status", "accepted"));
+        }).onErrorResume(JsonInput::handle);
+    }
+
+    private Object convert(JsonNode arg, EndpointTypes.Types types) {
+        if (arg == null || arg.isNull()) {
+            return null;
+        }
+        try {
+            return mapper.convertValue(arg, mapper.getTypeFactory().constructType(types.arg()));
+        } catch (JacksonException | IllegalArgumentException e) {
+            throw new BadInput(HttpStatus.BAD_REQUEST, "\"arg\" does not convert to " + types.arg().getTypeName());
+        }
+    }
+
+    Mono<ServerResponse> preload(ServerRequest request) {
+        return input.object(request).flatMap(body -> {
+            JsonNode p = body.get("path");
+            if (p == null || !p.isString() || !isPlainAbsolutePath(p.asString())) {
+                throw new BadInput(HttpStatus.BAD_REQUEST, "\"path\" must be a plain absolute path such as /pokemon/pikachu");
+            }
+            boolean matched = routes.preload(p.asString(), client);
+            return matched ? ServerResponse.accepted().build() : ServerResponse.noContent().build();
+        }).onErrorResume(JsonInput::handle);
+    }
+
+    /** "/a/b": starts with one slash, no scheme or host, no "." or ".." segment, no query, fragment or control chars. */
+    static boolean isPlainAbsolutePath(String path) {
+        if (path.isEmpty() || path.length() > MAX_PATH || path.charAt(0) != '/' || path.startsWith("//")) {
+            return false;
+        }
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c < 0x20 || c == 0x7f || c == '\\' || c == '?' || c == '#' || Character.isWhitespace(c)) {
+                return false;
+            }
+        }
+        for (String segment : path.split("/", -1)) {
+            if (segment.equals(".") || segment.equals("..")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    Mono<ServerResponse> script(ServerRequest request) {
+        return ServerResponse.ok().contentType(MediaType.valueOf("text/javascript;charset=UTF-8"))
+                .header("Cache-Control", "public, max-age=300").bodyValue(script);
+    }
+
+    private static String shorten(String s) {
+        return s.length() > 64 ? s.substring(0, 64) + "…" : s;
+    }
+}

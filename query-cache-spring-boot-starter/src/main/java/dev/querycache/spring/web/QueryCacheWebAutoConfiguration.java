@@ -1,0 +1,106 @@
+package dev.querycache.spring.web;
+
+import dev.querycache.QueryClient;
+import dev.querycache.spring.QueryCacheAutoConfiguration;
+import dev.querycache.spring.QueryCacheProperties;
+import java.nio.file.Path;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The WebFlux side of query-cache: {@link RoutePreloads} run by a filter, HTTP prefetch and preload,
+ * {@code preload.js} (with {@code query-cache.web.enabled=true}), devtools (with
+ * {@code query-cache.devtools.enabled=true}), {@link DehydratedStateJson}, and persistence (with
+ * {@code query-cache.persistence.file}).
+ */
+@AutoConfiguration(after = QueryCacheAutoConfiguration.class,
+        afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
+@ConditionalOnClass(JsonMapper.class)
+@ConditionalOnBean(QueryClient.class)
+public class QueryCacheWebAutoConfiguration {
+
+    private static JsonMapper mapper(ObjectProvider<JsonMapper> mapper) {
+        return mapper.getIfAvailable(JsonMapper::new);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    DehydratedStateJson dehydratedStateJson(ObjectProvider<JsonMapper> mapper, QueryClient client) {
+        return new DehydratedStateJson(mapper(mapper), client);
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = "query-cache.persistence.file")
+    @ConditionalOnBooleanProperty(name = "query-cache.persistence.enabled", matchIfMissing = true)
+    QueryCachePersistence queryCachePersistence(QueryClient client, DehydratedStateJson json, QueryCacheProperties properties) {
+        return new QueryCachePersistence(client, json, Path.of(properties.getPersistence().getFile()));
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+    @ConditionalOnClass(RouterFunction.class)
+    @ConditionalOnBooleanProperty(name = "query-cache.web.enabled")
+    static class WebConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        RoutePreloads routePreloads() {
+            return RoutePreloads.none();
+        }
+
+        @Bean
+        RoutePreloadWebFilter queryCacheRoutePreloadWebFilter(RoutePreloads routes, QueryClient client,
+                                                              QueryCacheProperties properties) {
+            return new RoutePreloadWebFilter(routes, client, properties.getWeb().getBasePath());
+        }
+
+        @Bean
+        RouterFunction<ServerResponse> queryCacheWebRoutes(QueryClient client, ObjectProvider<JsonMapper> mapper,
+                                                           RoutePreloads routes, QueryCacheProperties properties) {
+            QueryCacheProperties.Web web = properties.getWeb();
+            PrefetchHandlers h = new PrefetchHandlers(client, mapper(mapper), (int) web.getMaxBodySize().toBytes(),
+                    web.getPrefetchable(), web.getMaxPrefetchPages(), routes, web.getBasePath());
+            String base = web.getBasePath();
+            return RouterFunctions.route()
+                    .POST(base + "/prefetch", h::prefetch)
+                    .POST(base + "/preload", h::preload)
+                    .GET(base + "/preload.js", h::script)
+                    .build();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+    @ConditionalOnClass(RouterFunction.class)
+    @ConditionalOnBooleanProperty(name = "query-cache.devtools.enabled")
+    static class DevtoolsConfiguration {
+
+        @Bean
+        RouterFunction<ServerResponse> queryCacheDevtoolsRoutes(QueryClient client, ObjectProvider<JsonMapper> mapper,
+                                                                QueryCacheProperties properties) {
+            QueryCacheProperties.Web web = properties.getWeb();
+            DevtoolsHandlers h = new DevtoolsHandlers(client, mapper(mapper), (int) web.getMaxBodySize().toBytes(),
+                    web.getBasePath());
+            String base = web.getBasePath() + "/devtools";
+            return RouterFunctions.route()
+                    .GET(base, h::page)
+                    .GET(base + "/events", h::events)
+                    .POST(base + "/refetch", h::refetch)
+                    .POST(base + "/remove", h::remove)
+                    .POST(base + "/invalidate", h::invalidate)
+                    .build();
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.querycache.spring.web;
+
+import dev.querycache.QueryClient;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpMethod;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+import reactor.core.publisher.Mono;
+
+/**
+ * Runs the {@link RoutePreloads} of a GET request's path before the handler, so that every fetch the
+ * page needs starts at once. A failing preload is logged and never fails the request.
+ */
+final class RoutePreloadWebFilter implements WebFilter, Ordered {
+
+    private static final Log log = LogFactory.getLog(RoutePreloadWebFilter.class);
+
+    private final RoutePreloads routes;
+    private final QueryClient client;
+    private final String basePath;
+
+    RoutePreloadWebFilter(RoutePreloads routes, QueryClient client, String basePath) {
+        this.routes = routes;
+        this.client = client;
+        this.basePath = basePath;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        if (exchange.getRequest().getMethod() == HttpMethod.GET) {
+            String path = exchange.getRequest().getPath().pathWithinApplication().value();
+            if (!path.startsWith(basePath + "/")) {
+                try {
+                    routes.preload(path, client);
+                } catch (RuntimeException e) {
+                    log.warn("route preload for " + path + " failed: " + e);
+                }
+            }
+        }
+        return chain.filter(exchange);
+    }
+
+    @Override
+    public int getOrder() {
+        return Ordered.HIGHEST_PRECEDENCE + 100;
+    }
+}

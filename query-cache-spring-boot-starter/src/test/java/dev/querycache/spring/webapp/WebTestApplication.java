@@ -1,0 +1,197 @@
+package dev.querycache.spring.webapp;
+
+import dev.querycache.InfiniteQueryEndpoint;
+import dev.querycache.InfiniteQueryFetcher;
+import dev.querycache.QueryClient;
+import dev.querycache.spring.web.DehydratedStateJson;
+import dev.querycache.spring.web.RoutePreloads;
+import dev.querycache.QueryEndpoint;
+import dev.querycache.QueryFetcher;
+import dev.querycache.Tag;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Component;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+/** A small server-rendered app on a slow (in-process) upstream, for the web tests. */
+@SpringBootApplication
+public class WebTestApplication {
+
+    static final Duration LATENCY = Duration.ofMillis(400);
+
+    public record Pokemon(String name, int id) {
+    }
+
+    public record Species(String name, String habitat) {
+    }
+
+    public record SearchQuery(String type, int limit) {
+    }
+
+    /** The slow upstream: counts calls per key. */
+    @Component
+    public static class Upstream {
+        final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+
+        <T> Mono<T> call(String key, T value) {
+            return Mono.defer(() -> {
+                calls.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+                return Mono.just(value).delayElement(LATENCY);
+            });
+        }
+
+        int calls(String key) {
+            AtomicInteger n = calls.get(key);
+            return n == null ? 0 : n.get();
+        }
+
+        void reset() {
+            calls.clear();
+        }
+    }
+
+    @Component("pokemon")
+    @QueryEndpoint(tags = "Pokemon")
+    public static class PokemonFetcher implements QueryFetcher<String, Pokemon> {
+        private final Upstream upstream;
+
+        PokemonFetcher(Upstream upstream) {
+            this.upstream = upstream;
+        }
+
+        @Override
+        public Mono<Pokemon> fetch(String name) {
+            return upstream.call("pokemon:" + name, new Pokemon(name, name.length()));
+        }
+
+        @Override
+        public Set<Tag> providesTags(String name, Pokemon result) {
+            return Set.of(Tag.of("Pokemon", name));
+        }
+    }
+
+    @Component("species")
+    @QueryEndpoint
+    public static class SpeciesFetcher implements QueryFetcher<String, Species> {
+        private final Upstream upstream;
+
+        SpeciesFetcher(Upstream upstream) {
+            this.upstream = upstream;
+        }
+
+        @Override
+        public Mono<Species> fetch(String name) {
+            return upstream.call("species:" + name, new Species(name, "forest"));
+        }
+    }
+
+    @Component("search")
+    @QueryEndpoint
+    public static class SearchFetcher implements QueryFetcher<SearchQuery, List<String>> {
+        private final Upstream upstream;
+
+        SearchFetcher(Upstream upstream) {
+            this.upstream = upstream;
+        }
+
+        @Override
+        public Mono<List<String>> fetch(SearchQuery q) {
+            return upstream.call("search:" + q.type(), List.of(q.type() + "-1", q.type() + "-2"));
+        }
+    }
+
+    @Component("catalogue")
+    @InfiniteQueryEndpoint
+    public static class CatalogueFetcher implements InfiniteQueryFetcher<String, Integer, List<Integer>> {
+        private final Upstream upstream;
+
+        CatalogueFetcher(Upstream upstream) {
+            this.upstream = upstream;
+        }
+
+        @Override
+        public Integer initialPageParam() {
+            return 0;
+        }
+
+        @Override
+        public Mono<List<Integer>> fetchPage(String arg, Integer page) {
+            return upstream.call("catalogue:" + page, List.of(page * 10, page * 10 + 1));
+        }
+
+        @Override
+        public Integer getNextPageParam(List<Integer> last, List<List<Integer>> all, Integer lastParam, List<Integer> params) {
+            return lastParam < 20 ? lastParam + 1 : null;
+        }
+    }
+
+    @Bean
+    RoutePreloads routePreloads() {
+        return RoutePreloads.builder()
+                .route("/pokemon/{name}", (vars, client) -> client.endpoint(PokemonFetcher.class).prefetch(vars.get("name")))
+                .route("/page/{name}", (vars, client) -> {
+                    client.endpoint(PokemonFetcher.class).prefetch(vars.get("name"));
+                    client.endpoint(SpeciesFetcher.class).prefetch(vars.get("name"));
+                })
+                .build();
+    }
+
+    /** Server-rendered pages. */
+    @RestController
+    public static class Pages {
+        private final QueryClient client;
+        private final DehydratedStateJson stateJson;
+
+        Pages(QueryClient client, DehydratedStateJson stateJson) {
+            this.client = client;
+            this.stateJson = stateJson;
+        }
+
+        @GetMapping(value = "/", produces = MediaType.TEXT_HTML_VALUE)
+        String index() {
+            return """
+                    <!doctype html><html><head><meta charset="utf-8"><title>index</title></head><body>
+                    <h1>Pokédex</h1>
+                    <p><a id="pikachu" href="/pokemon/pikachu">Pikachu</a></p>
+                    <p style="margin-top:80px"><a id="eevee" href="/pokemon/eevee" data-preload="false">Eevee (no preload)</a></p>
+                    <p style="margin-top:80px"><a id="away" href="https://example.invalid/pokemon/mew">elsewhere</a></p>
+                    <script src="/_query/preload.js"></script>
+                    </body></html>
+                    """;
+        }
+
+        /** A page that needs one query; rendered with the dehydrated state of that entry. */
+        @GetMapping(value = "/pokemon/{name}", produces = MediaType.TEXT_HTML_VALUE)
+        Mono<String> pokemon(@PathVariable String name) {
+            return client.endpoint(PokemonFetcher.class).query(name).map(p ->
+                    "<!doctype html><html><head><meta charset=\"utf-8\"><title>" + p.name() + "</title></head><body>"
+                            + "<h1 id=\"name\">" + p.name() + "</h1><p>#" + p.id() + "</p>"
+                            + stateJson.scriptElement(client.dehydrate()) + "</body></html>");
+        }
+
+        /** A page whose handler needs two slow queries, one after the other (a waterfall without preloads). */
+        @GetMapping({"/page/{name}", "/waterfall/{name}"})
+        Mono<ResponseEntity<String>> page(@PathVariable String name) {
+            boolean pokemonRunning = client.endpoint(PokemonFetcher.class).state(name).isFetching();
+            boolean speciesRunning = client.endpoint(SpeciesFetcher.class).state(name).isFetching();
+            long start = System.nanoTime();
+            return client.endpoint(PokemonFetcher.class).query(name)
+                    .flatMap(p -> client.endpoint(SpeciesFetcher.class).query(name).map(s -> p.name() + " lives in " + s.habitat()))
+                    .map(body -> ResponseEntity.ok()
+                            .header("X-Both-Running-At-Handler-Start", String.valueOf(pokemonRunning && speciesRunning))
+                            .header("X-Handler-Millis", String.valueOf((System.nanoTime() - start) / 1_000_000))
+                            .body(body));
+        }
+    }
+}
