@@ -1,0 +1,121 @@
+package dev.querycache.spring.webapp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.querycache.QueryClient;
+import dev.querycache.QueryStatus;
+import dev.querycache.spring.webapp.WebTestApplication.Upstream;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.HttpMethod;
+import org.springframework.web.server.WebFilter;
+
+/** preload.js in a real headless Chromium: hovering a link fetches the page's data before the click. */
+@SpringBootTest(classes = WebTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "query-cache.web.enabled=true")
+@Import(PreloadBrowserTest.PreloadCounter.class)
+class PreloadBrowserTest {
+
+    /** Counts POST /_query/preload requests, to see how often the script sends. */
+    @TestConfiguration
+    static class PreloadCounter {
+        static final AtomicInteger POSTS = new AtomicInteger();
+
+        @Bean
+        WebFilter countPreloadPosts() {
+            return (exchange, chain) -> {
+                if (exchange.getRequest().getMethod() == HttpMethod.POST
+                        && exchange.getRequest().getPath().value().equals("/_query/preload")) {
+                    POSTS.incrementAndGet();
+                }
+                return chain.filter(exchange);
+            };
+        }
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    QueryClient client;
+
+    @Autowired
+    Upstream upstream;
+
+    ChromeDriver driver;
+
+    @BeforeEach
+    void start() throws Exception {
+        client.resetApiState();
+        upstream.reset();
+        PreloadCounter.POSTS.set(0);
+        driver = Browser.start();
+    }
+
+    @AfterEach
+    void stop() {
+        if (driver != null) {
+            driver.quit();
+        }
+    }
+
+    private void waitFor(java.util.function.BooleanSupplier condition, String what) {
+        new WebDriverWait(driver, Duration.ofSeconds(15)).withMessage(what).until(d -> condition.getAsBoolean());
+    }
+
+    @Test
+    void hoveringALinkFetchesItsDataSoTheNavigationDoesNotWaitOnTheUpstream() throws Exception {
+        driver.get("http://localhost:" + port + "/");
+        assertThat(upstream.calls("pokemon:pikachu")).isZero();
+
+        new Actions(driver).moveToElement(driver.findElement(By.id("pikachu"))).perform();
+        waitFor(() -> upstream.calls("pokemon:pikachu") == 1, "the hover made the server fetch pikachu");
+        waitFor(() -> client.endpoint("pokemon").state("pikachu").status() == QueryStatus.SUCCESS, "pikachu is cached");
+
+        // moving off and back within a few seconds sends nothing more
+        new Actions(driver).moveToElement(driver.findElement(By.tagName("h1"))).perform();
+        new Actions(driver).moveToElement(driver.findElement(By.id("pikachu"))).perform();
+        Thread.sleep(300);
+        assertThat(PreloadCounter.POSTS).as("one POST per path per few seconds").hasValue(1);
+        Browser.screenshot(driver, "preload-hover.png");
+
+        long hitsBefore = client.stats("pokemon").hitCount();
+        driver.findElement(By.id("pikachu")).click();
+        waitFor(() -> driver.findElements(By.id("name")).size() == 1, "the detail page rendered");
+        assertThat(driver.findElement(By.id("name")).getText()).isEqualTo("pikachu");
+        assertThat(upstream.calls("pokemon:pikachu")).as("the navigation did not wait on the upstream").isEqualTo(1);
+        assertThat(client.stats("pokemon").hitCount()).as("the page was served from the cache").isGreaterThan(hitsBefore);
+        assertThat(driver.findElement(By.id("query-cache-state")).getAttribute("textContent")).contains("\"pikachu\"");
+        Browser.screenshot(driver, "preload-detail.png");
+    }
+
+    @Test
+    void linksMarkedDataPreloadFalseAndOtherOriginsAreSkipped() throws Exception {
+        driver.get("http://localhost:" + port + "/");
+        new Actions(driver).moveToElement(driver.findElement(By.id("eevee"))).perform();
+        new Actions(driver).moveToElement(driver.findElement(By.id("away"))).perform();
+        Thread.sleep(500);
+        assertThat(PreloadCounter.POSTS).hasValue(0);
+        assertThat(upstream.calls("pokemon:eevee")).isZero();
+    }
+
+    @Test
+    void keyboardFocusIsIntentToo() {
+        driver.get("http://localhost:" + port + "/");
+        driver.executeScript("document.getElementById('pikachu').focus()");
+        waitFor(() -> upstream.calls("pokemon:pikachu") == 1, "focusing the link made the server fetch pikachu");
+    }
+}
