@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.cache.actuate.endpoint.CachesEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
@@ -142,6 +143,19 @@ class ActuateAndCacheTests {
                     assertThat(client.endpoint(PokemonByName.class).state("pikachu").status())
                             .isEqualTo(QueryStatus.UNINITIALIZED);
                 });
+    }
+
+    @Test
+    void actuatorsCachesEndpointListsAndEvictsTheBridgedCaches() {
+        runner.withPropertyValues("query-cache.spring-cache.enabled=true").run(ctx -> {
+            CachesEndpoint caches = new CachesEndpoint(Map.of("queryCacheManager", ctx.getBean("queryCacheManager", CacheManager.class)));
+            assertThat(caches.caches().getCacheManagers().get("queryCacheManager").getCaches())
+                    .containsOnlyKeys("pokemonByName", "catalogue");
+            QueryClient client = ctx.getBean(QueryClient.class);
+            client.endpoint(PokemonByName.class).query("pikachu").block();
+            assertThat(caches.clearCache("pokemonByName", "queryCacheManager")).isTrue();
+            assertThat(client.endpoint(PokemonByName.class).state("pikachu").status()).isEqualTo(QueryStatus.UNINITIALIZED);
+        });
     }
 
     /** Uses Spring's own @CacheEvict against the bridge. */
