@@ -2,15 +2,22 @@ package dev.querycache.sample;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.querycache.QueryClient;
+import dev.querycache.sample.upstream.PokemonData;
+import dev.querycache.sample.upstream.UpstreamController;
 import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Flux;
 
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "sample.upstream.latency=50ms")
+/** The sample app over real HTTP: pages, the JSON API and its Server-Timing header. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "sample.upstream.latency=200ms")
 class SampleApplicationTest {
 
     @LocalServerPort
@@ -19,34 +26,82 @@ class SampleApplicationTest {
     @Autowired
     UpstreamController upstream;
 
+    @Autowired
+    PokemonData data;
+
+    @Autowired
+    QueryClient client;
+
+    @BeforeEach
+    void clean() {
+        client.resetApiState();
+    }
+
     private ResponseEntity<String> get(String path) {
         return WebClient.create("http://localhost:" + port).get().uri(path).retrieve().toEntity(String.class)
                 .block(Duration.ofSeconds(10));
     }
 
     @Test
-    void theSecondRequestIsAHitAndTheUpstreamIsAskedOnce() {
+    void theCatalogueHoldsTheOriginal151() {
+        assertThat(data.page(1, 200).total()).isEqualTo(151);
+        assertThat(data.byName("mew").id()).isEqualTo(151);
+        assertThat(data.byName("charizard").types()).containsExactly("fire", "flying");
+        assertThat(data.byName("pikachu").stats().speed()).isEqualTo(90);
+    }
+
+    @Test
+    void serverTimingSaysMissThenHitAndTheUpstreamIsAskedOnce() {
+        long before = upstream.requestCount();
         ResponseEntity<String> first = get("/api/pokemon/pikachu");
         ResponseEntity<String> second = get("/api/pokemon/pikachu");
-        assertThat(first.getBody()).contains("\"name\":\"pikachu\"");
+        assertThat(first.getBody()).contains("\"name\":\"pikachu\"", "\"speed\":90");
         assertThat(second.getBody()).isEqualTo(first.getBody());
-        assertThat(first.getHeaders().getFirst("Server-Timing")).startsWith("cache;desc=miss");
-        assertThat(second.getHeaders().getFirst("Server-Timing")).startsWith("cache;desc=hit");
-        assertThat(upstream.requestCount()).isEqualTo(1);
+        assertThat(first.getHeaders().getFirst("Server-Timing")).startsWith("cache;desc=\"miss\", upstream;dur=");
+        assertThat(second.getHeaders().getFirst("Server-Timing")).isEqualTo("cache;desc=\"hit\", upstream;dur=0.0");
+        assertThat(upstream.requestCount() - before).isEqualTo(1);
+    }
+
+    @Test
+    void concurrentRequestsForAColdPokemonAreDeduplicated() {
+        long before = upstream.requestCount();
+        List<String> timings = Flux.range(0, 10)
+                .flatMap(i -> WebClient.create("http://localhost:" + port).get().uri("/api/pokemon/snorlax").retrieve()
+                        .toEntity(String.class))
+                .map(r -> r.getHeaders().getFirst("Server-Timing")).collectList().block(Duration.ofSeconds(10));
+        assertThat(upstream.requestCount() - before).isEqualTo(1);
+        assertThat(timings).anyMatch(t -> t.startsWith("cache;desc=\"miss\"")).anyMatch(t -> t.startsWith("cache;desc=\"dedup\""));
+    }
+
+    @Test
+    void theNextCataloguePageIsPrefetchedSoItIsAHit() throws Exception {
+        long page2Before = upstream.requestCount("pokemon?page=2&size=20");
+        ResponseEntity<String> page1 = get("/api/pokemon?page=1&size=20");
+        assertThat(page1.getBody()).contains("\"bulbasaur\"", "\"total\":151", "\"totalPages\":8");
+        client.awaitRunningQueries().block(Duration.ofSeconds(5));
+        assertThat(upstream.requestCount("pokemon?page=2&size=20")).as("prefetched once").isEqualTo(page2Before + 1);
+        ResponseEntity<String> page2 = get("/api/pokemon?page=2&size=20");
+        assertThat(page2.getBody()).contains("\"page\":2", "\"name\":\"spearow\"");
+        assertThat(page2.getHeaders().getFirst("Server-Timing")).startsWith("cache;desc=\"hit\"");
+        assertThat(upstream.requestCount("pokemon?page=2&size=20")).as("page 2 came from the cache").isEqualTo(page2Before + 1);
     }
 
     @Test
     void favouritingInvalidatesTheEntry() {
         get("/api/pokemon/eevee");
-        long before = upstream.requestCount();
         WebClient.create("http://localhost:" + port).post().uri("/api/pokemon/eevee/favourite").retrieve()
                 .toBodilessEntity().block(Duration.ofSeconds(10));
-        assertThat(get("/api/pokemon/eevee").getBody()).contains("\"favourite\":true");
-        assertThat(upstream.requestCount()).isEqualTo(before + 1);
+        ResponseEntity<String> after = get("/api/pokemon/eevee");
+        assertThat(after.getBody()).contains("\"favourite\":true");
+        assertThat(after.getHeaders().getFirst("Server-Timing")).startsWith("cache;desc=\"miss\"");
     }
 
     @Test
-    void theIndexPageLinksTheApi() {
-        assertThat(get("/").getBody()).contains("/api/pokemon/pikachu");
+    void pagesRenderWithPreloadScriptAndTheListCarriesTheDehydratedState() {
+        String list = get("/").getBody();
+        assertThat(list).contains("Bulbasaur", "/_query/preload.js", "id=\"query-cache-state\"", "load-more");
+        String detail = get("/pokemon/charizard").getBody();
+        assertThat(detail).contains("Charizard", "#6", "fire", "flying");
+        assertThat(get("/type/electric").getBody()).contains("Pikachu", "Raichu");
     }
 }

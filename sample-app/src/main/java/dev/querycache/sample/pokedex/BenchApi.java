@@ -1,12 +1,10 @@
-package dev.querycache.sample;
+package dev.querycache.sample.pokedex;
 
 import dev.querycache.QueryClient;
 import java.util.List;
-import org.springframework.core.env.Environment;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 
 /**
@@ -17,15 +15,15 @@ import reactor.core.publisher.Mono;
 @RestController
 public class BenchApi {
 
-    private static final Pokemon PIKACHU = new Pokemon(25, "pikachu", List.of("electric"));
+    private static final Pokemon PIKACHU = new Pokemon(25, "pikachu", "Pikachu", List.of("electric"),
+            new Pokemon.Stats(35, 55, 40, 50, 50, 90), false);
 
     private final QueryClient client;
-    private final Environment env;
-    private volatile WebClient upstream;
+    private final UpstreamClient upstream;
 
-    BenchApi(QueryClient client, Environment env) {
+    BenchApi(QueryClient client, UpstreamClient upstream) {
         this.client = client;
-        this.env = env;
+        this.upstream = upstream;
     }
 
     @GetMapping("/bench/constant")
@@ -40,9 +38,6 @@ public class BenchApi {
 
     @GetMapping("/bench/uncached/{name}")
     Mono<Pokemon> uncached(@PathVariable String name) {
-        if (upstream == null) {
-            upstream = WebClient.create("http://localhost:" + env.getProperty("local.server.port", "8080"));
-        }
-        return upstream.get().uri("/upstream/pokemon/{name}", name).retrieve().bodyToMono(Pokemon.class);
+        return upstream.web().get().uri("/upstream/pokemon/{name}", name).retrieve().bodyToMono(Pokemon.class);
     }
 }

@@ -1,0 +1,83 @@
+package dev.querycache.sample.pokedex;
+
+import dev.querycache.QueryClient;
+import dev.querycache.QueryStatus;
+import dev.querycache.sample.upstream.UpstreamController;
+import dev.querycache.spring.web.DehydratedStateJson;
+import java.time.Duration;
+import java.util.Map;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.ResponseBody;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** The server-rendered pages (Thymeleaf): the list, a Pokémon, a type, and a Pokémon's live view. */
+@Controller
+public class PokedexPages {
+
+    static final int PAGE_SIZE = 20;
+
+    private final QueryClient client;
+    private final DehydratedStateJson stateJson;
+    private final UpstreamController upstream;
+
+    PokedexPages(QueryClient client, DehydratedStateJson stateJson, UpstreamController upstream) {
+        this.client = client;
+        this.stateJson = stateJson;
+        this.upstream = upstream;
+    }
+
+    @GetMapping("/")
+    Mono<String> list(Model model) {
+        var catalogue = client.infiniteEndpoint(PokemonCatalogue.class);
+        return PokedexApi.pageOf(catalogue, PAGE_SIZE, 1).map(first -> {
+            if (catalogue.state(PAGE_SIZE).hasNextPage() && PokedexApi.indexOf(catalogue.state(PAGE_SIZE).data(), 2) < 0) {
+                catalogue.fetchNextPage(PAGE_SIZE).subscribe(d -> { }, e -> { });   // Load more will be instant
+            }
+            model.addAttribute("page", first);
+            model.addAttribute("pageSize", PAGE_SIZE);
+            model.addAttribute("upstreamRequests", upstream.requestCount());
+            model.addAttribute("state", stateJson.scriptElement(client.dehydrate()));
+            return "list";
+        });
+    }
+
+    @GetMapping("/pokemon/{name}")
+    Mono<String> pokemon(@PathVariable String name, Model model) {
+        return client.endpoint(PokemonByName.class).query(name).map(p -> {
+            model.addAttribute("pokemon", p);
+            model.addAttribute("upstreamRequests", upstream.requestCount());
+            return "pokemon";
+        });
+    }
+
+    @GetMapping("/type/{type}")
+    Mono<String> type(@PathVariable String type, Model model) {
+        return client.endpoint(PokemonByType.class).query(type).map(list -> {
+            model.addAttribute("type", type);
+            model.addAttribute("members", list);
+            model.addAttribute("upstreamRequests", upstream.requestCount());
+            return "type";
+        });
+    }
+
+    /** Server-sent events from {@code watch}: a subscription that lives while the page is open. */
+    @GetMapping(value = "/pokemon/{name}/live", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    @ResponseBody
+    Flux<ServerSentEvent<Map<String, Object>>> live(@PathVariable String name) {
+        Flux<ServerSentEvent<Map<String, Object>>> states = client.endpoint(PokemonByName.class).watch(name)
+                .filter(s -> s.data() != null)
+                .map(s -> ServerSentEvent.<Map<String, Object>>builder(Map.of(
+                        "favourite", s.data().favourite(),
+                        "fetching", s.isFetching(),
+                        "status", s.status() == QueryStatus.SUCCESS ? "fresh" : s.status().name().toLowerCase())).event("state").build());
+        Flux<ServerSentEvent<Map<String, Object>>> heartbeat = Flux.interval(Duration.ofSeconds(15))
+                .map(i -> ServerSentEvent.<Map<String, Object>>builder().comment("keep-alive").build());
+        return Flux.merge(states, heartbeat);
+    }
+}

@@ -1,0 +1,137 @@
+package dev.querycache.sample;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.querycache.QueryClient;
+import dev.querycache.QueryStatus;
+import dev.querycache.sample.pokedex.PokemonCatalogue;
+import dev.querycache.sample.upstream.UpstreamController;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WindowType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/** The Pokédex in headless Chromium: what a newcomer sees, checked against the upstream request counter. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class PokedexBrowserTest {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    QueryClient client;
+
+    @Autowired
+    UpstreamController upstream;
+
+    ChromeDriver driver;
+
+    @BeforeEach
+    void start() throws Exception {
+        client.resetApiState();
+        driver = Browser.start();
+    }
+
+    @AfterEach
+    void stop() {
+        if (driver != null) {
+            driver.quit();
+        }
+    }
+
+    private String url(String path) {
+        return "http://localhost:" + port + path;
+    }
+
+    private void waitFor(java.util.function.BooleanSupplier c, String what) {
+        new WebDriverWait(driver, Duration.ofSeconds(15)).withMessage(what).until(d -> c.getAsBoolean());
+    }
+
+    private void settle() {
+        client.awaitRunningQueries().block(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void hoverThenNavigateMakesNoUpstreamRequest() throws Exception {
+        driver.get(url("/"));
+        settle();
+        Browser.screenshot(driver, "list.png");
+        long charmanderBefore = upstream.requestCount("pokemon/charmander");
+        new Actions(driver).moveToElement(driver.findElement(By.id("link-charmander"))).perform();
+        waitFor(() -> client.endpoint("pokemonByName").state("charmander").status() == QueryStatus.SUCCESS,
+                "hovering the link cached charmander");
+        assertThat(upstream.requestCount("pokemon/charmander")).isEqualTo(charmanderBefore + 1);
+        long before = upstream.requestCount();
+        driver.findElement(By.id("link-charmander")).click();
+        waitFor(() -> driver.getCurrentUrl().endsWith("/pokemon/charmander") && !driver.findElements(By.id("name")).isEmpty(),
+                "the detail page opened");
+        assertThat(driver.findElement(By.id("name")).getText()).isEqualTo("Charmander");
+        assertThat(upstream.requestCount("pokemon/charmander")).isEqualTo(charmanderBefore + 1);
+        assertThat(upstream.requestCount()).as("the navigation made no upstream request").isEqualTo(before);
+        Browser.screenshot(driver, "detail.png");
+    }
+
+    @Test
+    void loadMoreShowsTheNextPageAtOnceBecauseItWasPrefetched() throws Exception {
+        long page2Before = upstream.requestCount("pokemon?page=2&size=20");
+        long page3Before = upstream.requestCount("pokemon?page=3&size=20");
+        driver.get(url("/"));
+        waitFor(() -> client.infiniteEndpoint(PokemonCatalogue.class).state(20).data() != null
+                && client.infiniteEndpoint(PokemonCatalogue.class).state(20).data().pageParams().contains(2),
+                "page 2 was prefetched after page 1 was served");
+        settle();
+        assertThat(upstream.requestCount("pokemon?page=2&size=20")).isEqualTo(page2Before + 1);
+        assertThat(driver.findElements(By.cssSelector("#rows tr"))).hasSize(20);
+        driver.findElement(By.id("load-more")).click();
+        waitFor(() -> driver.findElements(By.cssSelector("#rows tr")).size() == 40, "the second page is shown");
+        assertThat(driver.findElement(By.id("link-spearow")).getText()).isEqualTo("Spearow");
+        assertThat(upstream.requestCount("pokemon?page=2&size=20")).as("Load more made no upstream request for page 2")
+                .isEqualTo(page2Before + 1);
+        waitFor(() -> upstream.requestCount("pokemon?page=3&size=20") == page3Before + 1, "and page 3 is prefetched in turn");
+        Browser.screenshot(driver, "load-more.png");
+    }
+
+    @Test
+    void favouritingUpdatesTheLiveViewInASecondTab() throws Exception {
+        driver.get(url("/pokemon/eevee"));
+        String first = driver.getWindowHandle();
+        waitFor(() -> driver.findElement(By.id("live")).getText().equals("not a favourite"), "the live view started");
+        driver.switchTo().newWindow(WindowType.TAB);
+        driver.get(url("/pokemon/eevee"));
+        String second = driver.getWindowHandle();
+        waitFor(() -> client.endpoint("pokemonByName").state("eevee").subscriberCount() == 2, "both tabs watch eevee");
+
+        driver.switchTo().window(first);
+        driver.findElement(By.id("favourite")).click();
+        driver.switchTo().window(second);
+        waitFor(() -> driver.findElement(By.id("live")).getText().equals("★ favourite"),
+                "the other tab's live view shows the favourite");
+        Browser.screenshot(driver, "live-favourite.png");
+        driver.findElement(By.id("favourite")).click();
+        driver.switchTo().window(first);
+        waitFor(() -> driver.findElement(By.id("live")).getText().equals("not a favourite"), "and back");
+    }
+
+    @Test
+    void devtoolsShowsTheEntries() throws Exception {
+        driver.get(url("/"));
+        settle();
+        client.endpoint("pokemonByName").query("mew").block();
+        driver.get(url("/_query/devtools"));
+        waitFor(() -> driver.findElements(By.cssSelector("#entries tr[data-endpoint='pokemonCatalogue']")).size() == 1
+                && driver.findElements(By.cssSelector("#entries tr[data-endpoint='pokemonByName']")).size() >= 1,
+                "devtools lists the catalogue and mew");
+        List<String> rows = driver.findElements(By.cssSelector("#entries tr")).stream().map(e -> e.getText()).toList();
+        assertThat(rows).anyMatch(r -> r.contains("\"mew\"") && r.contains("SUCCESS") && r.contains("Pokemon:mew"));
+        Browser.screenshot(driver, "devtools.png");
+    }
+}
