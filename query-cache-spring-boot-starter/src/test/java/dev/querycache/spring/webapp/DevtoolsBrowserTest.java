@@ -12,7 +12,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -53,13 +52,26 @@ class DevtoolsBrowserTest {
         new WebDriverWait(driver, Duration.ofSeconds(15)).withMessage(what).until(d -> condition.getAsBoolean());
     }
 
-    private WebElement row(String endpoint, String argText) {
-        for (WebElement tr : driver.findElements(By.cssSelector("#entries tr"))) {
-            if (tr.getAttribute("data-endpoint").equals(endpoint) && tr.getText().contains(argText)) {
-                return tr;
-            }
-        }
-        return null;
+    // The table is rebuilt on every server-sent event, so rows are read and clicked inside one script
+    // call: an element handle kept across calls could go stale.
+    private static final String FIND_ROW = "for (const tr of document.querySelectorAll('#entries tr')) {"
+            + " if (tr.dataset.endpoint === arguments[0] && tr.textContent.includes(arguments[1])) {";
+
+    /** The row's cells' text, or null when there is no such row. */
+    @SuppressWarnings("unchecked")
+    private java.util.List<String> row(String endpoint, String argText) {
+        return (java.util.List<String>) driver.executeScript(FIND_ROW
+                + " return Array.from(tr.cells).map(c => c.textContent); } } return null;", endpoint, argText);
+    }
+
+    private void click(String endpoint, String argText, String button) {
+        Object clicked = driver.executeScript(FIND_ROW + " tr.querySelector('button.' + arguments[2]).click(); return true; } }"
+                + " return false;", endpoint, argText, button);
+        assertThat(clicked).as("clicked %s on %s(%s)", button, endpoint, argText).isEqualTo(true);
+    }
+
+    private long rowCount() {
+        return (Long) driver.executeScript("return document.querySelectorAll('#entries tr').length;");
     }
 
     @Test
@@ -68,21 +80,20 @@ class DevtoolsBrowserTest {
         client.endpoint("pokemon").query("eevee").block();
         var watched = client.endpoint("species").subscribe("mew");
         driver.get("http://localhost:" + port + "/_query/devtools");
-        waitFor(() -> driver.findElements(By.cssSelector("#entries tr")).size() == 3, "three entries are listed");
-        WebElement pikachu = row("pokemon", "\"pikachu\"");
-        assertThat(pikachu.getText()).contains("SUCCESS", "Pokemon:pikachu");
-        waitFor(() -> row("species", "\"mew\"") != null && row("species", "\"mew\"").getText().contains("SUCCESS"),
+        waitFor(() -> rowCount() == 3, "three entries are listed");
+        assertThat(row("pokemon", "\"pikachu\"")).contains("SUCCESS", "Pokemon, Pokemon:pikachu");
+        waitFor(() -> row("species", "\"mew\"") != null && row("species", "\"mew\"").get(2).startsWith("SUCCESS"),
                 "the subscribed entry's fetch settled, pushed live");
-        assertThat(row("species", "\"mew\"").findElements(By.tagName("td")).get(4).getText()).isEqualTo("1");
+        assertThat(row("species", "\"mew\"").get(4)).as("subscribers").isEqualTo("1");
 
         // a change made elsewhere shows up without reloading
         client.endpoint("pokemon").query("ditto").block();
         waitFor(() -> row("pokemon", "\"ditto\"") != null, "a new entry appears live");
 
-        row("pokemon", "\"pikachu\"").findElement(By.cssSelector("button.refetch")).click();
+        click("pokemon", "\"pikachu\"", "refetch");
         waitFor(() -> upstream.calls("pokemon:pikachu") == 2, "Refetch fetched pikachu again");
 
-        row("pokemon", "\"ditto\"").findElement(By.cssSelector("button.remove")).click();
+        click("pokemon", "\"ditto\"", "remove");
         waitFor(() -> client.endpoint("pokemon").state("ditto").status() == QueryStatus.UNINITIALIZED, "Remove removed ditto");
         waitFor(() -> row("pokemon", "\"ditto\"") == null, "ditto disappears from the page");
 
@@ -92,7 +103,7 @@ class DevtoolsBrowserTest {
         waitFor(() -> client.endpoint("pokemon").state("eevee").status() == QueryStatus.UNINITIALIZED,
                 "invalidating Pokemon:eevee removed the unused entry");
 
-        waitFor(() -> driver.findElements(By.cssSelector("#entries tr")).size() == 2, "two entries remain on the page");
+        waitFor(() -> rowCount() == 2, "two entries remain on the page");
         Path shot = Browser.screenshot(driver, "devtools.png");
         assertThat(Files.size(shot)).isGreaterThan(1000);
         watched.close();
