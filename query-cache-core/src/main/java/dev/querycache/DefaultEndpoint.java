@@ -121,15 +121,12 @@ final class DefaultEndpoint<A, R> implements Endpoint<A, R> {
 
     @Override
     public void invalidate(A arg) {
-        Query q = runtime.lookup(arg);
-        if (q != null) {
-            cache.invalidate(q);
-        }
+        cache.invalidateEntry(runtime, arg);
     }
 
     @Override
     public void invalidateAll() {
-        cache.invalidateAll(runtime);
+        cache.invalidateAll(runtime, true);
     }
 
     @Override

@@ -23,14 +23,53 @@ final class DefaultQueryClient implements QueryClient {
     private final Map<String, EndpointRuntime> byName;
     private final Map<String, Object> facades;
     private final ConcurrentHashMap<Class<?>, Object> byClass = new ConcurrentHashMap<>();
+    private final String instanceId = java.util.UUID.randomUUID().toString();
+    private final InvalidationBus bus;
 
-    private DefaultQueryClient(QueryCache cache, Map<String, EndpointRuntime> byName) {
+    private DefaultQueryClient(QueryCache cache, Map<String, EndpointRuntime> byName, InvalidationBus bus) {
         this.cache = cache;
         this.byName = byName;
+        this.bus = bus;
         Map<String, Object> f = new LinkedHashMap<>();
         byName.forEach((name, rt) -> f.put(name, rt.isInfinite()
                 ? new DefaultInfiniteEndpoint<>(rt, cache) : new DefaultEndpoint<>(rt, cache)));
         this.facades = f;
+        if (bus != null) {
+            cache.publishTo(invalidation -> bus.publish(withOrigin(invalidation)));
+            bus.start(instanceId, this::applyRemote);
+        }
+    }
+
+    private Invalidation withOrigin(Invalidation i) {
+        return new Invalidation(instanceId, i.kind(), i.tags(), i.endpoint(), i.arg());
+    }
+
+    /** Applies another instance's invalidation exactly as a local one, without publishing it again. */
+    private void applyRemote(Invalidation i) {
+        if (instanceId.equals(i.origin())) {
+            return;
+        }
+        switch (i.kind()) {
+            case TAGS -> cache.invalidateTags(i.tags(), false);
+            case ENTRY -> {
+                EndpointRuntime rt = byName.get(i.endpoint());
+                Query q = rt == null ? null : rt.lookup(i.arg());
+                if (q != null) {
+                    cache.invalidate(q);
+                }
+            }
+            case ENDPOINT -> {
+                EndpointRuntime rt = byName.get(i.endpoint());
+                if (rt != null) {
+                    cache.invalidateAll(rt, false);
+                }
+            }
+        }
+    }
+
+    @Override
+    public String instanceId() {
+        return instanceId;
     }
 
     @Override
@@ -119,7 +158,7 @@ final class DefaultQueryClient implements QueryClient {
 
     @Override
     public void invalidateTags(Collection<Tag> tags) {
-        cache.invalidateTags(tags);
+        cache.invalidateTags(tags, true);
     }
 
     @Override
@@ -208,6 +247,9 @@ final class DefaultQueryClient implements QueryClient {
 
     @Override
     public void close() {
+        if (bus != null) {
+            bus.stop();
+        }
         cache.close();
     }
 
@@ -224,6 +266,13 @@ final class DefaultQueryClient implements QueryClient {
         private long maximumSize = 10_000;
         private Scheduler scheduler = Schedulers.parallel();
         private final List<FetchObserver> observers = new ArrayList<>();
+        private InvalidationBus bus;
+
+        @Override
+        public Builder invalidationBus(InvalidationBus bus) {
+            this.bus = Objects.requireNonNull(bus, "bus");
+            return this;
+        }
 
         @Override
         public Builder fetchObserver(FetchObserver observer) {
@@ -304,7 +353,7 @@ final class DefaultQueryClient implements QueryClient {
                         : new PlainBehavior((QueryFetcher<?, ?>) r.fetcher());
                 byName.put(name, new EndpointRuntime(name, behavior, resolved, scheduler));
             }
-            return new DefaultQueryClient(new QueryCache(scheduler, maximumSize, List.copyOf(observers)), byName);
+            return new DefaultQueryClient(new QueryCache(scheduler, maximumSize, List.copyOf(observers)), byName, bus);
         }
     }
 

@@ -421,7 +421,23 @@ final class QueryCache {
         }
     }
 
-    void invalidateTags(Collection<Tag> tags) {
+    /** Where invalidations made here are published (an {@link InvalidationBus}); none by default. */
+    private volatile java.util.function.Consumer<Invalidation> publisher = i -> { };
+
+    void publishTo(java.util.function.Consumer<Invalidation> publisher) {
+        this.publisher = publisher;
+    }
+
+    private void publish(Invalidation i) {
+        try {
+            publisher.accept(i);
+        } catch (RuntimeException ignored) {
+            // a bus must not throw; if it does, the local invalidation still stands
+        }
+    }
+
+    /** Invalidates the entries providing a matching tag; {@code publish}: also tell the other instances. */
+    void invalidateTags(Collection<Tag> tags, boolean publish) {
         if (tags.isEmpty()) {
             return;
         }
@@ -432,11 +448,26 @@ final class QueryCache {
         for (Query q : tagIndex.matching(copy)) {
             invalidate(q);
         }
+        if (publish) {
+            publish(Invalidation.tags("", copy));
+        }
     }
 
-    void invalidateAll(EndpointRuntime endpoint) {
+    /** {@code Endpoint.invalidate(arg)}: invalidates the entry here and tells the other instances. */
+    void invalidateEntry(EndpointRuntime endpoint, Object arg) {
+        Query q = endpoint.lookup(arg);
+        if (q != null) {
+            invalidate(q);
+        }
+        publish(Invalidation.entry("", endpoint.name(), arg));
+    }
+
+    void invalidateAll(EndpointRuntime endpoint, boolean publish) {
         for (Query q : new ArrayList<>(endpoint.entries.values())) {
             invalidate(q);
+        }
+        if (publish) {
+            publish(Invalidation.endpoint("", endpoint.name()));
         }
     }
 

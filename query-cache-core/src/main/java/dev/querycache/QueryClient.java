@@ -48,6 +48,12 @@ public interface QueryClient extends AutoCloseable {
          */
         Builder scheduler(Scheduler scheduler);
 
+        /**
+         * Publishes every invalidation to the other instances of the service through {@code bus}, and
+         * applies theirs here (see {@link InvalidationBus}). Default: none (single instance).
+         */
+        Builder invalidationBus(InvalidationBus bus);
+
         /** Adds an observer told about every settled fetch (for metrics); observers run in the order added. */
         Builder fetchObserver(FetchObserver observer);
 
@@ -87,6 +93,9 @@ public interface QueryClient extends AutoCloseable {
      * @throws UnknownEndpointException listing the known infinite endpoints
      */
     InfiniteEndpoint<Object, Object, Object> infiniteEndpoint(String name);
+
+    /** This client's random id, the origin of the invalidations it publishes ({@link InvalidationBus}). */
+    String instanceId();
 
     /** The names of every registered endpoint, plain and infinite, in registration order. */
     List<String> endpointNames();
