@@ -45,6 +45,9 @@ public class QueryCacheProperties {
     /** The Spring Cache bridge. */
     private final SpringCache springCache = new SpringCache();
 
+    /** Invalidation across the instances of a service. */
+    private final Cluster cluster = new Cluster();
+
     public boolean isEnabled() { return enabled; }
     public void setEnabled(boolean enabled) { this.enabled = enabled; }
     public long getMaximumSize() { return maximumSize; }
@@ -55,6 +58,7 @@ public class QueryCacheProperties {
     public Devtools getDevtools() { return devtools; }
     public Persistence getPersistence() { return persistence; }
     public SpringCache getSpringCache() { return springCache; }
+    public Cluster getCluster() { return cluster; }
 
     /** Options of one endpoint (or the defaults); every one optional. */
     public static class Endpoint {
@@ -190,5 +194,39 @@ public class QueryCacheProperties {
 
         public boolean isEnabled() { return enabled; }
         public void setEnabled(boolean enabled) { this.enabled = enabled; }
+    }
+
+    /** Invalidation across instances. */
+    public static class Cluster {
+
+        /** Redis transport. */
+        private final Redis redis = new Redis();
+
+        /** Pub/sub channel the invalidations travel on. */
+        private String channel = "query-cache:invalidations";
+
+        /** Redis hash holding a version counter per tag type and endpoint. */
+        private String versionsKey = "query-cache:versions";
+
+        /** How often each instance compares the version counters with what it applied, to repair lost messages. */
+        private Duration reconcileInterval = Duration.ofSeconds(5);
+
+        public Redis getRedis() { return redis; }
+        public String getChannel() { return channel; }
+        public void setChannel(String channel) { this.channel = channel; }
+        public String getVersionsKey() { return versionsKey; }
+        public void setVersionsKey(String versionsKey) { this.versionsKey = versionsKey; }
+        public Duration getReconcileInterval() { return reconcileInterval; }
+        public void setReconcileInterval(Duration reconcileInterval) { this.reconcileInterval = reconcileInterval; }
+
+        /** Redis transport. */
+        public static class Redis {
+
+            /** Whether to carry invalidations between instances over Redis (needs Spring Data Redis). */
+            private boolean enabled = false;
+
+            public boolean isEnabled() { return enabled; }
+            public void setEnabled(boolean enabled) { this.enabled = enabled; }
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.querycache.spring.web;
 
+import dev.querycache.spring.EndpointTypes;
 import dev.querycache.DehydratedState;
 import dev.querycache.InfiniteData;
 import dev.querycache.QueryClient;

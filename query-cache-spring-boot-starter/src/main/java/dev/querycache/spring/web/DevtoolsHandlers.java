@@ -1,5 +1,6 @@
 package dev.querycache.spring.web;
 
+import dev.querycache.spring.EndpointTypes;
 import dev.querycache.QueryClient;
 import dev.querycache.QueryState;
 import dev.querycache.Tag;

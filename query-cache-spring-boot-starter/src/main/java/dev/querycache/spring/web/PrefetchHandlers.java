@@ -1,5 +1,6 @@
 package dev.querycache.spring.web;
 
+import dev.querycache.spring.EndpointTypes;
 import dev.querycache.PrefetchOptions;
 import dev.querycache.QueryClient;
 import dev.querycache.spring.web.JsonInput.BadInput;

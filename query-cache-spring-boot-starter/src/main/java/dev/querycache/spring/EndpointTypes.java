@@ -1,4 +1,4 @@
-package dev.querycache.spring.web;
+package dev.querycache.spring;
 
 import dev.querycache.InfiniteQueryFetcher;
 import dev.querycache.QueryClient;
@@ -6,17 +6,20 @@ import dev.querycache.QueryFetcher;
 import java.lang.reflect.Type;
 import org.springframework.core.ResolvableType;
 
-/** The arg, data and page-param types of an endpoint, from its fetcher's generic signature. Stateless. */
-final class EndpointTypes {
+/**
+ * The arg, data and page-param types of an endpoint, from its fetcher's generic signature, for the
+ * integrations that turn JSON back into typed args and data (web, SSR state, cluster). Stateless.
+ */
+public final class EndpointTypes {
 
     private EndpointTypes() {
     }
 
     /** Generic slots: plain {@code QueryFetcher<A, R>}; infinite {@code InfiniteQueryFetcher<A, P, R>}. */
-    record Types(Type arg, Type data, Type pageParam, boolean infinite) {
+    public record Types(Type arg, Type data, Type pageParam, boolean infinite) {
     }
 
-    static Types of(QueryClient client, String endpoint) {
+    public static Types of(QueryClient client, String endpoint) {
         Object fetcher = client.fetcher(endpoint);
         ResolvableType type = ResolvableType.forClass(fetcher.getClass());
         if (fetcher instanceof InfiniteQueryFetcher<?, ?, ?>) {

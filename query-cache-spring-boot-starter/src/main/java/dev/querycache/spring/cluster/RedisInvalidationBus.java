@@ -1,0 +1,343 @@
+package dev.querycache.spring.cluster;
+
+import dev.querycache.Invalidation;
+import dev.querycache.InvalidationBus;
+import dev.querycache.QueryClient;
+import dev.querycache.Tag;
+import dev.querycache.spring.EndpointTypes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.listener.ChannelTopic;
+import org.springframework.data.redis.listener.ReactiveRedisMessageListenerContainer;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/*
+ * Design notes.
+ *
+ * Delivery is Redis pub/sub: fast, but at most once — a message published while an instance is
+ * disconnected, or dropped on the way, is gone. So every publish first bumps a version counter in a
+ * Redis hash, one field per tag type ("tag:Pokemon") or endpoint ("endpoint:pokemonByName"), and the
+ * message carries the new versions. Each instance remembers, per field, the highest version it has
+ * applied without a gap. Every reconcile-interval it reads the hash in one round trip; a field whose
+ * version differs from what it applied means it missed something there, and it invalidates the whole
+ * tag type or endpoint (too much rather than too little), then takes the remote version. A version
+ * lower than applied means Redis lost its data (restart without persistence): also repaired.
+ *
+ * While Redis is unreachable the instance keeps serving from its local cache (local invalidations were
+ * applied before publishing), keeps what it could not publish (at most 10 000, oldest dropped), logs
+ * once, counts every failure, retries the listener with backoff and reconciles every 500 ms; the first
+ * success publishes what was kept and reconciles at once.
+ */
+/**
+ * An {@link InvalidationBus} over Redis pub/sub, repaired by per-tag-type version counters, so that a
+ * lost message costs at most one reconcile interval. Thread-safe.
+ */
+public final class RedisInvalidationBus implements InvalidationBus {
+
+    private static final Log log = LogFactory.getLog(RedisInvalidationBus.class);
+    private static final Duration RETRY_WHILE_DOWN = Duration.ofMillis(500);
+    /** Lettuce queues commands while disconnected; a command not answered by then counts as a failure. */
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
+    private static final int MAX_PENDING = 10_000;
+    private static final String REPAIR_ORIGIN = "query-cache:reconcile";
+
+    private final ReactiveRedisConnectionFactory factory;
+    private final ReactiveStringRedisTemplate redis;
+    private final JsonMapper mapper;
+    private final ObjectProvider<QueryClient> client;
+    private final String channel;
+    private final String versionsKey;
+    private final Duration reconcileInterval;
+
+    private final ConcurrentHashMap<String, Long> applied = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedDeque<Invalidation> pending = new ConcurrentLinkedDeque<>();
+    private final AtomicInteger pendingCount = new AtomicInteger();
+    private final AtomicLong failures = new AtomicLong();
+    private final AtomicBoolean down = new AtomicBoolean();
+    private volatile boolean initialized;
+    private volatile boolean paused;
+    private volatile String instanceId;
+    private volatile Consumer<Invalidation> receiver = i -> { };
+    private volatile Disposable listening;
+    private volatile Disposable reconciling;
+
+    public RedisInvalidationBus(ReactiveRedisConnectionFactory factory, JsonMapper mapper, ObjectProvider<QueryClient> client,
+                                String channel, String versionsKey, Duration reconcileInterval) {
+        this.factory = factory;
+        this.redis = new ReactiveStringRedisTemplate(factory);
+        this.mapper = mapper;
+        this.client = client;
+        this.channel = channel;
+        this.versionsKey = versionsKey;
+        this.reconcileInterval = reconcileInterval;
+    }
+
+    // ------------------------------------------------------------------------------------ lifecycle
+
+    @Override
+    public void start(String instanceId, Consumer<Invalidation> receiver) {
+        this.instanceId = instanceId;
+        this.receiver = receiver;
+        this.listening = listen().subscribe(this::onMessage, e -> log.warn("query-cache cluster listener stopped: " + e));
+        this.reconciling = Mono.defer(this::reconcileOnce)
+                .then(Mono.defer(() -> Mono.delay(down.get() ? RETRY_WHILE_DOWN : reconcileInterval)))
+                .repeat()
+                .subscribe();
+    }
+
+    @Override
+    public void stop() {
+        Disposable l = listening;
+        Disposable r = reconciling;
+        if (l != null) {
+            l.dispose();
+        }
+        if (r != null) {
+            r.dispose();
+        }
+    }
+
+    private Flux<String> listen() {
+        return Flux.defer(() -> {
+                    ReactiveRedisMessageListenerContainer container = new ReactiveRedisMessageListenerContainer(factory);
+                    return container.receiveLater(ChannelTopic.of(channel))
+                            .flatMapMany(messages -> {
+                                markUp();
+                                return messages;
+                            })
+                            .map(m -> m.getMessage())
+                            .doFinally(s -> container.destroyLater().subscribe(v -> { }, e -> { }));
+                })
+                .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(2))
+                        .doBeforeRetry(s -> markDown(s.failure())))
+                .repeat();
+    }
+
+    // ------------------------------------------------------------------------------------ publish
+
+    @Override
+    public void publish(Invalidation invalidation) {
+        List<String> fields = fields(invalidation);
+        Flux.fromIterable(fields)
+                .concatMap(f -> redis.opsForHash().increment(versionsKey, f, 1L).map(v -> Map.entry(f, v)))
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue, LinkedHashMap::new)
+                .flatMap(versions -> {
+                    versions.forEach(this::advance);
+                    return redis.convertAndSend(channel, write(invalidation, versions));
+                })
+                .timeout(COMMAND_TIMEOUT)
+                .subscribe(n -> markUp(), e -> {
+                    markDown(e);
+                    keep(invalidation);
+                });
+    }
+
+    private void keep(Invalidation invalidation) {
+        pending.addLast(invalidation);
+        if (pendingCount.incrementAndGet() > MAX_PENDING && pending.pollFirst() != null) {
+            pendingCount.decrementAndGet();
+        }
+    }
+
+    private static List<String> fields(Invalidation i) {
+        if (i.kind() == Invalidation.Kind.TAGS) {
+            List<String> out = new ArrayList<>();
+            for (Tag t : i.tags()) {
+                String f = "tag:" + t.type();
+                if (!out.contains(f)) {
+                    out.add(f);
+                }
+            }
+            return out;
+        }
+        return List.of("endpoint:" + i.endpoint());
+    }
+
+    /** Takes {@code version} of {@code field} as applied when it is the next one without a gap. */
+    private void advance(String field, long version) {
+        applied.compute(field, (k, old) -> {
+            long previous = old != null ? old : (initialized ? 0 : version - 1);
+            return version == previous + 1 ? version : previous;
+        });
+    }
+
+    // ------------------------------------------------------------------------------------ receive
+
+    /**
+     * For tests: while paused, incoming messages are dropped as if lost on the way and reconciliation
+     * waits, so that after resuming, what was lost can only come back through reconciliation.
+     */
+    public void pauseDelivery(boolean pause) {
+        this.paused = pause;
+    }
+
+    private void onMessage(String json) {
+        if (paused) {
+            return;
+        }
+        try {
+            JsonNode node = mapper.readTree(json);
+            Invalidation invalidation = read(node);
+            if (!invalidation.origin().equals(instanceId)) {
+                receiver.accept(invalidation);
+            }
+            JsonNode versions = node.get("versions");
+            if (versions != null) {
+                for (Map.Entry<String, JsonNode> v : versions.properties()) {
+                    advance(v.getKey(), v.getValue().asLong());
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("query-cache ignored an unreadable invalidation message on " + channel + ": " + e.getMessage());
+        }
+    }
+
+    // ------------------------------------------------------------------------------------ reconcile
+
+    private Mono<Void> reconcileOnce() {
+        if (paused) {
+            return Mono.empty();
+        }
+        return redis.<String, String>opsForHash().entries(versionsKey)
+                .collectMap(e -> e.getKey(), e -> Long.parseLong(e.getValue()))
+                .timeout(COMMAND_TIMEOUT)
+                .doOnNext(this::reconcile)
+                .doOnNext(remote -> markUp())
+                .onErrorResume(e -> {
+                    markDown(e);
+                    return Mono.empty();
+                })
+                .then();
+    }
+
+    private void reconcile(Map<String, Long> remote) {
+        if (!initialized) {
+            applied.putAll(remote);
+            initialized = true;
+            return;
+        }
+        remote.forEach((field, version) -> {
+            long mine = applied.getOrDefault(field, 0L);
+            if (version != mine) {
+                repair(field);
+                applied.put(field, version);
+            }
+        });
+        applied.keySet().removeIf(field -> !remote.containsKey(field));
+    }
+
+    private void repair(String field) {
+        Invalidation i = field.startsWith("tag:")
+                ? Invalidation.tags(REPAIR_ORIGIN, List.of(Tag.of(field.substring(4))))
+                : Invalidation.endpoint(REPAIR_ORIGIN, field.substring("endpoint:".length()));
+        try {
+            receiver.accept(i);
+        } catch (RuntimeException e) {
+            log.warn("query-cache could not apply a repaired invalidation of " + field + ": " + e);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------ up / down
+
+    private void markDown(Throwable e) {
+        failures.incrementAndGet();
+        if (down.compareAndSet(false, true)) {
+            log.warn("query-cache cannot reach Redis (" + e.getMessage() + "); serving from the local cache, keeping "
+                    + "invalidations to send when it is back");
+        }
+    }
+
+    private void markUp() {
+        if (down.compareAndSet(true, false)) {
+            log.info("query-cache reached Redis again; sending " + pendingCount.get() + " kept invalidations and reconciling");
+            Invalidation i;
+            while ((i = pending.pollFirst()) != null) {
+                pendingCount.decrementAndGet();
+                publish(i);
+            }
+            reconcileOnce().subscribe();
+        }
+    }
+
+    /** Failures to reach Redis so far (publish, listen, reconcile). */
+    public long failureCount() {
+        return failures.get();
+    }
+
+    /** Whether the last attempt to reach Redis failed. */
+    public boolean isDown() {
+        return down.get();
+    }
+
+    // ------------------------------------------------------------------------------------ JSON
+
+    private String write(Invalidation i, Map<String, Long> versions) {
+        ObjectNode n = mapper.createObjectNode();
+        n.put("origin", i.origin());
+        n.put("kind", i.kind().name());
+        ArrayNode tags = n.putArray("tags");
+        for (Tag t : i.tags()) {
+            ObjectNode tag = tags.addObject();
+            tag.put("type", t.type());
+            tag.set("id", mapper.valueToTree(t.id()));
+        }
+        if (i.endpoint() != null) {
+            n.put("endpoint", i.endpoint());
+        }
+        n.set("arg", mapper.valueToTree(i.arg()));
+        ObjectNode v = n.putObject("versions");
+        versions.forEach(v::put);
+        return mapper.writeValueAsString(n);
+    }
+
+    private Invalidation read(JsonNode n) {
+        String origin = n.get("origin").asString();
+        Invalidation.Kind kind = Invalidation.Kind.valueOf(n.get("kind").asString());
+        switch (kind) {
+            case TAGS: {
+                List<Tag> tags = new ArrayList<>();
+                for (JsonNode t : n.get("tags")) {
+                    JsonNode id = t.get("id");
+                    tags.add(id == null || id.isNull() ? Tag.of(t.get("type").asString())
+                            : Tag.of(t.get("type").asString(), mapper.treeToValue(id, Object.class)));
+                }
+                return Invalidation.tags(origin, tags);
+            }
+            case ENTRY: {
+                String endpoint = n.get("endpoint").asString();
+                JsonNode arg = n.get("arg");
+                Object typed = null;
+                if (arg != null && !arg.isNull()) {
+                    QueryClient c = client.getObject();
+                    typed = c.endpointNames().contains(endpoint)
+                            ? mapper.convertValue(arg, mapper.getTypeFactory().constructType(EndpointTypes.of(c, endpoint).arg()))
+                            : mapper.treeToValue(arg, Object.class);
+                }
+                return Invalidation.entry(origin, endpoint, typed);
+            }
+            default:
+                return Invalidation.endpoint(origin, n.get("endpoint").asString());
+        }
+    }
+}
