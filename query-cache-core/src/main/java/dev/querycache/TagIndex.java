@@ -1,32 +1,44 @@
 package dev.querycache;
 
-import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Which entries provide which tag types, so that invalidation is a lookup rather than a scan. Kept up to
- * date on every successful fetch, write and removal. Thread-safe (concurrent maps).
+ * Which entries provide which tags, so that invalidation is a lookup rather than a scan: by type, for
+ * {@code Tag.of(type)} (every entry providing that type, with or without an id), and by exact tag, for
+ * {@code Tag.of(type, id)}. Kept up to date on every successful fetch, write and removal. Thread-safe
+ * (concurrent maps); a lookup racing with an update may miss or include the entry being updated, which
+ * the delayed-invalidation check of {@link Fetch} covers.
  */
 final class TagIndex {
 
     private final ConcurrentHashMap<String, Set<Query>> byType = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Tag, Set<Query>> byTag = new ConcurrentHashMap<>();
 
-    /** Replaces the types indexed for {@code query}. */
+    /** Replaces the tags indexed for {@code query}. */
     void update(Query query, Set<Tag> oldTags, Set<Tag> newTags) {
         for (Tag t : oldTags) {
+            if (!newTags.contains(t)) {
+                removeFrom(byTag, t, query);
+            }
             if (!containsType(newTags, t.type())) {
-                Set<Query> set = byType.get(t.type());
-                if (set != null) {
-                    set.remove(query);
-                }
+                removeFrom(byType, t.type(), query);
             }
         }
         for (Tag t : newTags) {
             byType.computeIfAbsent(t.type(), k -> ConcurrentHashMap.newKeySet()).add(query);
+            byTag.computeIfAbsent(t, k -> ConcurrentHashMap.newKeySet()).add(query);
         }
+    }
+
+    private static <K> void removeFrom(ConcurrentHashMap<K, Set<Query>> map, K key, Query query) {
+        map.computeIfPresent(key, (k, set) -> {
+            set.remove(query);
+            return set.isEmpty() ? null : set;
+        });
     }
 
     /** Forgets {@code query}. */
@@ -34,40 +46,29 @@ final class TagIndex {
         update(query, tags, Set.of());
     }
 
-    /** The entries providing a tag that one of {@code tags} matches. */
+    /** The entries providing a tag that one of {@code tags} matches ({@link Tag#matches}). */
     List<Query> matching(Collection<Tag> tags) {
-        List<Query> out = new ArrayList<>();
+        Set<Query> out = new LinkedHashSet<>();
         for (Tag wanted : tags) {
-            Set<Query> set = byType.get(wanted.type());
-            if (set == null) {
-                continue;
-            }
-            for (Query q : set) {
-                if (!out.contains(q) && providesMatch(q.state().tags(), wanted)) {
-                    out.add(q);
-                }
+            Set<Query> set = wanted.id() == null ? byType.get(wanted.type()) : byTag.get(wanted);
+            if (set != null) {
+                out.addAll(set);
             }
         }
-        return out;
+        return List.copyOf(out);
     }
 
     void clear() {
         byType.clear();
+        byTag.clear();
     }
 
     static boolean anyMatches(Collection<Tag> invalidated, Set<Tag> provided) {
         for (Tag wanted : invalidated) {
-            if (providesMatch(provided, wanted)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean providesMatch(Set<Tag> provided, Tag wanted) {
-        for (Tag p : provided) {
-            if (wanted.matches(p)) {
-                return true;
+            for (Tag p : provided) {
+                if (wanted.matches(p)) {
+                    return true;
+                }
             }
         }
         return false;

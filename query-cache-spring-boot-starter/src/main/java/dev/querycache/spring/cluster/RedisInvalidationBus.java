@@ -39,10 +39,13 @@ import tools.jackson.databind.node.ObjectNode;
  * disconnected, or dropped on the way, is gone. So every publish first bumps a version counter in a
  * Redis hash, one field per tag type ("tag:Pokemon") or endpoint ("endpoint:pokemonByName"), and the
  * message carries the new versions. Each instance remembers, per field, the highest version it has
- * applied without a gap. Every reconcile-interval it reads the hash in one round trip; a field whose
- * version differs from what it applied means it missed something there, and it invalidates the whole
- * tag type or endpoint (too much rather than too little), then takes the remote version. A version
- * lower than applied means Redis lost its data (restart without persistence): also repaired.
+ * applied without a gap (AppliedVersions; concurrent publishes may arrive out of order, so versions
+ * above a gap wait there until it closes). Every reconcile-interval it reads the hash in one round trip.
+ * A field ahead of what was applied is suspected first, since its messages may still be on the way; if
+ * the next reconcile finds the gap still open, a message was lost, and the instance invalidates the whole
+ * tag type or endpoint (too much rather than too little) and takes the remote version. So a lost message
+ * is repaired within two reconcile intervals, and traffic in flight never triggers a repair. A version
+ * lower than applied means Redis lost its data (restart without persistence): repaired at once.
  *
  * While Redis is unreachable the instance keeps serving from its local cache (local invalidations were
  * applied before publishing), keeps what it could not publish (at most 10 000, oldest dropped), logs
@@ -70,7 +73,9 @@ public final class RedisInvalidationBus implements InvalidationBus {
     private final String versionsKey;
     private final Duration reconcileInterval;
 
-    private final ConcurrentHashMap<String, Long> applied = new ConcurrentHashMap<>();
+    private final AppliedVersions applied = new AppliedVersions();
+    /** Per field, a remote version seen ahead of the watermark at the last reconcile: a gap to confirm. */
+    private final ConcurrentHashMap<String, Long> suspected = new ConcurrentHashMap<>();
     private final ConcurrentLinkedDeque<Invalidation> pending = new ConcurrentLinkedDeque<>();
     private final AtomicInteger pendingCount = new AtomicInteger();
     private final AtomicLong failures = new AtomicLong();
@@ -174,12 +179,9 @@ public final class RedisInvalidationBus implements InvalidationBus {
         return List.of("endpoint:" + i.endpoint());
     }
 
-    /** Takes {@code version} of {@code field} as applied when it is the next one without a gap. */
+    /** Records {@code version} of {@code field} as applied. */
     private void advance(String field, long version) {
-        applied.compute(field, (k, old) -> {
-            long previous = old != null ? old : (initialized ? 0 : version - 1);
-            return version == previous + 1 ? version : previous;
-        });
+        applied.accept(field, version);
     }
 
     // ------------------------------------------------------------------------------------ receive
@@ -231,23 +233,49 @@ public final class RedisInvalidationBus implements InvalidationBus {
                 .then();
     }
 
+    /**
+     * Compares the remote versions with the watermarks. A field ahead of its watermark is only suspected
+     * at first — its messages may still be on the way — and repaired when the next reconcile finds the
+     * gap still open; a field behind its watermark means Redis lost its data, repaired at once.
+     */
     private void reconcile(Map<String, Long> remote) {
         if (!initialized) {
-            applied.putAll(remote);
+            remote.forEach(applied::reset);
             initialized = true;
             return;
         }
         remote.forEach((field, version) -> {
-            long mine = applied.getOrDefault(field, 0L);
-            if (version != mine) {
+            long mine = applied.watermark(field);
+            if (version > mine) {
+                Long seen = suspected.get(field);
+                if (seen != null && mine < seen) {
+                    repair(field);
+                    applied.reset(field, version);
+                    suspected.remove(field);
+                } else {
+                    suspected.put(field, version);
+                }
+            } else if (version < mine) {
                 repair(field);
-                applied.put(field, version);
+                applied.reset(field, version);
+                suspected.remove(field);
+            } else {
+                suspected.remove(field);
             }
         });
-        applied.keySet().removeIf(field -> !remote.containsKey(field));
+        applied.retainOnly(remote.keySet());
+        suspected.keySet().retainAll(remote.keySet());
+    }
+
+    private final AtomicLong repairs = new AtomicLong();
+
+    /** Type- or endpoint-wide invalidations made to repair lost messages so far. */
+    public long repairCount() {
+        return repairs.get();
     }
 
     private void repair(String field) {
+        repairs.incrementAndGet();
         Invalidation i = field.startsWith("tag:")
                 ? Invalidation.tags(REPAIR_ORIGIN, List.of(Tag.of(field.substring(4))))
                 : Invalidation.endpoint(REPAIR_ORIGIN, field.substring("endpoint:".length()));

@@ -1,0 +1,153 @@
+package dev.querycache.bench;
+
+import dev.querycache.EndpointOptions;
+import dev.querycache.QueryCacheEvent;
+import dev.querycache.QueryClient;
+import dev.querycache.QueryFetcher;
+import dev.querycache.Tag;
+import dev.querycache.spring.cluster.RedisInvalidationBus;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicLongArray;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A bounded load check of cross-instance invalidation: instance A invalidates {@code rate} tags per
+ * second for {@code seconds} seconds over Redis; instance B holds one entry per tag and reports, for each,
+ * the delay from A's publish to B's removal, and whether any was missed. Targets only 127.0.0.1.
+ *
+ * <pre>java -cp benchmarks.jar dev.querycache.bench.ClusterInvalidationLoad &lt;redis-port&gt; [rate] [seconds]</pre>
+ */
+public final class ClusterInvalidationLoad {
+
+    private ClusterInvalidationLoad() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int port = Integer.parseInt(args[0]);
+        int rate = args.length > 1 ? Integer.parseInt(args[1]) : 500;
+        int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+        int total = rate * seconds;
+
+        Instance a = new Instance(port);
+        Instance b = new Instance(port);
+        for (int i = 0; i < total; i++) {
+            b.client.endpoint("items").setData(i, "value-" + i);
+        }
+        AtomicLongArray sentAt = new AtomicLongArray(total);
+        AtomicLongArray appliedAt = new AtomicLongArray(total);
+        AtomicInteger applied = new AtomicInteger();
+        Disposable watch = b.client.events().filter(e -> e.type() == QueryCacheEvent.Type.REMOVED).subscribe(e -> {
+            int i = (Integer) e.arg();
+            if (appliedAt.compareAndSet(i, 0, System.nanoTime())) {
+                applied.incrementAndGet();
+            }
+        });
+        Thread.sleep(1000);   // both listeners subscribed
+
+        long start = System.nanoTime();
+        for (int i = 0; i < total; i++) {
+            long due = start + TimeUnit.SECONDS.toNanos(1) * i / rate;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            sentAt.set(i, System.nanoTime());
+            a.client.invalidateTags(Tag.of("Item", i));
+        }
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (applied.get() < total && System.nanoTime() < end) {
+            Thread.sleep(20);
+        }
+        watch.dispose();
+
+        long[] delays = new long[applied.get()];
+        int n = 0;
+        for (int i = 0; i < total; i++) {
+            if (appliedAt.get(i) != 0) {
+                delays[n++] = appliedAt.get(i) - sentAt.get(i);
+            }
+        }
+        Arrays.sort(delays, 0, n);
+        System.out.printf("sent %d invalidations at %d/s for %d s; applied on B: %d; missed: %d%n", total, rate, seconds, n, total - n);
+        if (n > 0) {
+            System.out.printf("publish-to-applied delay: p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
+                    delays[n / 2] / 1e6, delays[Math.min(n - 1, (int) (n * 0.99))] / 1e6, delays[n - 1] / 1e6);
+        }
+        System.out.printf("repairs (type-wide invalidations after a lost message) on B: %d%n", b.bus.repairCount());
+        a.close();
+        b.close();
+        if (n != total) {
+            System.exit(1);
+        }
+    }
+
+    /** One "instance": its own Redis connection, bus and client. */
+    private static final class Instance implements AutoCloseable {
+        final LettuceConnectionFactory factory;
+        final QueryClient client;
+        final RedisInvalidationBus bus;
+
+        Instance(int port) {
+            factory = new LettuceConnectionFactory("127.0.0.1", port);
+            factory.afterPropertiesSet();
+            factory.start();
+            AtomicReference<QueryClient> self = new AtomicReference<>();
+            bus = new RedisInvalidationBus(factory, new JsonMapper(), provider(self), "query-cache:load",
+                    "query-cache:load-versions", Duration.ofSeconds(5));
+            QueryFetcher<Integer, String> fetcher = new QueryFetcher<>() {
+                @Override
+                public Mono<String> fetch(Integer i) {
+                    return Mono.just("value-" + i);
+                }
+
+                @Override
+                public Set<Tag> providesTags(Integer i, String v) {
+                    return Set.of(Tag.of("Item", i));
+                }
+            };
+            client = QueryClient.builder().invalidationBus(bus).maximumSize(10_000_000)
+                    .endpoint("items", fetcher, EndpointOptions.builder().keepUnusedDataFor(EndpointOptions.NEVER).build())
+                    .build();
+            self.set(client);
+        }
+
+        @Override
+        public void close() {
+            client.close();
+            factory.destroy();
+        }
+    }
+
+    private static ObjectProvider<QueryClient> provider(AtomicReference<QueryClient> ref) {
+        return new ObjectProvider<>() {
+            @Override
+            public QueryClient getObject() {
+                return ref.get();
+            }
+
+            @Override
+            public QueryClient getObject(Object... args) {
+                return ref.get();
+            }
+
+            @Override
+            public QueryClient getIfAvailable() {
+                return ref.get();
+            }
+
+            @Override
+            public QueryClient getIfUnique() {
+                return ref.get();
+            }
+        };
+    }
+}
