@@ -79,10 +79,6 @@ final class Query {
         return inFlight;
     }
 
-    boolean isRemoved() {
-        return removed;
-    }
-
     /** Pinned entries (subscribed or fetching) are never evicted. */
     boolean isPinned() {
         return state.subscribers > 0 || inFlight != null;

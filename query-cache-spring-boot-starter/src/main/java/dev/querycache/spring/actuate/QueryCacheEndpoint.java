@@ -3,7 +3,7 @@ package dev.querycache.spring.actuate;
 import dev.querycache.QueryClient;
 import dev.querycache.QueryState;
 import dev.querycache.Tag;
-import java.time.Duration;
+import dev.querycache.spring.EntryViews;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,16 +37,7 @@ public class QueryCacheEndpoint {
         List<Map<String, Object>> entries = new ArrayList<>();
         Instant now = Instant.now();
         for (QueryState<?> s : client.entries()) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("endpoint", s.endpoint());
-            e.put("arg", String.valueOf(s.arg()));
-            e.put("status", s.status().name());
-            e.put("ageMillis", s.fulfilledAt() == null ? null : Duration.between(s.fulfilledAt(), now).toMillis());
-            e.put("subscribers", s.subscriberCount());
-            e.put("tags", s.tags().stream().map(Tag::toString).sorted().toList());
-            e.put("fetching", s.isFetching());
-            e.put("stale", s.isStale());
-            entries.add(e);
+            entries.add(EntryViews.describe(s, now, String::valueOf));
         }
         out.put("entries", entries);
         return out;

@@ -3,7 +3,6 @@ package dev.querycache.spring.cache;
 import dev.querycache.Endpoint;
 import dev.querycache.InfiniteEndpoint;
 import dev.querycache.QueryState;
-import dev.querycache.QueryStatus;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -55,7 +54,7 @@ final class EndpointCache implements Cache {
     @Override
     public ValueWrapper get(Object key) {
         QueryState<?> s = state.apply(key);
-        return s.status() == QueryStatus.SUCCESS || (s.fulfilledAt() != null) ? new SimpleValueWrapper(s.data()) : null;
+        return s.fulfilledAt() != null ? new SimpleValueWrapper(s.data()) : null;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.querycache.spring.cache;
 
+import dev.querycache.InfiniteQueryFetcher;
 import dev.querycache.QueryClient;
 import java.util.Collection;
 import java.util.Map;
@@ -22,13 +23,9 @@ public class QueryCacheCacheManager implements CacheManager {
         if (!client.endpointNames().contains(name)) {
             return null;
         }
-        return caches.computeIfAbsent(name, n -> {
-            try {
-                return new EndpointCache(client.endpoint(n));
-            } catch (IllegalArgumentException infinite) {
-                return new EndpointCache(client.infiniteEndpoint(n));
-            }
-        });
+        return caches.computeIfAbsent(name, n -> client.fetcher(n) instanceof InfiniteQueryFetcher<?, ?, ?>
+                ? new EndpointCache(client.infiniteEndpoint(n))
+                : new EndpointCache(client.endpoint(n)));
     }
 
     @Override

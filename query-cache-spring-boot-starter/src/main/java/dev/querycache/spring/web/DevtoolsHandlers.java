@@ -1,6 +1,7 @@
 package dev.querycache.spring.web;
 
 import dev.querycache.spring.EndpointTypes;
+import dev.querycache.spring.EntryViews;
 import dev.querycache.QueryClient;
 import dev.querycache.QueryState;
 import dev.querycache.Tag;
@@ -64,16 +65,7 @@ final class DevtoolsHandlers {
         List<Map<String, Object>> entries = new ArrayList<>();
         Instant now = Instant.now();
         for (QueryState<?> s : client.entries()) {
-            Map<String, Object> e = new LinkedHashMap<>();
-            e.put("endpoint", s.endpoint());
-            e.put("arg", s.arg());
-            e.put("status", s.status().name());
-            e.put("ageMillis", s.fulfilledAt() == null ? null : Duration.between(s.fulfilledAt(), now).toMillis());
-            e.put("subscribers", s.subscriberCount());
-            e.put("tags", s.tags().stream().map(Tag::toString).sorted().toList());
-            e.put("fetching", s.isFetching());
-            e.put("stale", s.isStale());
-            entries.add(e);
+            entries.add(EntryViews.describe(s, now, a -> a));
         }
         out.put("entries", entries);
         try {
