@@ -31,8 +31,12 @@ final class DefaultQueryClient implements QueryClient {
         this.byName = byName;
         this.bus = bus;
         Map<String, Object> f = new LinkedHashMap<>();
-        byName.forEach((name, rt) -> f.put(name, rt.isInfinite()
-                ? new DefaultInfiniteEndpoint<>(rt, cache) : new DefaultEndpoint<>(rt, cache)));
+        byName.forEach((name, rt) -> f.put(name, rt.isInfinite() ? new DefaultInfiniteEndpoint<>(rt, cache)
+                : switch (rt.options().scope()) {
+                    case SHARED -> new DefaultEndpoint<>(rt, cache);
+                    case PRINCIPAL -> new PrincipalEndpoint<>(new DefaultEndpoint<>(rt, cache), rt);
+                    case REQUEST -> new RequestEndpoint<>(rt);
+                }));
         this.facades = f;
         if (bus != null) {
             cache.publishTo(invalidation -> bus.publish(withOrigin(invalidation)));
@@ -167,11 +171,27 @@ final class DefaultQueryClient implements QueryClient {
     }
 
     @Override
+    public DehydratedState dehydrate(RequestScope request) {
+        List<DehydratedState.DehydratedQuery> out = new ArrayList<>();
+        for (RequestScope.Read r : request.read) {
+            Query q = r.endpoint().entries.get(EndpointRuntime.argKey(r.key()));
+            EntryState s = q == null ? null : q.state();
+            if (s != null && s.status == QueryStatus.SUCCESS && s.hasData) {
+                out.add(new DehydratedState.DehydratedQuery(q.endpoint.name(), ScopedArg.unwrap(q.arg), s.data, s.fulfilledAt(),
+                        s.tags, q.endpoint.isInfinite()));
+            }
+        }
+        request.values.forEach((k, v) -> out.add(new DehydratedState.DehydratedQuery(k.endpoint().name(), k.arg(), v,
+                java.time.Instant.ofEpochMilli(k.endpoint().nowMillis()), Set.of(), false)));
+        return new DehydratedState(out);
+    }
+
+    @Override
     public DehydratedState dehydrate() {
         List<DehydratedState.DehydratedQuery> out = new ArrayList<>();
         for (Query q : cache.all()) {
             EntryState s = q.state();
-            if (s.status == QueryStatus.SUCCESS && s.hasData) {
+            if (s.status == QueryStatus.SUCCESS && s.hasData && !(q.arg instanceof ScopedArg)) {
                 out.add(new DehydratedState.DehydratedQuery(q.endpoint.name(), q.arg, s.data, s.fulfilledAt(), s.tags,
                         q.endpoint.isInfinite()));
             }
@@ -347,7 +367,7 @@ final class DefaultQueryClient implements QueryClient {
                             + previous.getClass().getName() + " and " + r.fetcher().getClass().getName());
                 }
                 EndpointOptions merged = r.options().orElse(a.options(name)).orElse(defaults).orElse(ResolvedOptions.BUILT_IN);
-                ResolvedOptions resolved = ResolvedOptions.of(name, merged, a.staticTags());
+                ResolvedOptions resolved = ResolvedOptions.of(name, merged, a.staticTags(), r.infinite());
                 FetchBehavior behavior = r.infinite()
                         ? new InfiniteBehavior((InfiniteQueryFetcher<?, ?, ?>) r.fetcher())
                         : new PlainBehavior((QueryFetcher<?, ?>) r.fetcher());

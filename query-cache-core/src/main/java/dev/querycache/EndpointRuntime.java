@@ -62,6 +62,10 @@ final class EndpointRuntime {
         return scheduler;
     }
 
+    QueryScope scope() {
+        return options.scope();
+    }
+
     boolean isInfinite() {
         return behavior.isInfinite();
     }

@@ -116,7 +116,12 @@ final class EntryState implements QueryState<Object> {
 
     @Override
     public Object arg() {
-        return arg;
+        return ScopedArg.unwrap(arg);
+    }
+
+    @Override
+    public String principal() {
+        return arg instanceof ScopedArg s ? s.principal() : null;
     }
 
     @Override

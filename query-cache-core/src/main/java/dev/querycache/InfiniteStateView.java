@@ -8,6 +8,7 @@ record InfiniteStateView(EntryState s) implements InfiniteQueryState<Object, Obj
 
     @Override public String endpoint() { return s.endpoint(); }
     @Override public Object arg() { return s.arg(); }
+    @Override public String principal() { return s.principal(); }
     @Override public QueryStatus status() { return s.status(); }
     @SuppressWarnings("unchecked")
     @Override public InfiniteData<Object, Object> data() { return (InfiniteData<Object, Object>) s.data(); }

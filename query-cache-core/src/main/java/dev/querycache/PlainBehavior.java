@@ -15,12 +15,13 @@ final class PlainBehavior implements FetchBehavior {
 
     @Override
     public Mono<Object> fetch(EndpointRuntime endpoint, Object arg, EntryState current, FetchRequest request) {
-        return endpoint.attempt(arg, () -> fetcher.fetch(arg));
+        Object userArg = ScopedArg.unwrap(arg);
+        return endpoint.attempt(userArg, () -> fetcher.fetch(userArg));
     }
 
     @Override
     public Set<Tag> providedTags(Object arg, Object data) {
-        return fetcher.providesTags(arg, data);
+        return fetcher.providesTags(ScopedArg.unwrap(arg), data);
     }
 
     @Override

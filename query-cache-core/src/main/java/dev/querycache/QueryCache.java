@@ -239,6 +239,9 @@ final class QueryCache {
         events.publish(QueryCacheEvent.Type.FETCH_STARTED, q);
         q.notifyWatchers();
         Mono<Object> work = Mono.defer(() -> endpoint.behavior().fetch(endpoint, q.arg, f.startState, f.request));
+        if (q.arg instanceof ScopedArg scoped) {
+            work = work.contextWrite(QueryScopes.withPrincipal(scoped.principal()));   // the fetcher sees its caller
+        }
         f.attach(work.defaultIfEmpty(EMPTY).subscribe(
                 v -> settleSuccess(f, v == EMPTY ? null : v),
                 e -> settleFailure(f, e)));

@@ -122,8 +122,18 @@ public interface QueryClient extends AutoCloseable {
     /** Completes when every fetch running at the time of the call has settled (errors are ignored). */
     Mono<Void> awaitRunningQueries();
 
-    /** The entries whose last fetch succeeded (or that hold written/hydrated data), with their data. */
+    /**
+     * The whole cache's successful entries, with their data — for persistence and other processes.
+     * {@code PRINCIPAL} entries are left out. Never embed it in a page: it holds what every request read;
+     * use {@link #dehydrate(RequestScope)}.
+     */
     DehydratedState dehydrate();
+
+    /**
+     * Only the successful entries that {@code request} read, of every scope (a {@code PRINCIPAL} entry with
+     * its plain arg): the state a page may embed.
+     */
+    DehydratedState dehydrate(RequestScope request);
 
     /**
      * Adds the entries of {@code state}. An entry whose cached data is as new or newer is left alone;

@@ -18,6 +18,11 @@ public interface QueryState<R> {
     /** The query argument (may be {@code null}). */
     Object arg();
 
+    /** The caller a {@code PRINCIPAL} entry belongs to; null for shared entries. */
+    default String principal() {
+        return null;
+    }
+
     /** The outcome of the last settled fetch; {@link QueryStatus#PENDING} while the first fetch runs. */
     QueryStatus status();
 

@@ -9,7 +9,7 @@ import java.util.Set;
  */
 record ResolvedOptions(long keepUnusedNanos, long staleMillis, boolean staleWhileRevalidate, int maxPages,
                        boolean refetchCachedPages, int retries, Duration retryBackoff, Duration fetchTimeout,
-                       Set<Tag> staticTags) {
+                       Set<Tag> staticTags, QueryScope scope) {
 
     static final EndpointOptions BUILT_IN = EndpointOptions.builder()
             .keepUnusedDataFor(Duration.ofSeconds(60))
@@ -28,7 +28,7 @@ record ResolvedOptions(long keepUnusedNanos, long staleMillis, boolean staleWhil
      *
      * @throws IllegalArgumentException naming {@code endpoint} and the option
      */
-    static ResolvedOptions of(String endpoint, EndpointOptions merged, Set<Tag> staticTags) {
+    static ResolvedOptions of(String endpoint, EndpointOptions merged, Set<Tag> staticTags, boolean infinite) {
         Duration keep = nonNegative(endpoint, "keepUnusedDataFor", merged.keepUnusedDataFor().orElseThrow());
         Duration stale = nonNegative(endpoint, "staleTime", merged.staleTime().orElseThrow());
         Duration backoff = nonNegative(endpoint, "retryBackoff", merged.retryBackoff().orElseThrow());
@@ -45,12 +45,12 @@ record ResolvedOptions(long keepUnusedNanos, long staleMillis, boolean staleWhil
             throw invalid(endpoint, "retries", "must not be negative but was " + retries);
         }
         QueryScope scope = merged.scope().orElseThrow();
-        if (scope != QueryScope.SHARED) {
-            throw invalid(endpoint, "scope", scope + " is not supported by this version (only SHARED)");
+        if (infinite && scope != QueryScope.SHARED) {
+            throw invalid(endpoint, "scope", scope + " is not supported for infinite endpoints yet (only SHARED)");
         }
         return new ResolvedOptions(Durations.toNanosSaturated(keep), Durations.toMillisSaturated(stale),
                 merged.staleWhileRevalidate().orElseThrow(), maxPages, merged.refetchCachedPages().orElseThrow(),
-                retries, backoff, timeout, Set.copyOf(staticTags));
+                retries, backoff, timeout, Set.copyOf(staticTags), scope);
     }
 
     private static Duration nonNegative(String endpoint, String option, Duration d) {

@@ -1,0 +1,10 @@
+package dev.querycache;
+
+/** The cache key of a {@code PRINCIPAL} entry: the caller and the arg. */
+record ScopedArg(String principal, Object arg) {
+
+    /** The user's arg behind a cache key. */
+    static Object unwrap(Object key) {
+        return key instanceof ScopedArg s ? s.arg() : key;
+    }
+}

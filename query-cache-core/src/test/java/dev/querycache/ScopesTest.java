@@ -1,0 +1,122 @@
+package dev.querycache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+
+class ScopesTest {
+
+    /** "My favourites": the fetcher reads the caller from its Context. */
+    static final class Favourites implements QueryFetcher<String, String> {
+        final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+
+        @Override
+        public Mono<String> fetch(String list) {
+            return Mono.deferContextual(ctx -> {
+                String user = QueryScopes.principal(ctx);
+                calls.computeIfAbsent(user, k -> new AtomicInteger()).incrementAndGet();
+                return Mono.just(user + "'s " + list);
+            });
+        }
+
+        @Override
+        public Set<Tag> providesTags(String list, String result) {
+            return Set.of(Tag.of("Favourites"));
+        }
+    }
+
+    private final Favourites favourites = new Favourites();
+    private final CountingFetcher perRequest = new CountingFetcher();
+    private final QueryClient client = QueryClient.builder()
+            .endpoint("favourites", favourites, EndpointOptions.builder().scope(QueryScope.PRINCIPAL)
+                    .keepUnusedDataFor(EndpointOptions.NEVER).build())
+            .endpoint("perRequest", perRequest, EndpointOptions.builder().scope(QueryScope.REQUEST).build())
+            .endpoint("shared", new CountingFetcher(), EndpointOptions.none())
+            .build();
+
+    private Mono<Object> as(String user, Mono<Object> m) {
+        return m.contextWrite(QueryScopes.withPrincipal(user));
+    }
+
+    @Test
+    void principalEntriesAreKeyedByTheCallerAndNeverShared() {
+        Endpoint<Object, Object> e = client.endpoint("favourites");
+        assertThat(as("ash", e.query("team")).block()).isEqualTo("ash's team");
+        assertThat(as("misty", e.query("team")).block()).isEqualTo("misty's team");
+        assertThat(as("ash", e.query("team")).block()).isEqualTo("ash's team");
+        assertThat(favourites.calls.get("ash")).hasValue(1);
+        assertThat(favourites.calls.get("misty")).hasValue(1);
+        assertThat(client.size()).isEqualTo(2);
+        assertThat(client.entries()).extracting(QueryState::principal).containsExactlyInAnyOrder("ash", "misty");
+        assertThat(client.entries()).extracting(QueryState::arg).containsOnly("team");
+    }
+
+    @Test
+    void withoutACallerAPrincipalEndpointFailsNamingEndpointAndScope() {
+        Endpoint<Object, Object> e = client.endpoint("favourites");
+        assertThatThrownBy(() -> e.query("team").block())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("'favourites'").hasMessageContaining("PRINCIPAL");
+        assertThatThrownBy(() -> e.prefetch("team")).hasMessageContaining("'favourites'").hasMessageContaining("PRINCIPAL");
+        assertThat(client.size()).as("never a shared fallback entry").isZero();
+    }
+
+    @Test
+    void synchronousMethodsUseTheCallerOfTheThread() {
+        Endpoint<Object, Object> e = client.endpoint("favourites");
+        QueryScopes.runAs("brock", null, () -> e.prefetch("team"));
+        assertThat(QueryScopes.callAs("brock", null, () -> e.state("team").data())).isEqualTo("brock's team");
+        assertThat(QueryScopes.callAs("ash", null, () -> e.state("team").status())).isEqualTo(QueryStatus.UNINITIALIZED);
+    }
+
+    @Test
+    void aTagReachesEveryCallersEntries() {
+        Endpoint<Object, Object> e = client.endpoint("favourites");
+        as("ash", e.query("team")).block();
+        as("misty", e.query("team")).block();
+        client.invalidateTags(Tag.of("Favourites"));
+        assertThat(client.size()).isZero();
+    }
+
+    @Test
+    void requestEntriesAreDeduplicatedWithinARequestAndGoneAfterIt() {
+        Endpoint<Object, Object> e = client.endpoint("perRequest");
+        RequestScope first = RequestScope.open();
+        assertThat(e.query("cart").contextWrite(QueryScopes.withRequest(first)).block()).isEqualTo("cart#1");
+        assertThat(e.query("cart").contextWrite(QueryScopes.withRequest(first)).block()).isEqualTo("cart#1");
+        assertThat(perRequest.callsFor("cart")).isEqualTo(1);
+        assertThat(client.size()).as("never in the shared cache").isZero();
+
+        RequestScope second = RequestScope.open();
+        assertThat(e.query("cart").contextWrite(QueryScopes.withRequest(second)).block()).isEqualTo("cart#2");
+        assertThatThrownBy(() -> e.query("cart").block()).hasMessageContaining("'perRequest'").hasMessageContaining("REQUEST");
+        assertThatThrownBy(() -> e.prefetch("cart")).hasMessageContaining("only query(arg)");
+    }
+
+    @Test
+    void aRequestDehydratesOnlyWhatItRead() {
+        Endpoint<Object, Object> favs = client.endpoint("favourites");
+        as("misty", favs.query("team")).block();
+        RequestScope request = RequestScope.open();
+        favs.query("team").contextWrite(QueryScopes.withPrincipal("ash")).contextWrite(QueryScopes.withRequest(request)).block();
+        client.endpoint("perRequest").query("cart").contextWrite(QueryScopes.withRequest(request)).block();
+
+        DehydratedState page = client.dehydrate(request);
+        assertThat(page.queries()).extracting(DehydratedState.DehydratedQuery::data)
+                .containsExactlyInAnyOrder("ash's team", "cart#1");
+        assertThat(client.dehydrate().queries()).as("the whole-cache snapshot leaves PRINCIPAL entries out").isEmpty();
+    }
+
+    @Test
+    void infiniteEndpointsAreSharedOnlyForNow() {
+        assertThatThrownBy(() -> QueryClient.builder().infiniteEndpoint("pages",
+                new InfiniteQueryTest.Pages(new FakeUpstream(3)),
+                EndpointOptions.builder().scope(QueryScope.PRINCIPAL).build()).build())
+                .hasMessageContaining("'pages'").hasMessageContaining("scope");
+    }
+}
