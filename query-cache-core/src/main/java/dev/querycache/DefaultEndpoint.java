@@ -26,6 +26,10 @@ final class DefaultEndpoint<A, R> implements Endpoint<A, R> {
     @SuppressWarnings("unchecked")
     public Mono<R> query(A arg) {
         // The hit path: no lock, no allocation (the Mono was made when the data was stored).
+        RequestScope request = QueryScopes.currentRequest();
+        if (request != null) {
+            request.read.add(new RequestScope.Read(runtime, arg));   // inside a web request only: the page's own state
+        }
         Query q = runtime.entries.get(arg == null ? EndpointRuntime.NULL_ARG : arg);
         if (q != null) {
             Mono<Object> fresh = q.hitMono();

@@ -141,6 +141,15 @@ final class DefaultQueryClient implements QueryClient {
     }
 
     @Override
+    public QueryScope scope(String endpoint) {
+        EndpointRuntime rt = byName.get(endpoint);
+        if (rt == null) {
+            throw new UnknownEndpointException("no endpoint named '" + endpoint + "'; known: " + byName.keySet());
+        }
+        return rt.scope();
+    }
+
+    @Override
     public Object fetcher(String name) {
         EndpointRuntime rt = byName.get(name);
         if (rt == null) {

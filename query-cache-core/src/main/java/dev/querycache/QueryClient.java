@@ -94,6 +94,13 @@ public interface QueryClient extends AutoCloseable {
      */
     InfiniteEndpoint<Object, Object, Object> infiniteEndpoint(String name);
 
+    /**
+     * The scope of the named endpoint.
+     *
+     * @throws UnknownEndpointException when there is no such endpoint
+     */
+    QueryScope scope(String endpoint);
+
     /** This client's random id, the origin of the invalidations it publishes ({@link InvalidationBus}). */
     String instanceId();
 

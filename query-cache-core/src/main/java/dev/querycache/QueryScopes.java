@@ -3,6 +3,7 @@ package dev.querycache;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import reactor.core.publisher.Mono;
 import reactor.util.context.Context;
 import reactor.util.context.ContextView;
 
@@ -70,6 +71,20 @@ public final class QueryScopes {
             work.run();
             return null;
         });
+    }
+
+    /**
+     * Subscribes {@code source} with {@code principal} and {@code request} current on the subscribing
+     * thread for the duration of the subscribe call, so that code run synchronously at subscription (a
+     * WebFlux controller method, for one) sees them through {@link #callAs}'s thread-local.
+     */
+    public static <T> Mono<T> subscribedAs(String principal, RequestScope request, Mono<T> source) {
+        return new Mono<T>() {
+            @Override
+            public void subscribe(reactor.core.CoreSubscriber<? super T> actual) {
+                runAs(principal, request, () -> source.subscribe(actual));
+            }
+        };
     }
 
     static String currentPrincipal() {

@@ -107,6 +107,15 @@ public final class DehydratedStateJson {
         return new DehydratedState(out);
     }
 
+    /**
+     * The state of one request — only the entries it read, of every scope — as a script element: what a
+     * page should embed. {@code QueryScopeWebFilter.request(exchange)} or {@code QueryScopes.request(ctx)}
+     * gives the request's scope.
+     */
+    public String scriptElement(dev.querycache.RequestScope request) {
+        return scriptElement(client.dehydrate(request));
+    }
+
     /** The state as a script element that no data can break out of. */
     public String scriptElement(DehydratedState state) {
         return "<script type=\"application/json\" id=\"" + SCRIPT_ID + "\">" + escapeForScript(write(state)) + "</script>";

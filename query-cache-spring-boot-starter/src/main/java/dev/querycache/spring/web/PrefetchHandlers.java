@@ -3,6 +3,8 @@ package dev.querycache.spring.web;
 import dev.querycache.spring.EndpointTypes;
 import dev.querycache.PrefetchOptions;
 import dev.querycache.QueryClient;
+import dev.querycache.QueryScope;
+import dev.querycache.QueryScopes;
 import dev.querycache.spring.web.JsonInput.BadInput;
 import java.io.IOException;
 import java.io.InputStream;
@@ -65,6 +67,14 @@ final class PrefetchHandlers {
             if (!prefetchable.contains(endpoint) || !client.endpointNames().contains(endpoint)) {
                 throw new BadInput(HttpStatus.NOT_FOUND, "no prefetchable endpoint named '" + shorten(endpoint) + "'");
             }
+            QueryScope scope = client.scope(endpoint);
+            if (scope == QueryScope.REQUEST) {
+                throw new BadInput(HttpStatus.NOT_FOUND, "no prefetchable endpoint named '" + shorten(endpoint) + "'");
+            }
+            String principal = QueryScopeWebFilter.principal(request.exchange());
+            if (scope == QueryScope.PRINCIPAL && principal == null) {
+                throw new BadInput(HttpStatus.UNAUTHORIZED, "endpoint '" + shorten(endpoint) + "' is per user: sign in first");
+            }
             EndpointTypes.Types types = EndpointTypes.of(client, endpoint);
             Object arg = convert(body.get("arg"), types);
             JsonNode pagesNode = body.get("pages");
@@ -79,11 +89,14 @@ final class PrefetchHandlers {
                 }
                 pages = pagesNode.asInt();
             }
-            if (types.infinite()) {
-                client.infiniteEndpoint(endpoint).prefetch(arg, PrefetchOptions.pages(pages));
-            } else {
-                client.endpoint(endpoint).prefetch(arg);
-            }
+            int pageCount = pages;
+            QueryScopes.runAs(principal, QueryScopeWebFilter.request(request.exchange()), () -> {
+                if (types.infinite()) {
+                    client.infiniteEndpoint(endpoint).prefetch(arg, PrefetchOptions.pages(pageCount));
+                } else {
+                    client.endpoint(endpoint).prefetch(arg);
+                }
+            });
             return ServerResponse.accepted().contentType(MediaType.APPLICATION_JSON)
                     .bodyValue(Map.of("endpoint", endpoint, "status", "accepted"));
         }).onErrorResume(JsonInput::handle);
@@ -106,7 +119,8 @@ final class PrefetchHandlers {
             if (p == null || !p.isString() || !isPlainAbsolutePath(p.asString())) {
                 throw new BadInput(HttpStatus.BAD_REQUEST, "\"path\" must be a plain absolute path such as /pokemon/pikachu");
             }
-            boolean matched = routes.preload(p.asString(), client);
+            boolean matched = QueryScopes.callAs(QueryScopeWebFilter.principal(request.exchange()),
+                    QueryScopeWebFilter.request(request.exchange()), () -> routes.preload(p.asString(), client));
             return matched ? ServerResponse.accepted().build() : ServerResponse.noContent().build();
         }).onErrorResume(JsonInput::handle);
     }

@@ -48,6 +48,18 @@ public class QueryCacheWebAutoConfiguration {
         return new QueryCachePersistence(client, json, Path.of(properties.getPersistence().getFile()));
     }
 
+    /** Caller and request scope for every WebFlux request: needed by PRINCIPAL and REQUEST endpoints. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+    @ConditionalOnClass(RouterFunction.class)
+    static class ScopeConfiguration {
+        @Bean
+        @ConditionalOnMissingBean
+        QueryScopeWebFilter queryScopeWebFilter() {
+            return new QueryScopeWebFilter();
+        }
+    }
+
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
     @ConditionalOnClass(RouterFunction.class)

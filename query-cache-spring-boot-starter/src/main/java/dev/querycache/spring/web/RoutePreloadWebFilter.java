@@ -1,6 +1,7 @@
 package dev.querycache.spring.web;
 
 import dev.querycache.QueryClient;
+import dev.querycache.QueryScopes;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.core.Ordered;
@@ -34,7 +35,8 @@ final class RoutePreloadWebFilter implements WebFilter, Ordered {
             String path = exchange.getRequest().getPath().pathWithinApplication().value();
             if (!path.startsWith(basePath + "/")) {
                 try {
-                    routes.preload(path, client);
+                    QueryScopes.runAs(QueryScopeWebFilter.principal(exchange), QueryScopeWebFilter.request(exchange),
+                            () -> routes.preload(path, client));
                 } catch (RuntimeException e) {
                     log.warn("route preload for " + path + " failed: " + e);
                 }
@@ -43,8 +45,9 @@ final class RoutePreloadWebFilter implements WebFilter, Ordered {
         return chain.filter(exchange);
     }
 
+    /** Right after {@link QueryScopeWebFilter}, so that preloads of PRINCIPAL endpoints warm the caller's entry. */
     @Override
     public int getOrder() {
-        return Ordered.HIGHEST_PRECEDENCE + 100;
+        return QueryScopeWebFilter.ORDER + 1;
     }
 }

@@ -5,6 +5,7 @@ import dev.querycache.InfiniteQueryFetcher;
 import dev.querycache.QueryClient;
 import dev.querycache.spring.web.DehydratedStateJson;
 import dev.querycache.spring.web.RoutePreloads;
+import dev.querycache.spring.web.QueryScopeWebFilter;
 import dev.querycache.QueryEndpoint;
 import dev.querycache.QueryFetcher;
 import dev.querycache.Tag;
@@ -136,6 +137,60 @@ public class WebTestApplication {
         }
     }
 
+    /** "My team": per user; the fetcher reads the caller from its Context. */
+    @Component("myTeam")
+    @QueryEndpoint(scope = dev.querycache.QueryScope.PRINCIPAL, tags = "Team")
+    public static class MyTeam implements QueryFetcher<String, List<String>> {
+        private final Upstream upstream;
+
+        MyTeam(Upstream upstream) {
+            this.upstream = upstream;
+        }
+
+        @Override
+        public Mono<List<String>> fetch(String season) {
+            return Mono.deferContextual(ctx -> {
+                String user = dev.querycache.QueryScopes.principal(ctx);
+                return upstream.call("team:" + user, List.of(user + "-pick-1", user + "-pick-2"));
+            });
+        }
+    }
+
+    /** Per request: read twice in one request, fetched once, gone afterwards. */
+    @Component("requestNonce")
+    @QueryEndpoint(scope = dev.querycache.QueryScope.REQUEST)
+    public static class RequestNonce implements QueryFetcher<String, String> {
+        final AtomicInteger calls = new AtomicInteger();
+
+        @Override
+        public Mono<String> fetch(String arg) {
+            return Mono.fromSupplier(() -> "nonce-" + calls.incrementAndGet());
+        }
+    }
+
+    /** Stands in for Spring Security (same order, -100): the caller comes from the X-User header. */
+    @Bean
+    org.springframework.web.server.WebFilter testPrincipalFromHeader() {
+        abstract class OrderedFilter implements org.springframework.web.server.WebFilter, org.springframework.core.Ordered {
+            @Override
+            public int getOrder() {
+                return -100;
+            }
+        }
+        return new OrderedFilter() {
+            @Override
+            public Mono<Void> filter(org.springframework.web.server.ServerWebExchange exchange,
+                                     org.springframework.web.server.WebFilterChain chain) {
+                String user = exchange.getRequest().getHeaders().getFirst("X-User");
+                if (user == null) {
+                    return chain.filter(exchange);
+                }
+                java.security.Principal principal = () -> user;
+                return chain.filter(exchange.mutate().principal(Mono.just(principal)).build());
+            }
+        };
+    }
+
     @Bean
     RoutePreloads routePreloads() {
         return RoutePreloads.builder()
@@ -169,6 +224,28 @@ public class WebTestApplication {
                     <script src="/_query/preload.js"></script>
                     </body></html>
                     """;
+        }
+
+        /** Per-user data as JSON. */
+        @GetMapping("/api/team")
+        Mono<List<String>> team() {
+            return client.endpoint(MyTeam.class).query("2026");
+        }
+
+        /** A page with shared and per-user data, embedding only this request's state. */
+        @GetMapping(value = "/team", produces = MediaType.TEXT_HTML_VALUE)
+        Mono<String> teamPage(org.springframework.web.server.ServerWebExchange exchange) {
+            return client.endpoint(PokemonFetcher.class).query("pikachu")
+                    .zipWith(client.endpoint(MyTeam.class).query("2026"))
+                    .map(t -> "<!doctype html><html><body><h1>" + t.getT2() + "</h1>"
+                            + stateJson.scriptElement(QueryScopeWebFilter.request(exchange)) + "</body></html>");
+        }
+
+        /** Reads a REQUEST endpoint twice in one request. */
+        @GetMapping("/api/nonce-twice")
+        Mono<String> nonceTwice() {
+            var nonce = client.endpoint(RequestNonce.class);
+            return nonce.query("n").zipWith(nonce.query("n"), (x, y) -> x + "," + y);
         }
 
         /** A page that needs one query; rendered with the dehydrated state of that entry. */

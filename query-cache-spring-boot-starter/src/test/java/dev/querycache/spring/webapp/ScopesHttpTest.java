@@ -1,0 +1,108 @@
+package dev.querycache.spring.webapp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.querycache.QueryClient;
+import dev.querycache.spring.webapp.WebTestApplication.Upstream;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Flux;
+
+/** Two users over real HTTP: each sees only their own PRINCIPAL data, in JSON and in the page state. */
+@SpringBootTest(classes = WebTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"query-cache.web.enabled=true", "query-cache.web.prefetchable=pokemon,myTeam,requestNonce"})
+class ScopesHttpTest {
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    QueryClient client;
+
+    @Autowired
+    Upstream upstream;
+
+    @BeforeEach
+    void clean() {
+        client.resetApiState();
+        upstream.reset();
+    }
+
+    private WebClient http() {
+        return WebClient.create("http://localhost:" + port);
+    }
+
+    private ResponseEntity<String> get(String user, String path) {
+        WebClient.RequestHeadersSpec<?> spec = http().get().uri(path);
+        if (user != null) {
+            spec = spec.header("X-User", user);
+        }
+        return spec.exchangeToMono(r -> r.toEntity(String.class)).block(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void concurrentUsersEachSeeOnlyTheirOwnTeam() {
+        List<String> bodies = Flux.range(0, 20)
+                .flatMap(i -> http().get().uri("/api/team").header("X-User", i % 2 == 0 ? "ash" : "misty")
+                        .retrieve().bodyToMono(String.class).map(b -> (i % 2 == 0 ? "ash" : "misty") + "=" + b))
+                .collectList().block(Duration.ofSeconds(20));
+        assertThat(bodies).allSatisfy(b -> {
+            String user = b.substring(0, b.indexOf('='));
+            assertThat(b).contains(user + "-pick-1").doesNotContain(user.equals("ash") ? "misty" : "ash-pick");
+        });
+        assertThat(upstream.calls("team:ash")).isEqualTo(1);
+        assertThat(upstream.calls("team:misty")).isEqualTo(1);
+    }
+
+    @Test
+    void thePageEmbedsOnlyThisRequestsOwnState() {
+        get("misty", "/team");
+        get(null, "/pokemon/eevee");                      // another request reads a shared entry
+        String page = get("ash", "/team").getBody();
+        String state = page.substring(page.indexOf("<script"));
+        assertThat(state).contains("ash-pick-1", "pikachu");
+        assertThat(state).doesNotContain("misty", "eevee");
+    }
+
+    @Test
+    void aPrincipalEndpointWithoutACallerFailsAndIsNeverShared() {
+        ResponseEntity<String> r = get(null, "/api/team");
+        assertThat(r.getStatusCode().is5xxServerError()).isTrue();
+        assertThat(client.size()).isZero();
+    }
+
+    @Test
+    void aRequestEndpointReadTwiceInOneRequestFetchesOnceAndIsGoneAfterwards() {
+        assertThat(get("ash", "/api/nonce-twice").getBody()).isEqualTo("nonce-1,nonce-1");
+        assertThat(get("ash", "/api/nonce-twice").getBody()).isEqualTo("nonce-2,nonce-2");
+        assertThat(client.entries()).noneMatch(s -> s.endpoint().equals("requestNonce"));
+    }
+
+    @Test
+    void httpPrefetchWarmsTheCallersEntryOnlyAndRefusesRequestEndpoints() {
+        ResponseEntity<String> r = http().post().uri("/_query/prefetch").header("X-User", "brock")
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"endpoint\":\"myTeam\",\"arg\":\"2026\"}")
+                .exchangeToMono(x -> x.toEntity(String.class)).block(Duration.ofSeconds(10));
+        assertThat(r.getStatusCode().value()).isEqualTo(202);
+        client.awaitRunningQueries().block(Duration.ofSeconds(5));
+        assertThat(client.entries()).singleElement().satisfies(s -> assertThat(s.principal()).isEqualTo("brock"));
+
+        ResponseEntity<String> anonymous = http().post().uri("/_query/prefetch").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"endpoint\":\"myTeam\",\"arg\":\"2026\"}").exchangeToMono(x -> x.toEntity(String.class))
+                .block(Duration.ofSeconds(10));
+        assertThat(anonymous.getStatusCode().value()).isEqualTo(401);
+        ResponseEntity<String> perRequest = http().post().uri("/_query/prefetch").header("X-User", "brock")
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"endpoint\":\"requestNonce\",\"arg\":\"n\"}")
+                .exchangeToMono(x -> x.toEntity(String.class)).block(Duration.ofSeconds(10));
+        assertThat(perRequest.getStatusCode().value()).isEqualTo(404);
+        assertThat(client.size()).isEqualTo(1);
+    }
+}
