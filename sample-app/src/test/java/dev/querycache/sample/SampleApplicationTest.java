@@ -97,6 +97,27 @@ class SampleApplicationTest {
     }
 
     @Test
+    void eachTrainerSeesOnlyTheirOwnTeam() {
+        String ash = WebClient.create("http://localhost:" + port).get().uri("/team").cookie("trainer", "ash")
+                .retrieve().bodyToMono(String.class).block(Duration.ofSeconds(10));
+        String misty = WebClient.create("http://localhost:" + port).get().uri("/team").cookie("trainer", "misty")
+                .retrieve().bodyToMono(String.class).block(Duration.ofSeconds(10));
+        assertThat(ash).contains("Pikachu", "Charizard").doesNotContain("Starmie");
+        assertThat(misty).contains("Starmie", "Psyduck").doesNotContain("Pikachu");
+        assertThat(get("/team").getBody()).contains("Pick a trainer");
+        assertThat(client.entries()).filteredOn(s -> s.endpoint().equals("myTeam"))
+                .extracting(s -> s.principal()).containsExactlyInAnyOrder("ash", "misty");
+    }
+
+    @Test
+    void theListPageEmbedsOnlyItsOwnRequestsState() {
+        get("/api/pokemon/mewtwo");
+        String list = get("/").getBody();
+        String state = list.substring(list.indexOf("id=\"query-cache-state\""));
+        assertThat(state).contains("bulbasaur").doesNotContain("mewtwo");
+    }
+
+    @Test
     void pagesRenderWithPreloadScriptAndTheListCarriesTheDehydratedState() {
         String list = get("/").getBody();
         assertThat(list).contains("Bulbasaur", "/_query/preload.js", "id=\"query-cache-state\"", "load-more");

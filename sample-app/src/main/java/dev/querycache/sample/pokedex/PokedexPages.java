@@ -4,6 +4,7 @@ import dev.querycache.QueryClient;
 import dev.querycache.QueryStatus;
 import dev.querycache.sample.upstream.UpstreamController;
 import dev.querycache.spring.web.DehydratedStateJson;
+import dev.querycache.spring.web.QueryScopeWebFilter;
 import java.time.Duration;
 import java.util.Map;
 import org.springframework.http.MediaType;
@@ -33,7 +34,7 @@ public class PokedexPages {
     }
 
     @GetMapping("/")
-    Mono<String> list(Model model) {
+    Mono<String> list(Model model, org.springframework.web.server.ServerWebExchange exchange) {
         var catalogue = client.infiniteEndpoint(PokemonCatalogue.class);
         return PokedexApi.pageOf(catalogue, PAGE_SIZE, 1).map(first -> {
             if (catalogue.state(PAGE_SIZE).hasNextPage() && PokedexApi.indexOf(catalogue.state(PAGE_SIZE).data(), 2) < 0) {
@@ -42,7 +43,7 @@ public class PokedexPages {
             model.addAttribute("page", first);
             model.addAttribute("pageSize", PAGE_SIZE);
             model.addAttribute("upstreamRequests", upstream.requestCount());
-            model.addAttribute("state", stateJson.scriptElement(client.dehydrate()));
+            model.addAttribute("state", stateJson.scriptElement(QueryScopeWebFilter.request(exchange)));   // this request's own
             return "list";
         });
     }
@@ -53,6 +54,23 @@ public class PokedexPages {
             model.addAttribute("pokemon", p);
             model.addAttribute("upstreamRequests", upstream.requestCount());
             return "pokemon";
+        });
+    }
+
+    /** "My team": per user (PRINCIPAL), with a login picker. */
+    @GetMapping("/team")
+    Mono<String> team(Model model, org.springframework.web.server.ServerWebExchange exchange) {
+        String user = QueryScopeWebFilter.principal(exchange);
+        model.addAttribute("user", user);
+        model.addAttribute("users", java.util.List.of("ash", "misty", "brock"));
+        model.addAttribute("upstreamRequests", upstream.requestCount());
+        if (user == null) {
+            model.addAttribute("team", java.util.List.of());
+            return Mono.just("team");
+        }
+        return client.endpoint(MyTeam.class).query("current").map(team -> {
+            model.addAttribute("team", team);
+            return "team";
         });
     }
 

@@ -22,6 +22,10 @@ public class PokemonData {
 
     private final Map<String, Pokemon> byName = new LinkedHashMap<>();
     private final Set<String> favourites = ConcurrentHashMap.newKeySet();
+    private final Map<String, List<String>> teams = new ConcurrentHashMap<>(Map.of(
+            "ash", List.of("pikachu", "charizard", "bulbasaur"),
+            "misty", List.of("staryu", "starmie", "psyduck"),
+            "brock", List.of("onix", "geodude", "vulpix")));
 
     public PokemonData() throws IOException {
         try (InputStream in = new ClassPathResource("data/pokemon.json").getInputStream()) {
@@ -48,6 +52,11 @@ public class PokemonData {
     public List<Pokemon> byType(String type) {
         return byName.values().stream().filter(p -> p.types().contains(type))
                 .map(p -> p.withFavourite(favourites.contains(p.name()))).toList();
+    }
+
+    /** A trainer's team. */
+    public List<Pokemon> team(String trainer) {
+        return teams.getOrDefault(trainer, List.of()).stream().map(this::byName).toList();
     }
 
     public List<String> types() {

@@ -62,6 +62,11 @@ public class UpstreamController {
         return slow("types/" + type, data.byType(type));
     }
 
+    @GetMapping("/upstream/teams/{trainer}")
+    Mono<List<Pokemon>> team(@PathVariable String trainer) {
+        return slow("teams/" + trainer, data.team(trainer));
+    }
+
     @PostMapping("/upstream/pokemon/{name}/favourite")
     Mono<Map<String, Object>> favourite(@PathVariable String name) {
         if (data.byName(name) == null) {
