@@ -31,7 +31,12 @@ final class DefaultQueryClient implements QueryClient {
         this.byName = byName;
         this.bus = bus;
         Map<String, Object> f = new LinkedHashMap<>();
-        byName.forEach((name, rt) -> f.put(name, rt.isInfinite() ? new DefaultInfiniteEndpoint<>(rt, cache)
+        byName.forEach((name, rt) -> f.put(name, rt.isInfinite()
+                ? switch (rt.options().scope()) {
+                    case SHARED -> new DefaultInfiniteEndpoint<>(rt, cache);
+                    case PRINCIPAL -> new PrincipalInfiniteEndpoint<>(new DefaultInfiniteEndpoint<>(rt, cache), rt);
+                    case REQUEST -> new RequestInfiniteEndpoint<>(rt);
+                }
                 : switch (rt.options().scope()) {
                     case SHARED -> new DefaultEndpoint<>(rt, cache);
                     case PRINCIPAL -> new PrincipalEndpoint<>(new DefaultEndpoint<>(rt, cache), rt);
@@ -253,6 +258,15 @@ final class DefaultQueryClient implements QueryClient {
     @Override
     public int size() {
         return cache.size();
+    }
+
+    @Override
+    public int requestEntryCount() {
+        int n = 0;
+        for (EndpointRuntime rt : byName.values()) {
+            n += rt.liveRequestEntries.get();
+        }
+        return n;
     }
 
     @Override

@@ -34,6 +34,8 @@ final class EndpointRuntime {
     final LongAdder fetches = new LongAdder();
     final LongAdder evictions = new LongAdder();
     final LongAdder errors = new LongAdder();
+    /** REQUEST-scope entries held by requests that have not ended. */
+    final java.util.concurrent.atomic.AtomicInteger liveRequestEntries = new java.util.concurrent.atomic.AtomicInteger();
 
     EndpointRuntime(String name, FetchBehavior behavior, ResolvedOptions options, Scheduler scheduler) {
         this.name = name;

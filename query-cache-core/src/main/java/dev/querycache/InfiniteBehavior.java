@@ -76,7 +76,8 @@ final class InfiniteBehavior implements FetchBehavior {
     }
 
     private Mono<Object> page(EndpointRuntime endpoint, Object arg, Object param) {
-        return endpoint.attempt(arg, () -> fetcher.fetchPage(arg, param));
+        Object userArg = ScopedArg.unwrap(arg);
+        return endpoint.attempt(userArg, () -> fetcher.fetchPage(userArg, param));
     }
 
     private Object nextParam(InfiniteData<Object, Object> d) {
@@ -118,7 +119,7 @@ final class InfiniteBehavior implements FetchBehavior {
     @Override
     @SuppressWarnings("unchecked")
     public Set<Tag> providedTags(Object arg, Object data) {
-        return fetcher.providesTags(arg, (InfiniteData<Object, Object>) data);
+        return fetcher.providesTags(ScopedArg.unwrap(arg), (InfiniteData<Object, Object>) data);
     }
 
     @Override

@@ -168,6 +168,9 @@ public interface QueryClient extends AutoCloseable {
     /** How many entries the cache holds. */
     int size();
 
+    /** How many {@code REQUEST}-scope entries requests that have not ended hold (they are shown only as this count). */
+    int requestEntryCount();
+
     /** How many subscriptions are live over all entries. */
     int subscriptionCount();
 

@@ -35,6 +35,7 @@ final class RequestEndpoint<A, R> implements Endpoint<A, R> {
             Mono<Object> entry = request.entries.computeIfAbsent(key, k -> {
                 created[0] = true;
                 runtime.fetches.increment();
+                runtime.liveRequestEntries.incrementAndGet();
                 return runtime.behavior().fetch(runtime, arg, EntryState.initial(runtime, arg), FetchRequest.REFRESH)
                         .doOnNext(v -> request.values.put(k, v))
                         .cache();

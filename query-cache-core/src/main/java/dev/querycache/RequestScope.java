@@ -23,6 +23,7 @@ public final class RequestScope {
     final Map<RequestKey, Mono<Object>> entries = new ConcurrentHashMap<>();
     final Map<RequestKey, Object> values = new ConcurrentHashMap<>();
     final Set<Read> read = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private RequestScope() {
     }
@@ -30,6 +31,16 @@ public final class RequestScope {
     /** A new, empty request scope. */
     public static RequestScope open() {
         return new RequestScope();
+    }
+
+    /**
+     * Ends the request: its {@code REQUEST} entries stop counting in {@link QueryClient#requestEntryCount()}.
+     * Idempotent; the starter's web filter calls it when the request completes.
+     */
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            entries.keySet().forEach(k -> k.endpoint().liveRequestEntries.decrementAndGet());
+        }
     }
 
     /** How many {@code REQUEST}-scope entries this request holds. */

@@ -45,9 +45,6 @@ record ResolvedOptions(long keepUnusedNanos, long staleMillis, boolean staleWhil
             throw invalid(endpoint, "retries", "must not be negative but was " + retries);
         }
         QueryScope scope = merged.scope().orElseThrow();
-        if (infinite && scope != QueryScope.SHARED) {
-            throw invalid(endpoint, "scope", scope + " is not supported for infinite endpoints yet (only SHARED)");
-        }
         return new ResolvedOptions(Durations.toNanosSaturated(keep), Durations.toMillisSaturated(stale),
                 merged.staleWhileRevalidate().orElseThrow(), maxPages, merged.refetchCachedPages().orElseThrow(),
                 retries, backoff, timeout, Set.copyOf(staticTags), scope);

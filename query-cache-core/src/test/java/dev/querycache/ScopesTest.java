@@ -113,10 +113,28 @@ class ScopesTest {
     }
 
     @Test
-    void infiniteEndpointsAreSharedOnlyForNow() {
-        assertThatThrownBy(() -> QueryClient.builder().infiniteEndpoint("pages",
-                new InfiniteQueryTest.Pages(new FakeUpstream(3)),
-                EndpointOptions.builder().scope(QueryScope.PRINCIPAL).build()).build())
-                .hasMessageContaining("'pages'").hasMessageContaining("scope");
+    void infiniteEndpointsTakeScopesToo() {
+        FakeUpstream upstream = new FakeUpstream(15);
+        try (QueryClient c = QueryClient.builder()
+                .infiniteEndpoint("mine", new InfiniteQueryTest.Pages(upstream), EndpointOptions.builder().scope(QueryScope.PRINCIPAL).build())
+                .infiniteEndpoint("once", new InfiniteQueryTest.Pages(upstream), EndpointOptions.builder().scope(QueryScope.REQUEST).build())
+                .build()) {
+            InfiniteEndpoint<Object, Object, Object> mine = c.infiniteEndpoint("mine");
+            mine.query("a").contextWrite(QueryScopes.withPrincipal("ash")).block();
+            mine.fetchNextPage("a").contextWrite(QueryScopes.withPrincipal("ash")).block();
+            mine.query("a").contextWrite(QueryScopes.withPrincipal("misty")).block();
+            assertThat(QueryScopes.callAs("ash", null, () -> mine.state("a").data().pageParams())).containsExactly(1, 2);
+            assertThat(QueryScopes.callAs("misty", null, () -> mine.state("a").data().pageParams())).containsExactly(1);
+            assertThat(upstream.requests).containsExactly("a/1", "a/2", "a/1");
+            assertThatThrownBy(() -> mine.fetchNextPage("a").block()).hasMessageContaining("PRINCIPAL");
+
+            RequestScope request = RequestScope.open();
+            InfiniteEndpoint<Object, Object, Object> once = c.infiniteEndpoint("once");
+            once.query("b").contextWrite(QueryScopes.withRequest(request)).block();
+            once.query("b").contextWrite(QueryScopes.withRequest(request)).block();
+            assertThat(upstream.requests).containsExactly("a/1", "a/2", "a/1", "b/1");
+            assertThatThrownBy(() -> once.fetchNextPage("b")).hasMessageContaining("REQUEST");
+            assertThat(c.entries()).extracting(QueryState::endpoint).containsOnly("mine");
+        }
     }
 }

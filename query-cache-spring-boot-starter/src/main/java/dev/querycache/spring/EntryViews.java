@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * One cache entry as the actuator endpoint and devtools show it: endpoint, arg, status, age,
- * subscribers, tags, fetching, stale. Stateless.
+ * One cache entry as the actuator endpoint and devtools show it: endpoint, arg, principal (whose a
+ * PRINCIPAL entry is; null for shared ones), status, age, subscribers, tags, fetching, stale. Stateless.
  */
 public final class EntryViews {
 
@@ -26,6 +26,7 @@ public final class EntryViews {
         Map<String, Object> e = new LinkedHashMap<>();
         e.put("endpoint", state.endpoint());
         e.put("arg", arg.apply(state.arg()));
+        e.put("principal", state.principal());
         e.put("status", state.status().name());
         e.put("ageMillis", state.fulfilledAt() == null ? null : Duration.between(state.fulfilledAt(), now).toMillis());
         e.put("subscribers", state.subscriberCount());

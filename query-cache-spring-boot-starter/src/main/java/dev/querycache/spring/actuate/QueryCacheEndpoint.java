@@ -34,6 +34,7 @@ public class QueryCacheEndpoint {
         out.put("stats", client.stats());
         out.put("size", client.size());
         out.put("subscriptions", client.subscriptionCount());
+        out.put("requestEntries", client.requestEntryCount());
         List<Map<String, Object>> entries = new ArrayList<>();
         Instant now = Instant.now();
         for (QueryState<?> s : client.entries()) {

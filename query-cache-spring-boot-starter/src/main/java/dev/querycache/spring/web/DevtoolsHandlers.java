@@ -62,6 +62,7 @@ final class DevtoolsHandlers {
     String snapshot() {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("stats", client.stats());
+        out.put("requestEntries", client.requestEntryCount());
         List<Map<String, Object>> entries = new ArrayList<>();
         Instant now = Instant.now();
         for (QueryState<?> s : client.entries()) {

@@ -35,7 +35,8 @@ public final class QueryScopeWebFilter implements WebFilter, Ordered {
                     Mono<Void> rest = QueryScopes.subscribedAs(name.orElse(null), request, chain.filter(exchange))
                             .contextWrite(QueryScopes.withRequest(request));
                     return name.map(n -> rest.contextWrite(QueryScopes.withPrincipal(n))).orElse(rest);
-                });
+                })
+                .doFinally(signal -> request.close());
     }
 
     /** The caller of {@code exchange}, or null. */

@@ -84,6 +84,22 @@ class ScopesHttpTest {
         assertThat(get("ash", "/api/nonce-twice").getBody()).isEqualTo("nonce-1,nonce-1");
         assertThat(get("ash", "/api/nonce-twice").getBody()).isEqualTo("nonce-2,nonce-2");
         assertThat(client.entries()).noneMatch(s -> s.endpoint().equals("requestNonce"));
+        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (client.requestEntryCount() != 0 && System.nanoTime() < end) {
+            Thread.onSpinWait();
+        }
+        assertThat(client.requestEntryCount()).as("ended requests hold no entries (the request ends just after its response)").isZero();
+    }
+
+    @Test
+    void routePreloadsOfAPrincipalEndpointWarmTheCallersEntryOnly() {
+        ResponseEntity<String> r = http().post().uri("/_query/preload").header("X-User", "misty")
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"path\":\"/team\"}")
+                .exchangeToMono(x -> x.toEntity(String.class)).block(Duration.ofSeconds(10));
+        assertThat(r.getStatusCode().value()).isEqualTo(202);
+        client.awaitRunningQueries().block(Duration.ofSeconds(5));
+        assertThat(client.entries()).filteredOn(s -> s.endpoint().equals("myTeam"))
+                .singleElement().satisfies(s -> assertThat(s.principal()).isEqualTo("misty"));
     }
 
     @Test
