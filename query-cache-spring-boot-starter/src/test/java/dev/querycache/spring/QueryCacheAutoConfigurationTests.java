@@ -101,6 +101,20 @@ class QueryCacheAutoConfigurationTests {
     }
 
     @Test
+    void theScopePropertyMakesAnEndpointPerCaller() {
+        runner.withUserConfiguration(EndpointsConfig.class)
+                .withPropertyValues("query-cache.endpoints.pokemonByName.scope=PRINCIPAL")
+                .run(ctx -> {
+                    QueryClient client = ctx.getBean(QueryClient.class);
+                    assertThat(client.scope("pokemonByName")).isEqualTo(dev.querycache.QueryScope.PRINCIPAL);
+                    org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.endpoint("pokemonByName").query("a").block())
+                            .hasMessageContaining("'pokemonByName'").hasMessageContaining("PRINCIPAL");
+                    assertThat(client.endpoint("pokemonByName").query("a")
+                            .contextWrite(dev.querycache.QueryScopes.withPrincipal("ash")).block()).isEqualTo("a#1");
+                });
+    }
+
+    @Test
     void propertiesAcceptNever() {
         runner.withUserConfiguration(EndpointsConfig.class, VirtualTimeConfig.class)
                 .withPropertyValues("query-cache.endpoints.pokemonByName.keep-unused-data-for=never")
