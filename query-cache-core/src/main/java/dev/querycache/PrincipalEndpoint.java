@@ -14,30 +14,20 @@ final class PrincipalEndpoint<A, R> implements Endpoint<A, R> {
 
     private final DefaultEndpoint<Object, R> entries;
     private final EndpointRuntime runtime;
+    private final PrincipalKeys keys;
 
     PrincipalEndpoint(DefaultEndpoint<Object, R> entries, EndpointRuntime runtime) {
         this.entries = entries;
         this.runtime = runtime;
-    }
-
-    private ScopedArg key(A arg, String principal) {
-        if (principal == null) {
-            throw QueryScopes.missing(runtime.name(), QueryScope.PRINCIPAL);
-        }
-        return new ScopedArg(principal, arg);
+        this.keys = new PrincipalKeys(runtime);
     }
 
     private ScopedArg key(ContextView ctx, A arg) {
-        ScopedArg key = key(arg, QueryScopes.principal(ctx));
-        RequestScope request = QueryScopes.request(ctx);
-        if (request != null) {
-            request.read.add(new RequestScope.Read(runtime, key));
-        }
-        return key;
+        return keys.of(ctx, arg);
     }
 
     private ScopedArg current(A arg) {
-        return key(arg, QueryScopes.currentPrincipal());
+        return keys.current(arg);
     }
 
     @Override

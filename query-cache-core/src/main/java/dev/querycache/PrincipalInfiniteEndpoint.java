@@ -9,30 +9,20 @@ final class PrincipalInfiniteEndpoint<A, P, R> implements InfiniteEndpoint<A, P,
 
     private final DefaultInfiniteEndpoint<Object, P, R> entries;
     private final EndpointRuntime runtime;
+    private final PrincipalKeys keys;
 
     PrincipalInfiniteEndpoint(DefaultInfiniteEndpoint<Object, P, R> entries, EndpointRuntime runtime) {
         this.entries = entries;
         this.runtime = runtime;
-    }
-
-    private ScopedArg key(A arg, String principal) {
-        if (principal == null) {
-            throw QueryScopes.missing(runtime.name(), QueryScope.PRINCIPAL);
-        }
-        return new ScopedArg(principal, arg);
+        this.keys = new PrincipalKeys(runtime);
     }
 
     private ScopedArg key(ContextView ctx, A arg) {
-        ScopedArg key = key(arg, QueryScopes.principal(ctx));
-        RequestScope request = QueryScopes.request(ctx);
-        if (request != null) {
-            request.read.add(new RequestScope.Read(runtime, key));
-        }
-        return key;
+        return keys.of(ctx, arg);
     }
 
     private ScopedArg current(A arg) {
-        return key(arg, QueryScopes.currentPrincipal());
+        return keys.current(arg);
     }
 
     @Override public String name() { return runtime.name(); }
