@@ -163,12 +163,6 @@ final class DefaultQueryClient implements QueryClient {
         return rt.behavior().fetcher();
     }
 
-    /** Whether the named endpoint is an infinite one; for integrations (web, serialization). */
-    public boolean isInfinite(String name) {
-        EndpointRuntime rt = byName.get(name);
-        return rt != null && rt.isInfinite();
-    }
-
     @Override
     public void invalidateTags(Tag... tags) {
         invalidateTags(Arrays.asList(tags));
@@ -396,7 +390,7 @@ final class DefaultQueryClient implements QueryClient {
                         : new PlainBehavior((QueryFetcher<?, ?>) r.fetcher());
                 byName.put(name, new EndpointRuntime(name, behavior, resolved, scheduler));
             }
-            return new DefaultQueryClient(new QueryCache(scheduler, maximumSize, List.copyOf(observers)), byName, bus);
+            return new DefaultQueryClient(new QueryCache(maximumSize, List.copyOf(observers)), byName, bus);
         }
     }
 

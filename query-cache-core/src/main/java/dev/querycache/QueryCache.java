@@ -13,7 +13,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Function;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Scheduler;
 
 /*
  * Design notes.
@@ -38,7 +37,6 @@ import reactor.core.scheduler.Scheduler;
 /** The store and the cross-cutting policies (fetch start/settle, invalidation, subscriptions). Thread-safe. */
 final class QueryCache {
 
-    private final Scheduler scheduler;
     private final Cache<QueryKey, Query> store;
     private final TagIndex tagIndex = new TagIndex();
     private final Set<Fetch> running = ConcurrentHashMap.newKeySet();
@@ -47,8 +45,7 @@ final class QueryCache {
 
     private final List<FetchObserver> observers;
 
-    QueryCache(Scheduler scheduler, long maximumUnused, List<FetchObserver> observers) {
-        this.scheduler = scheduler;
+    QueryCache(long maximumUnused, List<FetchObserver> observers) {
         this.observers = observers;
         this.store = Caffeine.newBuilder()
                 .executor(task -> {
@@ -128,9 +125,7 @@ final class QueryCache {
             if (cur != q || q.isPinned()) {
                 return cur;
             }
-            q.markRemoved();
-            q.endpoint.entries.remove(k.arg(), q);
-            tagIndex.remove(q, q.state().tags);
+            unlink(k, q);
             removed[0] = true;
             return null;
         });
@@ -141,13 +136,24 @@ final class QueryCache {
         }
     }
 
+    /**
+     * Takes {@code q} out of the arg index and the tag index and marks it gone; call inside the store's
+     * compute for its key (or its eviction).
+     *
+     * @return the fetch that was running, for the caller to abort (null for unpinned entries)
+     */
+    private Fetch unlink(QueryKey key, Query q) {
+        Fetch running = q.markRemoved();
+        q.endpoint.entries.remove(key.arg(), q);
+        tagIndex.remove(q, q.state().tags);
+        return running;
+    }
+
     private void onEvicted(QueryKey key, Query q, RemovalCause cause) {
         if (q == null) {
             return;
         }
-        q.markRemoved();
-        q.endpoint.entries.remove(key.arg(), q);
-        tagIndex.remove(q, q.state().tags);
+        unlink(key, q);
         q.endpoint.evictions.increment();
         evicted.add(q);
     }
@@ -167,25 +173,34 @@ final class QueryCache {
 
     // ---------------------------------------------------------------- fetching
 
-    /** The entry's data: fresh from cache, joined, or fetched; counts hit/miss/dedup. */
-    Mono<Object> query(EndpointRuntime endpoint, Object arg, FetchRequest request) {
+    /** What {@link #acquire} found: the fetch to wait on (null when none is needed) and the state it saw. */
+    private record Attempt(Query.Acquired acquired, EntryState seen) {
+    }
+
+    /** Creates the entry if needed and joins or creates its fetch as {@code policy} says; starts a created one. */
+    private Attempt acquire(EndpointRuntime endpoint, Object arg, FetchRequest request, FetchPolicy policy) {
         long now = endpoint.nowMillis();
         EntryState[] seen = new EntryState[1];
         Query.Acquired a = withEntry(endpoint, arg, true, q -> {
-            Query.Acquired acquired = q.acquire(request, FetchPolicy.UNLESS_FRESH, now);
+            Query.Acquired acquired = q.acquire(request, policy, now);
             seen[0] = q.state();
             return acquired;
         });
+        if (a != null && a.created()) {
+            start(a.fetch());
+        }
+        return new Attempt(a, seen[0]);
+    }
+
+    /** The entry's data: fresh from cache, joined, or fetched; counts hit/miss/dedup. */
+    Mono<Object> query(EndpointRuntime endpoint, Object arg, FetchRequest request) {
+        Attempt attempt = acquire(endpoint, arg, request, FetchPolicy.UNLESS_FRESH);
+        Query.Acquired a = attempt.acquired();
         if (a == null) {
             endpoint.hits.increment();
-            return seen[0].dataMono;
+            return attempt.seen().dataMono;
         }
-        if (a.created()) {
-            endpoint.misses.increment();
-            start(a.fetch());
-        } else {
-            endpoint.dedups.increment();
-        }
+        (a.created() ? endpoint.misses : endpoint.dedups).increment();
         return a.fetch().result();
     }
 
@@ -196,21 +211,12 @@ final class QueryCache {
 
     /** Fetches as {@code policy} says; answers the cached data when no fetch is needed. */
     Mono<Object> fetch(EndpointRuntime endpoint, Object arg, FetchRequest request, FetchPolicy policy) {
-        long now = endpoint.nowMillis();
-        EntryState[] seen = new EntryState[1];
-        Query.Acquired a = withEntry(endpoint, arg, true, q -> {
-            Query.Acquired acquired = q.acquire(request, policy, now);
-            seen[0] = q.state();
-            return acquired;
-        });
-        if (a == null) {
-            EntryState s = seen[0];
+        Attempt attempt = acquire(endpoint, arg, request, policy);
+        if (attempt.acquired() == null) {
+            EntryState s = attempt.seen();
             return s.hasData ? s.dataMono : Mono.empty();
         }
-        if (a.created()) {
-            start(a.fetch());
-        }
-        return a.fetch().result();
+        return attempt.acquired().fetch().result();
     }
 
     <R> Mono<R> refetch(EndpointRuntime endpoint, Object arg) {
@@ -402,9 +408,7 @@ final class QueryCache {
             if (o == Query.Invalidation.REFETCH) {
                 refetch[0] = q.acquire(FetchRequest.REFRESH, FetchPolicy.ALWAYS, now);
             } else if (o == Query.Invalidation.REMOVE) {
-                q.markRemoved();
-                q.endpoint.entries.remove(k.arg(), q);
-                tagIndex.remove(q, q.state().tags);
+                unlink(k, q);
                 return null;
             }
             return cur;
@@ -553,15 +557,15 @@ final class QueryCache {
     /** Drops every entry: aborts fetches, stops polling, completes watchers. */
     void reset() {
         for (Query q : all()) {
+            Fetch[] running = new Fetch[1];
             store.asMap().computeIfPresent(q.key, (k, cur) -> {
                 if (cur == q) {
-                    q.endpoint.entries.remove(k.arg(), q);
-                    tagIndex.remove(q, q.state().tags);
+                    running[0] = unlink(k, q);
                     return null;
                 }
                 return cur;
             });
-            Fetch f = q.markRemoved();
+            Fetch f = running[0];
             if (f != null) {
                 f.cancel();
                 observe(f, FetchObserver.Outcome.ABORTED);
@@ -579,7 +583,4 @@ final class QueryCache {
         events.complete();
     }
 
-    Scheduler scheduler() {
-        return scheduler;
-    }
 }
