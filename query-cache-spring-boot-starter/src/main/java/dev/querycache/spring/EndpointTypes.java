@@ -19,10 +19,22 @@ public final class EndpointTypes {
     public record Types(Type arg, Type data, Type pageParam, boolean infinite) {
     }
 
+    /** Resolved once per fetcher class; a ClassValue, so it never keeps a class loader alive. */
+    private static final ClassValue<Types> BY_CLASS = new ClassValue<>() {
+        @Override
+        protected Types computeValue(Class<?> fetcherClass) {
+            return resolve(fetcherClass);
+        }
+    };
+
+    /** The types of the named endpoint. */
     public static Types of(QueryClient client, String endpoint) {
-        Object fetcher = client.fetcher(endpoint);
-        ResolvableType type = ResolvableType.forClass(fetcher.getClass());
-        if (fetcher instanceof InfiniteQueryFetcher<?, ?, ?>) {
+        return BY_CLASS.get(client.fetcher(endpoint).getClass());
+    }
+
+    private static Types resolve(Class<?> fetcherClass) {
+        ResolvableType type = ResolvableType.forClass(fetcherClass);
+        if (InfiniteQueryFetcher.class.isAssignableFrom(fetcherClass)) {
             ResolvableType f = type.as(InfiniteQueryFetcher.class);
             return new Types(resolve(f, 0), resolve(f, 2), resolve(f, 1), true);
         }

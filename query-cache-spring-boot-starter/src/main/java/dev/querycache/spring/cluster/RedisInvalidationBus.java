@@ -5,6 +5,7 @@ import dev.querycache.InvalidationBus;
 import dev.querycache.QueryClient;
 import dev.querycache.Tag;
 import dev.querycache.spring.EndpointTypes;
+import dev.querycache.spring.TagJson;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,7 +30,6 @@ import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /*
@@ -324,12 +324,7 @@ public final class RedisInvalidationBus implements InvalidationBus {
         ObjectNode n = mapper.createObjectNode();
         n.put("origin", i.origin());
         n.put("kind", i.kind().name());
-        ArrayNode tags = n.putArray("tags");
-        for (Tag t : i.tags()) {
-            ObjectNode tag = tags.addObject();
-            tag.put("type", t.type());
-            tag.set("id", mapper.valueToTree(t.id()));
-        }
+        TagJson.write(mapper, n.putArray("tags"), i.tags());
         if (i.endpoint() != null) {
             n.put("endpoint", i.endpoint());
         }
@@ -343,15 +338,8 @@ public final class RedisInvalidationBus implements InvalidationBus {
         String origin = n.get("origin").asString();
         Invalidation.Kind kind = Invalidation.Kind.valueOf(n.get("kind").asString());
         switch (kind) {
-            case TAGS: {
-                List<Tag> tags = new ArrayList<>();
-                for (JsonNode t : n.get("tags")) {
-                    JsonNode id = t.get("id");
-                    tags.add(id == null || id.isNull() ? Tag.of(t.get("type").asString())
-                            : Tag.of(t.get("type").asString(), mapper.treeToValue(id, Object.class)));
-                }
-                return Invalidation.tags(origin, tags);
-            }
+            case TAGS:
+                return Invalidation.tags(origin, TagJson.read(mapper, n.get("tags")));
             case ENTRY: {
                 String endpoint = n.get("endpoint").asString();
                 JsonNode arg = n.get("arg");

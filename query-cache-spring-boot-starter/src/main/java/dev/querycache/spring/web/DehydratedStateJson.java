@@ -1,6 +1,7 @@
 package dev.querycache.spring.web;
 
 import dev.querycache.spring.EndpointTypes;
+import dev.querycache.spring.TagJson;
 import dev.querycache.DehydratedState;
 import dev.querycache.InfiniteData;
 import dev.querycache.QueryClient;
@@ -58,12 +59,7 @@ public final class DehydratedStateJson {
                 n.set("data", mapper.valueToTree(q.data()));
             }
             n.put("fulfilledAt", q.fulfilledAt().toEpochMilli());
-            ArrayNode tags = n.putArray("tags");
-            for (Tag t : q.tags()) {
-                ObjectNode tag = tags.addObject();
-                tag.put("type", t.type());
-                tag.set("id", mapper.valueToTree(t.id()));
-            }
+            TagJson.write(mapper, n.putArray("tags"), q.tags());
             n.put("infinite", q.infinite());
         }
         return mapper.writeValueAsString(root);
@@ -95,12 +91,7 @@ public final class DehydratedStateJson {
             } else {
                 data = convert(n.get("data"), type(types.data()));
             }
-            Set<Tag> tags = new LinkedHashSet<>();
-            for (JsonNode t : n.get("tags")) {
-                JsonNode id = t.get("id");
-                tags.add(id == null || id.isNull() ? Tag.of(t.get("type").asString())
-                        : Tag.of(t.get("type").asString(), mapper.treeToValue(id, Object.class)));
-            }
+            Set<Tag> tags = new LinkedHashSet<>(TagJson.read(mapper, n.get("tags")));
             out.add(new DehydratedState.DehydratedQuery(endpoint, arg, data,
                     Instant.ofEpochMilli(n.get("fulfilledAt").asLong()), tags, types.infinite()));
         }

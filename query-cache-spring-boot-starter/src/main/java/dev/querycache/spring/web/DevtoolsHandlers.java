@@ -118,15 +118,7 @@ final class DevtoolsHandlers {
                 throw new BadInput(HttpStatus.NOT_FOUND, "no such endpoint");
             }
             EndpointTypes.Types types = EndpointTypes.of(client, name.asString());
-            JsonNode argNode = body.get("arg");
-            Object arg;
-            try {
-                arg = argNode == null || argNode.isNull() ? null
-                        : mapper.convertValue(argNode, mapper.getTypeFactory().constructType(types.arg()));
-            } catch (JacksonException | IllegalArgumentException e) {
-                throw new BadInput(HttpStatus.BAD_REQUEST, "\"arg\" does not convert to " + types.arg().getTypeName());
-            }
-            action.accept(name.asString(), arg);
+            action.accept(name.asString(), input.arg(body.get("arg"), types.arg()));
             return ServerResponse.accepted().build();
         }).onErrorResume(JsonInput::handle);
     }

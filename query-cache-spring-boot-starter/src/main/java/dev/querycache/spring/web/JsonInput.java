@@ -87,6 +87,22 @@ final class JsonInput {
         return max;
     }
 
+    /**
+     * {@code node} as the endpoint's arg type ({@code null} for a missing or null node).
+     *
+     * @throws BadInput 400 naming the expected type when it does not convert
+     */
+    Object arg(JsonNode node, java.lang.reflect.Type type) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        try {
+            return mapper.convertValue(node, mapper.getTypeFactory().constructType(type));
+        } catch (JacksonException | IllegalArgumentException e) {
+            throw new BadInput(HttpStatus.BAD_REQUEST, "\"arg\" does not convert to " + type.getTypeName());
+        }
+    }
+
     /** A one-line JSON error response: {@code {"error":"..."}}. */
     static Mono<ServerResponse> error(HttpStatus status, String message) {
         return ServerResponse.status(status).contentType(MediaType.APPLICATION_JSON)

@@ -18,7 +18,6 @@ import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -76,7 +75,7 @@ final class PrefetchHandlers {
                 throw new BadInput(HttpStatus.UNAUTHORIZED, "endpoint '" + shorten(endpoint) + "' is per user: sign in first");
             }
             EndpointTypes.Types types = EndpointTypes.of(client, endpoint);
-            Object arg = convert(body.get("arg"), types);
+            Object arg = input.arg(body.get("arg"), types.arg());
             JsonNode pagesNode = body.get("pages");
             int pages = 1;
             if (pagesNode != null && !pagesNode.isNull()) {
@@ -100,17 +99,6 @@ final class PrefetchHandlers {
             return ServerResponse.accepted().contentType(MediaType.APPLICATION_JSON)
                     .bodyValue(Map.of("endpoint", endpoint, "status", "accepted"));
         }).onErrorResume(JsonInput::handle);
-    }
-
-    private Object convert(JsonNode arg, EndpointTypes.Types types) {
-        if (arg == null || arg.isNull()) {
-            return null;
-        }
-        try {
-            return mapper.convertValue(arg, mapper.getTypeFactory().constructType(types.arg()));
-        } catch (JacksonException | IllegalArgumentException e) {
-            throw new BadInput(HttpStatus.BAD_REQUEST, "\"arg\" does not convert to " + types.arg().getTypeName());
-        }
     }
 
     Mono<ServerResponse> preload(ServerRequest request) {

@@ -50,14 +50,16 @@ public class PokedexApi {
         boolean cached = indexOf(catalogue.state(size).data(), page) >= 0;
         CacheTiming timing = new CacheTiming(cached ? "hit" : catalogue.state(size).isFetching() ? "dedup" : "miss", System.nanoTime());
         return pageOf(catalogue, size, page).map(p -> {
-            if (p.page() < p.totalPages()) {
-                catalogue.prefetch(size);                      // first page, if the entry was dropped meanwhile
-                if (indexOf(catalogue.state(size).data(), page + 1) < 0) {
-                    catalogue.fetchNextPage(size).subscribe(d -> { }, e -> { });   // the next page, in the background
-                }
-            }
+            prefetchAfter(catalogue, size, p);
             return ResponseEntity.ok().header("Server-Timing", timing.header()).body(p);
         });
+    }
+
+    /** Fetches the page after {@code served} into the entry, in the background, unless it is the last or cached. */
+    static void prefetchAfter(InfiniteEndpoint<Integer, Integer, CataloguePage> catalogue, int size, CataloguePage served) {
+        if (served.page() < served.totalPages() && indexOf(catalogue.state(size).data(), served.page() + 1) < 0) {
+            catalogue.fetchNextPage(size).subscribe(d -> { }, e -> { });
+        }
     }
 
     /** Page {@code page} of the catalogue entry, fetching forward until it is cached. */

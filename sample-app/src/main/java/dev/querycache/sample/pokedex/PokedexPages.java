@@ -37,9 +37,7 @@ public class PokedexPages {
     Mono<String> list(Model model, org.springframework.web.server.ServerWebExchange exchange) {
         var catalogue = client.infiniteEndpoint(PokemonCatalogue.class);
         return PokedexApi.pageOf(catalogue, PAGE_SIZE, 1).map(first -> {
-            if (catalogue.state(PAGE_SIZE).hasNextPage() && PokedexApi.indexOf(catalogue.state(PAGE_SIZE).data(), 2) < 0) {
-                catalogue.fetchNextPage(PAGE_SIZE).subscribe(d -> { }, e -> { });   // Load more will be instant
-            }
+            PokedexApi.prefetchAfter(catalogue, PAGE_SIZE, first);   // Load more will be instant
             model.addAttribute("page", first);
             model.addAttribute("pageSize", PAGE_SIZE);
             model.addAttribute("upstreamRequests", upstream.requestCount());
