@@ -182,7 +182,7 @@ final class DefaultQueryClient implements QueryClient {
     public DehydratedState dehydrate(RequestScope request) {
         List<DehydratedState.DehydratedQuery> out = new ArrayList<>();
         for (RequestScope.Read r : request.read) {
-            Query q = r.endpoint().entries.get(EndpointRuntime.argKey(r.key()));
+            Query q = r.endpoint().lookup(r.key());
             EntryState s = q == null ? null : q.state();
             if (s != null && s.status == QueryStatus.SUCCESS && s.hasData) {
                 out.add(new DehydratedState.DehydratedQuery(q.endpoint.name(), ScopedArg.unwrap(q.arg), s.data, s.fulfilledAt(),
@@ -237,7 +237,7 @@ final class DefaultQueryClient implements QueryClient {
         for (EndpointRuntime rt : byName.values()) {
             sum = sum.plus(rt.stats());
         }
-        return sum;
+        return sum.plus(new QueryCacheStats(0, 0, 0, 0, 0, 0, cache.events().droppedCount()));
     }
 
     @Override
@@ -374,6 +374,8 @@ final class DefaultQueryClient implements QueryClient {
         @Override
         public QueryClient build() {
             Map<String, EndpointRuntime> byName = new LinkedHashMap<>();
+            QueryCache cache = new QueryCache(List.copyOf(observers));
+            EndpointOptions clientBound = EndpointOptions.builder().maximumSize(maximumSize).build();
             Map<String, Object> owners = new LinkedHashMap<>();
             for (Registration r : registrations) {
                 Annotated a = Annotated.of(r.fetcher(), r.infinite());
@@ -383,14 +385,15 @@ final class DefaultQueryClient implements QueryClient {
                     throw new IllegalArgumentException("duplicate endpoint name '" + name + "': registered for "
                             + previous.getClass().getName() + " and " + r.fetcher().getClass().getName());
                 }
-                EndpointOptions merged = r.options().orElse(a.options(name)).orElse(defaults).orElse(ResolvedOptions.BUILT_IN);
+                EndpointOptions merged = r.options().orElse(a.options(name)).orElse(defaults).orElse(clientBound)
+                        .orElse(ResolvedOptions.BUILT_IN);
                 ResolvedOptions resolved = ResolvedOptions.of(name, merged, a.staticTags(), r.infinite());
                 FetchBehavior behavior = r.infinite()
                         ? new InfiniteBehavior((InfiniteQueryFetcher<?, ?, ?>) r.fetcher())
                         : new PlainBehavior((QueryFetcher<?, ?>) r.fetcher());
-                byName.put(name, new EndpointRuntime(name, behavior, resolved, scheduler));
+                byName.put(name, new EndpointRuntime(name, behavior, resolved, scheduler, cache::newStore));
             }
-            return new DefaultQueryClient(new QueryCache(maximumSize, List.copyOf(observers)), byName, bus);
+            return new DefaultQueryClient(cache, byName, bus);
         }
     }
 

@@ -31,6 +31,7 @@ public final class EndpointOptions {
     private final Duration retryBackoff;
     private final Duration fetchTimeout;
     private final QueryScope scope;
+    private final Long maximumSize;
 
     private EndpointOptions(Builder b) {
         this.keepUnusedDataFor = b.keepUnusedDataFor;
@@ -42,6 +43,7 @@ public final class EndpointOptions {
         this.retryBackoff = b.retryBackoff;
         this.fetchTimeout = b.fetchTimeout;
         this.scope = b.scope;
+        this.maximumSize = b.maximumSize;
     }
 
     /** A builder with every option unset. */
@@ -63,6 +65,7 @@ public final class EndpointOptions {
     public Optional<Duration> retryBackoff() { return Optional.ofNullable(retryBackoff); }
     public Optional<Duration> fetchTimeout() { return Optional.ofNullable(fetchTimeout); }
     public Optional<QueryScope> scope() { return Optional.ofNullable(scope); }
+    public Optional<Long> maximumSize() { return Optional.ofNullable(maximumSize); }
 
     /**
      * These options, with every unset option taken from {@code fallback}.
@@ -82,6 +85,7 @@ public final class EndpointOptions {
         b.retryBackoff = retryBackoff != null ? retryBackoff : fallback.retryBackoff;
         b.fetchTimeout = fetchTimeout != null ? fetchTimeout : fallback.fetchTimeout;
         b.scope = scope != null ? scope : fallback.scope;
+        b.maximumSize = maximumSize != null ? maximumSize : fallback.maximumSize;
         return b.build();
     }
 
@@ -90,7 +94,7 @@ public final class EndpointOptions {
         return "EndpointOptions{keepUnusedDataFor=" + keepUnusedDataFor + ", staleTime=" + staleTime
                 + ", staleWhileRevalidate=" + staleWhileRevalidate + ", maxPages=" + maxPages
                 + ", refetchCachedPages=" + refetchCachedPages + ", retries=" + retries
-                + ", retryBackoff=" + retryBackoff + ", fetchTimeout=" + fetchTimeout + ", scope=" + scope + "}";
+                + ", retryBackoff=" + retryBackoff + ", fetchTimeout=" + fetchTimeout + ", scope=" + scope + ", maximumSize=" + maximumSize + "}";
     }
 
     /** Collects options; every setter is optional. Not thread-safe. */
@@ -104,6 +108,7 @@ public final class EndpointOptions {
         private Duration retryBackoff;
         private Duration fetchTimeout;
         private QueryScope scope;
+        private Long maximumSize;
 
         private Builder() {
         }
@@ -134,6 +139,13 @@ public final class EndpointOptions {
 
         /** Who shares the entries. */
         public Builder scope(QueryScope s) { this.scope = s; return this; }
+
+        /**
+         * Most unused entries this endpoint keeps (entries with a subscriber or a running fetch do not count);
+         * beyond it Caffeine evicts by its policy (W-TinyLFU). Unset: the client's
+         * {@link QueryClient.Builder#maximumSize(long)}. Must not be negative.
+         */
+        public Builder maximumSize(long n) { this.maximumSize = n; return this; }
 
         /** The options; validated later, when the client is built. */
         public EndpointOptions build() {

@@ -1,15 +1,18 @@
 package dev.querycache;
 
-import java.util.concurrent.ConcurrentHashMap;
+import com.github.benmanes.caffeine.cache.Cache;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
 /**
- * One registered endpoint at run time: its name, fetch behavior, resolved options, counters, and the
- * lock-free index of its entries by arg that the hit path reads. Thread-safe.
+ * One registered endpoint at run time: its name, fetch behavior, resolved options, counters, and its
+ * store: one Caffeine cache of its entries keyed by the arg itself, bounded by the endpoint's
+ * maximumSize. The hit path reads it with {@code getIfPresent}, so Caffeine records every read and its
+ * eviction policy (W-TinyLFU) sees the real request stream. Thread-safe.
  */
 final class EndpointRuntime {
 
@@ -25,8 +28,8 @@ final class EndpointRuntime {
     private final FetchBehavior behavior;
     private final ResolvedOptions options;
     private final Scheduler scheduler;
-    /** Entries by arg key; written only inside the store's compute for the same key (see QueryCache). */
-    final ConcurrentHashMap<Object, Query> entries = new ConcurrentHashMap<>();
+    /** Entries by arg key ({@link #argKey}); changed only by {@link QueryCache} (compute and eviction). */
+    final Cache<Object, Query> store;
 
     final LongAdder hits = new LongAdder();
     final LongAdder misses = new LongAdder();
@@ -35,13 +38,15 @@ final class EndpointRuntime {
     final LongAdder evictions = new LongAdder();
     final LongAdder errors = new LongAdder();
     /** REQUEST-scope entries held by requests that have not ended. */
-    final java.util.concurrent.atomic.AtomicInteger liveRequestEntries = new java.util.concurrent.atomic.AtomicInteger();
+    final AtomicInteger liveRequestEntries = new AtomicInteger();
 
-    EndpointRuntime(String name, FetchBehavior behavior, ResolvedOptions options, Scheduler scheduler) {
+    EndpointRuntime(String name, FetchBehavior behavior, ResolvedOptions options, Scheduler scheduler,
+                    java.util.function.Function<EndpointRuntime, Cache<Object, Query>> storeFactory) {
         this.name = name;
         this.behavior = behavior;
         this.options = options;
         this.scheduler = scheduler;
+        this.store = storeFactory.apply(this);
     }
 
     static Object argKey(Object arg) {
@@ -76,9 +81,12 @@ final class EndpointRuntime {
         return scheduler.now(TimeUnit.MILLISECONDS);
     }
 
-    /** The entry for {@code arg}, or null; lock-free. */
+    /**
+     * The entry for {@code arg}, or null; lock-free. Not a read in the eviction policy's sense: for the
+     * cache's own bookkeeping (invalidation, state snapshots), never for answering a query.
+     */
     Query lookup(Object arg) {
-        return entries.get(argKey(arg));
+        return store.policy().getIfPresentQuietly(argKey(arg));
     }
 
     /** One fetcher call with this endpoint's timeout and retries. */

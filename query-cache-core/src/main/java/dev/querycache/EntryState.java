@@ -56,8 +56,9 @@ final class EntryState implements QueryState<Object> {
     }
 
     static EntryState initial(EndpointRuntime endpoint, Object arg) {
+        // the endpoint's tag types are provided whatever the status (RTK provides tags for rejected queries too)
         return new EntryState(endpoint, arg, 0, QueryStatus.UNINITIALIZED, null, false, null, NO_TIME, null, null,
-                false, Set.of(), 0, false, false, null);
+                false, endpoint.options().staticTags(), 0, false, false, null);
     }
 
     EntryState fetchStarted(FetchKind kind) {
@@ -71,6 +72,16 @@ final class EntryState implements QueryState<Object> {
         Mono<Object> mono = newData == null ? Mono.empty() : Mono.just(newData);
         return new EntryState(endpoint, arg, version + 1, QueryStatus.SUCCESS, newData, true, null, nowMillis,
                 null, null, invalid, newTags, subscribers, next, previous, mono);
+    }
+
+    /**
+     * Data written from outside a fetch ({@code setData}, {@code updateData}, hydration): fresh and
+     * successful, but the fetch state is kept (a running fetch still runs and lands afterwards).
+     */
+    EntryState written(Object newData, long atMillis, Set<Tag> newTags, boolean next, boolean previous) {
+        Mono<Object> mono = newData == null ? Mono.empty() : Mono.just(newData);
+        return new EntryState(endpoint, arg, version + 1, QueryStatus.SUCCESS, newData, true, null, atMillis,
+                fetching, null, false, newTags, subscribers, next, previous, mono);
     }
 
     EntryState failed(Throwable e, FetchKind kind) {

@@ -1,33 +1,131 @@
 package dev.querycache;
 
-import java.time.Duration;
-import reactor.core.publisher.BufferOverflowStrategy;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Sinks;
+import reactor.core.publisher.FluxSink;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 
 /**
- * Publishes {@link QueryCacheEvent}s to the subscribers of {@link QueryClient#events()}. Costs one
- * volatile read when nobody listens. Each subscriber has its own buffer of 10 000 events (oldest dropped
- * beyond). Thread-safe; call with no lock held, since subscribers may run on the calling thread.
+ * Publishes {@link QueryCacheEvent}s to the subscribers of {@link QueryClient#events()}.
+ *
+ * <p>Publishing never blocks, spins, throws or runs a listener's code: each listener has its own bounded
+ * queue ({@value #BUFFER} events) drained on a worker of its own, at the pace of the listener's demand.
+ * When a listener falls that far behind, further events for it are dropped and counted
+ * ({@link #droppedCount()}); the cache's state and every caller's outcome are the same with or without
+ * listeners. Costs one volatile read when nobody listens. Thread-safe; callers publish with no lock held.
  */
 final class EventPublisher {
 
-    private static final Sinks.EmitFailureHandler RETRY = Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(1));
+    static final int BUFFER = 10_000;
 
-    private final Sinks.Many<QueryCacheEvent> sink = Sinks.many().multicast().directBestEffort();
+    private final CopyOnWriteArrayList<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final LongAdder dropped = new LongAdder();
+    private volatile boolean completed;
 
+    /** Publishes the entry's current state. */
     void publish(QueryCacheEvent.Type type, Query query) {
-        if (sink.currentSubscriberCount() == 0) {
+        if (!listeners.isEmpty()) {
+            publish(type, query, query.state());
+        }
+    }
+
+    /** Publishes {@code state}, the entry's state right after the change. */
+    void publish(QueryCacheEvent.Type type, Query query, EntryState state) {
+        if (listeners.isEmpty()) {
             return;
         }
-        sink.emitNext(new QueryCacheEvent(type, query.state().view()), RETRY);
+        QueryCacheEvent event = new QueryCacheEvent(type, state.view());
+        for (Listener l : listeners) {
+            l.offer(event);
+        }
+    }
+
+    /** Events dropped because a listener's queue was full. */
+    long droppedCount() {
+        return dropped.sum();
     }
 
     Flux<QueryCacheEvent> flux() {
-        return sink.asFlux().onBackpressureBuffer(10_000, dropped -> { }, BufferOverflowStrategy.DROP_OLDEST);
+        return Flux.create(sink -> {
+            Listener l = new Listener(sink, Schedulers.boundedElastic().createWorker());
+            listeners.add(l);
+            sink.onRequest(n -> l.schedule());
+            sink.onDispose(l::dispose);
+            if (completed) {
+                l.schedule();
+            }
+        }, FluxSink.OverflowStrategy.ERROR);
     }
 
     void complete() {
-        sink.emitComplete(RETRY);
+        completed = true;
+        for (Listener l : listeners) {
+            l.schedule();
+        }
+    }
+
+    /** One subscriber of {@link #flux()}: a bounded queue and a drain loop on its own worker. */
+    private final class Listener implements Runnable {
+
+        private final FluxSink<QueryCacheEvent> sink;
+        private final Scheduler.Worker worker;
+        private final ConcurrentLinkedQueue<QueryCacheEvent> queue = new ConcurrentLinkedQueue<>();
+        private final AtomicInteger size = new AtomicInteger();
+        private final AtomicInteger wip = new AtomicInteger();
+
+        Listener(FluxSink<QueryCacheEvent> sink, Scheduler.Worker worker) {
+            this.sink = sink;
+            this.worker = worker;
+        }
+
+        void offer(QueryCacheEvent event) {
+            if (size.incrementAndGet() > BUFFER) {
+                size.decrementAndGet();
+                dropped.increment();
+                return;
+            }
+            queue.offer(event);
+            schedule();
+        }
+
+        void schedule() {
+            if (wip.getAndIncrement() == 0) {
+                try {
+                    worker.schedule(this);
+                } catch (RejectedExecutionException disposed) {
+                    wip.set(0);
+                }
+            }
+        }
+
+        @Override
+        public void run() {
+            int missed = 1;
+            do {
+                while (!sink.isCancelled() && sink.requestedFromDownstream() > 0) {
+                    QueryCacheEvent e = queue.poll();
+                    if (e == null) {
+                        break;
+                    }
+                    size.decrementAndGet();
+                    sink.next(e);
+                }
+                if (completed && queue.isEmpty() && !sink.isCancelled()) {
+                    sink.complete();
+                }
+                missed = wip.addAndGet(-missed);
+            } while (missed != 0);
+        }
+
+        void dispose() {
+            listeners.remove(this);
+            worker.dispose();
+            queue.clear();
+        }
     }
 }

@@ -35,7 +35,7 @@ final class InfiniteBehavior implements FetchBehavior {
         int maxPages = endpoint.options().maxPages();
         if (cached == null || cached.isEmpty()) {
             Object first = request.initialPageParam() != null ? request.initialPageParam() : fetcher.initialPageParam();
-            int pages = request.kind() == FetchKind.REFRESH ? request.pages() : 1;
+            int pages = request.kind() == FetchKind.REFRESH && request.pages() > 0 ? request.pages() : 1;
             return loadForward(endpoint, arg, InfiniteData.empty(), first, pages)
                     .map(d -> trim(d, maxPages, true));
         }
@@ -55,8 +55,9 @@ final class InfiniteBehavior implements FetchBehavior {
                 return page(endpoint, arg, param).map(p -> trim(with(cached, p, param, false), maxPages, false));
             }
             default: {
-                int count = endpoint.options().refetchCachedPages() ? cached.pages().size() : 1;
-                count = Math.max(count, request.pages());
+                // TanStack: pages ?? oldPages.length; with refetchCachedPages=false only the first page
+                int count = request.pages() > 0 ? request.pages()
+                        : endpoint.options().refetchCachedPages() ? cached.pages().size() : 1;
                 return loadForward(endpoint, arg, InfiniteData.empty(), cached.pageParams().get(0), count)
                         .map(d -> trim(d, maxPages, true));
             }

@@ -10,8 +10,8 @@ import java.util.Objects;
  */
 public final class PrefetchOptions {
 
-    private static final PrefetchOptions IF_ABSENT = new PrefetchOptions(false, null, 1);
-    private static final PrefetchOptions FORCE = new PrefetchOptions(true, null, 1);
+    private static final PrefetchOptions IF_ABSENT = new PrefetchOptions(false, null, 0);
+    private static final PrefetchOptions FORCE = new PrefetchOptions(true, null, 0);
 
     private final boolean force;
     private final Duration ifOlderThan;
@@ -34,7 +34,7 @@ public final class PrefetchOptions {
         if (age.isNegative()) {
             throw new IllegalArgumentException("ifOlderThan must not be negative: " + age);
         }
-        return new PrefetchOptions(false, age, 1);
+        return new PrefetchOptions(false, age, 0);
     }
 
     /** Always fetch (unless a fetch for the key is already running). */
@@ -44,7 +44,9 @@ public final class PrefetchOptions {
 
     /**
      * For infinite endpoints: fetch up to {@code n} pages when nothing is cached (or, combined with
-     * {@link #force()}, refetch up to {@code n} pages).
+     * {@link #force()}, refetch up to {@code n} pages, whatever the number cached, as TanStack's
+     * {@code pages ?? oldPages.length}). Without it, an empty entry gets one page and a refetch gets as many
+     * pages as are cached.
      *
      * @throws IllegalArgumentException when {@code n < 1}
      */
@@ -70,7 +72,7 @@ public final class PrefetchOptions {
         return ifOlderThan;
     }
 
-    /** How many pages an infinite prefetch fetches at most. */
+    /** How many pages an infinite prefetch fetches at most, or 0 when not set (see {@link #pages(int)}). */
     public int pageCount() {
         return pages;
     }

@@ -1,62 +1,47 @@
 package dev.querycache;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 
 /*
  * Design notes.
  *
- * One Query is one cache entry: the (endpoint, arg) key, an immutable EntryState that is swapped on every
- * change, the running Fetch (at most one), the subscriber count, the polling timer and the watchers.
+ * One Query is one cache entry: its arg, an immutable EntryState swapped on every change, the running
+ * Fetch (at most one), the keepUnusedDataFor timer (Removable), the polling unit (Poller, made for the
+ * first polling subscriber) and the watchers (made for the first watch).
  *
- * Concurrency. Readers (the hit path) read the volatile `state` and never lock. Every change happens
- * under this object's monitor and ends by publishing a new EntryState. Changes that may pin the entry
- * (a new subscriber, a new fetch) run inside QueryCache.withEntry, i.e. inside Caffeine's compute for
- * the key, so that eviction cannot remove the entry between "found it" and "pinned it". Lock order is
- * always Caffeine's node lock, then this monitor; no code holding this monitor calls into Caffeine,
- * user code, event subscribers or watchers: those run after the monitor is released.
+ * Every change is one EntryAction passed to dispatch(), under this object's monitor, and dispatch() is
+ * only ever called inside the store's compute for this entry's key (QueryCache.dispatch), so that the
+ * store re-weighs the entry (pinned entries weigh 0) atomically with the change and eviction can never
+ * remove an entry between "found it" and "pinned it". Lock order: Caffeine's node lock, then this
+ * monitor. dispatch() calls no user code, no event subscriber and no watcher: it returns a Change, and
+ * QueryCache.afterChange announces it once both locks are released.
  *
- * Pinning. An entry with subscribers or a running fetch weighs 0 (never evicted by size) and has no
- * removal timer; pinning cancels the timer, and when the last pin goes QueryCache.touch re-weighs the
- * entry and arms the keepUnusedDataFor timer.
+ * Readers (the hit path) read the volatile hitMono or state and never lock.
  */
 /** One cache entry. Thread-safe; see the design notes in the source. */
-final class Query {
+final class Query extends Removable {
 
     final EndpointRuntime endpoint;
+    /** The arg as the endpoint's fetcher takes it (for PRINCIPAL entries, a {@link ScopedArg}). */
     final Object arg;
-    final QueryKey key;
 
-    private final QueryCache cache;
     private volatile EntryState state;
     /**
      * The data's ready-made Mono while the data is fresh apart from its age (successful, not
-     * invalidated), else null: the hit path reads it without touching {@link #state}, one dependent
-     * load fewer. Written together with {@link #state}, under this monitor.
+     * invalidated), else null: the hit path reads it without touching {@link #state}.
      */
     private volatile Mono<Object> hitMono;
     private volatile Fetch inFlight;
     private volatile boolean removed;
-
-    /** Polling intervals of the subscribers that poll; made on the first one (most entries never poll). */
-    private List<Duration> pollIntervals;
-    private Disposable pollTimer;
-    private Disposable removalTimer;
-    private Duration pollEvery;
+    /** Made for the first polling subscriber; guarded by this monitor. */
+    private Poller poller;
     /** {@code watch} fluxes; made on the first one (most entries are never watched). */
     private volatile CopyOnWriteArrayList<Watcher> watchers;
 
-    Query(QueryCache cache, EndpointRuntime endpoint, Object arg, QueryKey key) {
-        this.cache = cache;
+    Query(EndpointRuntime endpoint, Object arg) {
         this.endpoint = endpoint;
         this.arg = arg;
-        this.key = key;
         this.state = EntryState.initial(endpoint, arg);
     }
 
@@ -69,220 +54,236 @@ final class Query {
         return hitMono;
     }
 
-    /** Publishes a new state; call under this monitor (or from the constructor). */
+    Fetch inFlight() {
+        return inFlight;
+    }
+
+    boolean isRemoved() {
+        return removed;
+    }
+
+    /** Pinned entries (subscribed or fetching) weigh 0, so they are never evicted by size, and have no removal timer. */
+    boolean isPinned() {
+        return state.subscribers > 0 || inFlight != null;
+    }
+
     private void set(EntryState s) {
         state = s;
         hitMono = s.status == QueryStatus.SUCCESS && !s.invalidated ? s.dataMono : null;
     }
 
-    Fetch inFlight() {
-        return inFlight;
-    }
-
-    /** Pinned entries (subscribed or fetching) are never evicted. */
-    boolean isPinned() {
-        return state.subscribers > 0 || inFlight != null;
-    }
-
-    /** A fetch to wait on, and whether this call created it (then the caller must {@link QueryCache#start} it). */
-    record Acquired(Fetch fetch, boolean created) {
-    }
+    // ------------------------------------------------------------------------------------ the reducer
 
     /**
-     * Joins the running fetch, or creates one when {@code policy} says the state needs it; {@code null}
-     * when no fetch is needed. Call inside {@link QueryCache#withEntry}.
+     * Applies {@code action} and says what to announce. Call only inside the store's compute for this
+     * entry's key (see {@link QueryCache#dispatch}).
      */
-    synchronized Acquired acquire(FetchRequest request, FetchPolicy policy, long nowMillis) {
+    synchronized Change dispatch(EntryAction action) {
+        Change c = new Change(this, state);
+        if (removed) {
+            c.applied = false;
+            return c;
+        }
+        boolean wasPinned = isPinned();
+        if (action instanceof EntryAction.Acquire a) {
+            acquire(c, a.request(), a.policy(), a.nowMillis());
+        } else if (action instanceof EntryAction.Subscribe s) {
+            subscribe(c, s);
+        } else if (action instanceof EntryAction.Unsubscribe u) {
+            unsubscribe(c, u);
+        } else if (action instanceof EntryAction.Succeed s) {
+            succeed(c, s);
+        } else if (action instanceof EntryAction.Fail f) {
+            fail(c, f);
+        } else if (action instanceof EntryAction.Abort a) {
+            c.applied = abort(c, a.why());
+        } else if (action instanceof EntryAction.Write w) {
+            write(c, w);
+        } else if (action instanceof EntryAction.Invalidate i) {
+            invalidate(c, i.nowMillis());
+        } else if (action instanceof EntryAction.Expire) {
+            if (isPinned()) {
+                c.applied = false;
+            } else {
+                remove(c);
+            }
+        } else if (action instanceof EntryAction.Reset) {
+            abort(c, "fetch of endpoint '" + endpoint.name() + "' for arg " + arg + " was aborted by resetApiState");
+            remove(c);
+        }
+        c.after = state;
+        boolean pinned = isPinned();
+        if (pinned) {
+            cancelRemoval();
+        }
+        c.unpinned = !removed && !pinned && (wasPinned || action instanceof EntryAction.Write && c.applied);
+        return c;
+    }
+
+    private void acquire(Change c, FetchRequest request, FetchPolicy policy, long nowMillis) {
         Fetch f = inFlight;
         if (f != null) {
-            return new Acquired(f, false);
+            c.joined = f;
+            return;
         }
         if (!policy.needsFetch(state, nowMillis)) {
-            return null;
+            return;
         }
         f = new Fetch(this, request, state);
         inFlight = f;
-        cancelRemoval();
         set(state.fetchStarted(request.kind()));
-        return new Acquired(f, true);
+        c.started = f;
+        c.events |= Change.FETCH_STARTED;
+        c.poll = Change.Poll.RESCHEDULE;
     }
 
-    /** What storing a fetch result did. */
-    enum Settled {
-        /** The fetch was no longer the entry's (aborted, reset): nothing stored. */
-        DETACHED,
-        /** Stored as fresh data. */
-        STORED,
-        /** Stored, but an invalidation during the fetch matched it: the caller invalidates the entry. */
-        STORED_INVALIDATED
-    }
-
-    /** Stores a successful result unless the fetch was detached meanwhile. */
-    Settled settleSuccess(Fetch f, Object value, Set<Tag> tags, boolean next, boolean previous, long nowMillis) {
-        synchronized (this) {
-            if (inFlight != f) {
-                return Settled.DETACHED;
-            }
-            Set<Tag> old = state.tags;
-            cache.tagIndex().update(this, old, tags);
-            inFlight = null;
-            cache.finished(f);
-            boolean invalid = f.invalidated || f.invalidatedBy(tags) || f.invalidatedBy(old);
-            set(state.succeeded(value, nowMillis, tags, invalid, next, previous));
-            return invalid ? Settled.STORED_INVALIDATED : Settled.STORED;
-        }
-    }
-
-    /** Stores a failure unless the fetch was aborted meanwhile; the data stays. */
-    synchronized boolean settleFailure(Fetch f, Throwable error) {
-        if (inFlight != f) {
-            return false;
-        }
-        inFlight = null;
-        cache.finished(f);
-        set(state.failed(error, f.request.kind()));
-        return true;
-    }
-
-    /** Detaches the running fetch, leaving data and status; returns it, or null when none ran. */
-    synchronized Fetch detachFetch() {
-        Fetch f = inFlight;
-        if (f == null) {
-            return null;
-        }
-        inFlight = null;
-        cache.finished(f);
-        set(state.fetchAborted());
-        return f;
-    }
-
-    /** Writes data as freshly fetched ({@code setData}, hydration). */
-    synchronized void write(Object data, long fulfilledAtMillis, Set<Tag> tags, boolean next, boolean previous) {
-        cache.tagIndex().update(this, state.tags, tags);
-        set(state.succeeded(data, fulfilledAtMillis, tags, false, next, previous));
-    }
-
-    /** Writes {@code data} only when {@code expected} is still the current data; for {@code updateData}. */
-    synchronized boolean compareAndWrite(EntryState expected, Object data, long nowMillis, Set<Tag> tags, boolean next,
-                                         boolean previous) {
-        if (state.data != expected.data || state.fulfilledAtMillis != expected.fulfilledAtMillis || !state.hasData) {
-            return false;
-        }
-        write(data, nowMillis, tags, next, previous);
-        return true;
-    }
-
-    /** What an invalidation did. */
-    enum Invalidation { MARKED_IN_FLIGHT, REFETCH, REMOVE }
-
-    /** Marks the entry invalidated; call inside {@link QueryCache#withEntry}. */
-    synchronized Invalidation invalidate() {
-        Fetch f = inFlight;
-        if (f != null) {
-            f.invalidated = true;
-            set(state.withInvalidated());
-            return Invalidation.MARKED_IN_FLIGHT;
-        }
-        if (state.subscribers > 0) {
-            set(state.withInvalidated());
-            return Invalidation.REFETCH;
-        }
-        return Invalidation.REMOVE;
-    }
-
-    synchronized void addSubscriber(SubscribeOptions options) {
-        cancelRemoval();
+    private void subscribe(Change c, EntryAction.Subscribe s) {
         set(state.withSubscribers(state.subscribers + 1));
-        if (options.pollingIntervalValue() != null) {
-            if (pollIntervals == null) {
-                pollIntervals = new ArrayList<>(1);
+        if (s.options().pollingIntervalValue() != null) {
+            if (poller == null) {
+                poller = new Poller();
             }
-            pollIntervals.add(options.pollingIntervalValue());
+            poller.add(s.options().pollingIntervalValue());
         }
+        c.events |= Change.SUBSCRIBER_ADDED;
+        c.poll = Change.Poll.RESCHEDULE;
+        acquire(c, FetchRequest.REFRESH, s.policy(), s.nowMillis());
     }
 
-    synchronized void removeSubscriber(SubscribeOptions options) {
+    private void unsubscribe(Change c, EntryAction.Unsubscribe u) {
         set(state.withSubscribers(Math.max(0, state.subscribers - 1)));
-        if (options.pollingIntervalValue() != null && pollIntervals != null) {
-            pollIntervals.remove(options.pollingIntervalValue());
+        if (u.options().pollingIntervalValue() != null && poller != null) {
+            poller.remove(u.options().pollingIntervalValue());
         }
+        c.events |= Change.SUBSCRIBER_REMOVED;
+        c.poll = Change.Poll.RESCHEDULE;
     }
 
-    /** Marks the entry gone: no more polling; returns the fetch to abort, if any. */
-    synchronized Fetch markRemoved() {
-        removed = true;
-        pollIntervals = null;
-        cancelPollTimer();
-        cancelRemoval();
-        Fetch f = inFlight;
-        inFlight = null;
-        if (f != null) {
-            cache.finished(f);
-            set(state.fetchAborted());
-        }
-        return f;
-    }
-
-    /**
-     * Starts, keeps or stops the polling timer after a change: polls at the smallest interval of the
-     * subscribers, {@code interval} after the last fetch settled; no timer while a fetch runs.
-     *
-     * @param restart whether a fetch just settled (always start a fresh timer)
-     */
-    void reschedulePoll(boolean restart) {
-        synchronized (this) {
-            Duration min = null;
-            for (Duration d : pollIntervals == null ? List.<Duration>of() : pollIntervals) {
-                if (min == null || d.compareTo(min) < 0) {
-                    min = d;
-                }
-            }
-            if (removed || min == null || inFlight != null) {
-                cancelPollTimer();
-                pollEvery = min;
-                return;
-            }
-            if (!restart && pollTimer != null && min.equals(pollEvery)) {
-                return;
-            }
-            cancelPollTimer();
-            pollEvery = min;
-            pollTimer = endpoint.scheduler().schedule(this::poll, min.toNanos(), TimeUnit.NANOSECONDS);
-        }
-    }
-
-    /** (Re)starts the keepUnusedDataFor timer unless the entry is pinned or gone. */
-    synchronized void armRemoval(Runnable removal, long delayNanos) {
-        cancelRemoval();
-        if (removed || isPinned()) {
+    private void succeed(Change c, EntryAction.Succeed s) {
+        Fetch f = s.fetch();
+        if (inFlight != f) {
+            c.applied = false;   // aborted or reset meanwhile: its result is not this entry's any more
             return;
         }
-        removalTimer = endpoint.scheduler().schedule(removal, delayNanos, TimeUnit.NANOSECONDS);
+        inFlight = null;
+        boolean invalidatedDuring = f.invalidated || f.invalidatedBy(s.tags()) || f.invalidatedBy(state.tags);
+        // a page fetch refreshes one page, not the pages an invalidation made stale
+        boolean stillStale = f.request.kind() != FetchKind.REFRESH && state.invalidated;
+        set(state.succeeded(s.data(), s.nowMillis(), s.tags(), invalidatedDuring || stillStale, s.hasNext(),
+                s.hasPrevious()));
+        settled(c, f, FetchObserver.Outcome.SUCCESS);
+        c.value = s.data();
+        c.events |= Change.UPDATED;
+        c.invalidateAgain = invalidatedDuring;
     }
 
-    private void cancelRemoval() {
-        if (removalTimer != null) {
-            removalTimer.dispose();
-            removalTimer = null;
+    private void fail(Change c, EntryAction.Fail e) {
+        Fetch f = e.fetch();
+        if (inFlight != f) {
+            c.applied = false;
+            return;
+        }
+        inFlight = null;
+        boolean invalidatedDuring = f.invalidated || f.invalidatedBy(state.tags);
+        set(state.failed(e.error(), f.request.kind()));
+        settled(c, f, e.error() instanceof QueryTimeoutException ? FetchObserver.Outcome.TIMEOUT
+                : FetchObserver.Outcome.ERROR);
+        c.error = e.error();
+        c.events |= Change.UPDATED;
+        c.invalidateAgain = invalidatedDuring;
+    }
+
+    /** One rule for {@code abort} and {@code resetApiState}: the fetch settles as aborted, data and flags stay. */
+    private boolean abort(Change c, String why) {
+        Fetch f = inFlight;
+        if (f == null) {
+            return false;
+        }
+        inFlight = null;
+        set(state.fetchAborted());
+        settled(c, f, FetchObserver.Outcome.ABORTED);
+        c.error = new QueryAbortedException(why);
+        return true;
+    }
+
+    private static void settled(Change c, Fetch f, FetchObserver.Outcome outcome) {
+        c.settled = f;
+        c.outcome = outcome;
+        c.events |= Change.FETCH_SETTLED;
+        c.poll = Change.Poll.RESTART;
+    }
+
+    private void write(Change c, EntryAction.Write w) {
+        EntryState s = state;
+        EntryState expected = w.expected();
+        if (expected != null && (!s.hasData || s.data != expected.data || s.fulfilledAtMillis != expected.fulfilledAtMillis)) {
+            c.applied = false;
+            return;
+        }
+        if (w.newerThanMillis() != Long.MIN_VALUE && s.hasData && s.fulfilledAtMillis >= w.newerThanMillis()) {
+            c.applied = false;
+            return;
+        }
+        set(s.written(w.data(), w.fulfilledAtMillis(), w.tags(), w.hasNext(), w.hasPrevious()));
+        c.events |= Change.UPDATED;
+    }
+
+    private void invalidate(Change c, long nowMillis) {
+        Fetch f = inFlight;
+        if (f != null) {
+            f.invalidated = true;   // handled when it settles, whatever the outcome
+            set(state.withInvalidated());
+            c.events |= Change.UPDATED;
+        } else if (state.subscribers > 0) {
+            set(state.withInvalidated());
+            c.events |= Change.UPDATED;
+            acquire(c, FetchRequest.REFRESH, FetchPolicy.ALWAYS, nowMillis);
+        } else {
+            remove(c);
         }
     }
 
-    private void poll() {
-        synchronized (this) {
-            pollTimer = null;
-            if (removed || pollIntervals == null || pollIntervals.isEmpty()) {
-                return;
-            }
-        }
-        cache.refetch(this);
+    private void remove(Change c) {
+        markRemoved();
+        c.remove = true;
+        c.events |= Change.REMOVED;
     }
 
-    private void cancelPollTimer() {
-        if (pollTimer != null) {
-            pollTimer.dispose();
-            pollTimer = null;
+    /** Marks the entry gone: no fetch, no polling, no timer. Call under the store's compute (or its eviction). */
+    synchronized void markRemoved() {
+        removed = true;
+        inFlight = null;
+        hitMono = null;
+        if (poller != null) {
+            poller.clear();
         }
+        cancelRemoval();
     }
+
+    // ------------------------------------------------------------------------------------ polling
+
+    /** Applies {@link Change#poll}; call with no store lock held. */
+    synchronized void reschedulePoll(Change.Poll how, Runnable poll) {
+        if (poller == null || how == Change.Poll.UNCHANGED) {
+            return;
+        }
+        if (removed) {
+            poller.clear();
+            return;
+        }
+        poller.reschedule(how == Change.Poll.RESTART, inFlight != null, endpoint.scheduler(), poll);
+    }
+
+    /** The poll timer fired: whether the entry still polls. */
+    synchronized boolean pollFired() {
+        if (poller == null) {
+            return false;
+        }
+        poller.fired();
+        return !removed && poller.isPolling();
+    }
+
+    // ------------------------------------------------------------------------------------ watchers
 
     synchronized void addWatcher(Watcher w) {
         if (watchers == null) {

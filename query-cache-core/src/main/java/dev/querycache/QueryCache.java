@@ -3,6 +3,7 @@ package dev.querycache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -10,150 +11,202 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.function.Function;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /*
  * Design notes.
  *
- * Store. Entries live in one Caffeine cache keyed by QueryKey. maximumSize is Caffeine's maximum weight,
+ * Store. Each endpoint has its own Caffeine cache of entries keyed by the arg itself (EndpointRuntime),
+ * so a hit is one getIfPresent that allocates no key, and Caffeine sees every read: its W-TinyLFU
+ * policy decides evictions from the real request stream. maximumSize is the cache's maximum weight,
  * where pinned entries (a subscriber or a running fetch) weigh 0 and unused ones 1, so "pinned entries
- * are never evicted by size" is Caffeine's own guarantee; the weight is re-evaluated by every compute on
- * the key (withEntry, touch).
+ * are never evicted by size" is Caffeine's own guarantee. Every change of an entry runs inside the
+ * store's compute for its key, which re-weighs it atomically with the change.
  *
- * keepUnusedDataFor is an exact per-entry timer on the client's scheduler (RTK's model), armed by
- * touch() when an entry becomes unused and cancelled when it is pinned again. Caffeine's variable expiry
- * was the first design, but its timer wheel works in ~1.07s buckets, so an entry outlived its
- * keepUnusedDataFor by up to a second; a timer is exact and steps with a virtual clock in tests.
+ * One place where state changes. Every change is an EntryAction that dispatch() applies inside that
+ * compute (Query.dispatch is the reducer); what to announce comes back as a Change, and afterChange()
+ * announces it in one fixed order once every lock is released: index upkeep, removal timer, observers,
+ * events, watchers, the fetch to launch, the waiters, a delayed invalidation, polling.
  *
- * Index. Each endpoint also keeps a ConcurrentHashMap from arg to entry, written only inside Caffeine's
- * compute for the same key and by the eviction listener (which Caffeine runs atomically with the
- * eviction). The hit path reads only that map: no key object, no lock.
+ * Size evictions happen inside Caffeine's maintenance, under its eviction lock: the eviction listener
+ * only unlinks the entry and queues it; the queue is drained (REMOVED events) by the thread that
+ * triggered the maintenance once Caffeine has returned, never under the lock.
  *
- * Events and watchers are notified after every lock is released; evictions found by Caffeine's
- * maintenance are queued by the listener and published when the maintenance task returns.
+ * keepUnusedDataFor is an exact per-entry timer on the client's scheduler (Removable): Caffeine's
+ * variable expiry fires in ~1s buckets, and the contract's boundaries are exact.
  */
-/** The store and the cross-cutting policies (fetch start/settle, invalidation, subscriptions). Thread-safe. */
+/** The store and the cross-cutting policies (dispatch, fetching, invalidation, subscriptions). Thread-safe. */
 final class QueryCache {
 
-    private final Cache<QueryKey, Query> store;
     private final TagIndex tagIndex = new TagIndex();
     private final Set<Fetch> running = ConcurrentHashMap.newKeySet();
     private final EventPublisher events = new EventPublisher();
     private final ConcurrentLinkedQueue<Query> evicted = new ConcurrentLinkedQueue<>();
-
+    private final List<EndpointRuntime> endpoints = new CopyOnWriteArrayList<>();
     private final List<FetchObserver> observers;
 
-    QueryCache(long maximumUnused, List<FetchObserver> observers) {
+    QueryCache(List<FetchObserver> observers) {
         this.observers = observers;
-        this.store = Caffeine.newBuilder()
-                .executor(task -> {
-                    task.run();
-                    publishEvictions();
-                })
-                .maximumWeight(maximumUnused)
-                .weigher((QueryKey k, Query q) -> q.isPinned() ? 0 : 1)
-                .evictionListener(this::onEvicted)
-                .build();
     }
 
-    TagIndex tagIndex() {
-        return tagIndex;
+    /** The store of one endpoint; see the design notes. */
+    Cache<Object, Query> newStore(EndpointRuntime endpoint) {
+        endpoints.add(endpoint);
+        return Caffeine.newBuilder()
+                .executor(Runnable::run)
+                .maximumWeight(endpoint.options().maximumSize())
+                .weigher((Object k, Query q) -> q.isPinned() ? 0 : 1)
+                .evictionListener(this::onEvicted)
+                .build();
     }
 
     EventPublisher events() {
         return events;
     }
 
-    /** Called under the entry's lock when a fetch stops running. */
-    void finished(Fetch f) {
-        running.remove(f);
-    }
-
-    // ---------------------------------------------------------------- store primitives
+    // ---------------------------------------------------------------- dispatch
 
     /**
-     * Runs {@code action} on the entry for (endpoint, arg) atomically with respect to eviction (inside
-     * Caffeine's compute), creating the entry first when {@code create}; {@code action} gets {@code null}
-     * when there is none. It must be short and call no user code. Weight and expiry are re-evaluated
-     * afterwards.
+     * Applies the action {@code action} gives for the entry of (endpoint, arg), inside the store's compute
+     * for the key, creating the entry first when {@code create}; then announces the change. Returns null
+     * when there is no entry (and {@code create} is false), or when {@code action} gave none.
      */
-    <T> T withEntry(EndpointRuntime endpoint, Object arg, boolean create, Function<Query, T> action) {
-        Object argKey = EndpointRuntime.argKey(arg);
-        Query existing = endpoint.entries.get(argKey);
-        QueryKey key = existing != null ? existing.key : new QueryKey(endpoint, argKey);
-        Object[] result = new Object[1];
-        Query[] added = new Query[1];
-        store.asMap().compute(key, (k, q) -> {
+    Change dispatch(EndpointRuntime endpoint, Object arg, boolean create, EntryAction action) {
+        return dispatch(endpoint, arg, create, null, action);
+    }
+
+    /** Dispatches {@code action} on {@code q} itself: nothing happens when {@code q} is no longer the live entry. */
+    Change dispatch(Query q, EntryAction action) {
+        return dispatch(q.endpoint, q.arg, false, q, action);
+    }
+
+    private Change dispatch(EndpointRuntime endpoint, Object arg, boolean create, Query only, EntryAction action) {
+        Change[] change = new Change[1];
+        boolean[] created = new boolean[1];
+        endpoint.store.asMap().compute(EndpointRuntime.argKey(arg), (k, q) -> {
             if (q == null && create) {
-                q = new Query(this, endpoint, arg, k);
-                endpoint.entries.put(argKey, q);
-                added[0] = q;
+                q = new Query(endpoint, arg);
+                created[0] = true;
+                tagIndex.update(q, Set.of(), q.state().tags);
             }
-            result[0] = action.apply(q);
+            if (q == null || (only != null && q != only)) {
+                return q;
+            }
+            Change c = q.dispatch(action);
+            change[0] = c;
+            if (c.after.tags != c.before.tags) {
+                tagIndex.update(q, c.before.tags, c.after.tags);
+            }
+            if (c.settled != null) {
+                running.remove(c.settled);
+            }
+            if (c.started != null) {
+                running.add(c.started);
+            }
+            if (c.remove) {
+                tagIndex.remove(q, c.after.tags);
+                return null;
+            }
             return q;
         });
         publishEvictions();
-        if (added[0] != null) {
-            events.publish(QueryCacheEvent.Type.ADDED, added[0]);
+        Change c = change[0];
+        if (created[0]) {
+            events.publish(QueryCacheEvent.Type.ADDED, c != null ? c.query : endpoint.lookup(arg));
+            if (c != null && !c.remove && !c.query.isPinned()) {
+                c.unpinned = true;
+            }
         }
-        @SuppressWarnings("unchecked")
-        T t = (T) result[0];
-        return t;
+        if (c != null) {
+            afterChange(c);
+        }
+        return c;
     }
 
-    /**
-     * Re-evaluates the weight of {@code q} and (re)arms its keepUnusedDataFor timer after it may have
-     * become unused: removal happens keepUnusedDataFor from now unless it is pinned again first.
-     */
-    void touch(Query q) {
-        store.asMap().computeIfPresent(q.key, (k, v) -> v);
-        publishEvictions();
+    /** Announces one change, with no lock held, in one fixed order. Never throws. */
+    private void afterChange(Change c) {
+        Query q = c.query;
+        if (c.outcome == FetchObserver.Outcome.ABORTED) {
+            c.settled.cancel();   // stop the upstream work
+        }
+        if (c.unpinned && !c.remove) {
+            armRemoval(q);
+        }
+        if (c.settled != null) {
+            observe(c.settled, c.outcome);
+        }
+        if (c.has(Change.SUBSCRIBER_ADDED)) {
+            events.publish(QueryCacheEvent.Type.SUBSCRIBER_ADDED, q, c.after);
+        }
+        if (c.has(Change.FETCH_STARTED)) {
+            events.publish(QueryCacheEvent.Type.FETCH_STARTED, q, c.after);
+        }
+        if (c.has(Change.UPDATED)) {
+            events.publish(QueryCacheEvent.Type.UPDATED, q, c.after);
+        }
+        if (c.has(Change.FETCH_SETTLED)) {
+            events.publish(QueryCacheEvent.Type.FETCH_SETTLED, q, c.after);
+        }
+        if (c.has(Change.SUBSCRIBER_REMOVED)) {
+            events.publish(QueryCacheEvent.Type.SUBSCRIBER_REMOVED, q, c.after);
+        }
+        if (c.has(Change.REMOVED)) {
+            events.publish(QueryCacheEvent.Type.REMOVED, q, c.after);
+        }
+        if (c.remove) {
+            q.completeWatchers();
+        } else if (c.after != c.before) {
+            q.notifyWatchers();
+        }
+        if (c.started != null) {
+            launch(c.started);
+        }
+        if (c.settled != null) {
+            if (c.outcome == FetchObserver.Outcome.SUCCESS) {
+                c.settled.complete(c.value);
+            } else {
+                c.settled.fail(c.error);
+            }
+        }
+        if (c.invalidateAgain) {
+            invalidate(q);
+        }
+        if (c.poll != Change.Poll.UNCHANGED) {
+            q.reschedulePoll(c.poll, () -> poll(q));
+        }
+    }
+
+    // ---------------------------------------------------------------- removal
+
+    /** Arms the keepUnusedDataFor timer of an entry that just became unused. */
+    private void armRemoval(Query q) {
         long keep = q.endpoint.options().keepUnusedNanos();
         if (keep == 0) {
             expire(q);
         } else if (keep != Long.MAX_VALUE) {
-            q.armRemoval(() -> expire(q), keep);
+            q.scheduleRemoval(q.endpoint.scheduler(), keep, () -> expire(q));
         }
     }
 
-    /** Removes {@code q} if it is still the live entry and unused (its keepUnusedDataFor ran out). */
+    /** keepUnusedDataFor ran out: removes {@code q} if it is still the live entry and unused. */
     private void expire(Query q) {
-        boolean[] removed = new boolean[1];
-        store.asMap().computeIfPresent(q.key, (k, cur) -> {
-            if (cur != q || q.isPinned()) {
-                return cur;
-            }
-            unlink(k, q);
-            removed[0] = true;
-            return null;
-        });
-        publishEvictions();
-        if (removed[0]) {
+        Change c = dispatch(q, new EntryAction.Expire());
+        if (c != null && c.remove) {
             q.endpoint.evictions.increment();
-            events.publish(QueryCacheEvent.Type.REMOVED, q);
         }
     }
 
-    /**
-     * Takes {@code q} out of the arg index and the tag index and marks it gone; call inside the store's
-     * compute for its key (or its eviction).
-     *
-     * @return the fetch that was running, for the caller to abort (null for unpinned entries)
-     */
-    private Fetch unlink(QueryKey key, Query q) {
-        Fetch running = q.markRemoved();
-        q.endpoint.entries.remove(key.arg(), q);
-        tagIndex.remove(q, q.state().tags);
-        return running;
-    }
-
-    private void onEvicted(QueryKey key, Query q, RemovalCause cause) {
+    /** Caffeine evicted an unused entry by size; runs under its eviction lock, so it only unlinks and queues. */
+    private void onEvicted(Object key, Query q, RemovalCause cause) {
         if (q == null) {
             return;
         }
-        unlink(key, q);
+        q.markRemoved();
+        tagIndex.remove(q, q.state().tags);
         q.endpoint.evictions.increment();
         evicted.add(q);
     }
@@ -167,41 +220,25 @@ final class QueryCache {
 
     /** Runs Caffeine's pending maintenance now (entries over maximumSize are evicted). */
     void cleanUp() {
-        store.cleanUp();
+        for (EndpointRuntime e : endpoints) {
+            e.store.cleanUp();
+        }
         publishEvictions();
     }
 
     // ---------------------------------------------------------------- fetching
 
-    /** What {@link #acquire} found: the fetch to wait on (null when none is needed) and the state it saw. */
-    private record Attempt(Query.Acquired acquired, EntryState seen) {
-    }
-
-    /** Creates the entry if needed and joins or creates its fetch as {@code policy} says; starts a created one. */
-    private Attempt acquire(EndpointRuntime endpoint, Object arg, FetchRequest request, FetchPolicy policy) {
-        long now = endpoint.nowMillis();
-        EntryState[] seen = new EntryState[1];
-        Query.Acquired a = withEntry(endpoint, arg, true, q -> {
-            Query.Acquired acquired = q.acquire(request, policy, now);
-            seen[0] = q.state();
-            return acquired;
-        });
-        if (a != null && a.created()) {
-            start(a.fetch());
-        }
-        return new Attempt(a, seen[0]);
-    }
-
     /** The entry's data: fresh from cache, joined, or fetched; counts hit/miss/dedup. */
     Mono<Object> query(EndpointRuntime endpoint, Object arg, FetchRequest request) {
-        Attempt attempt = acquire(endpoint, arg, request, FetchPolicy.UNLESS_FRESH);
-        Query.Acquired a = attempt.acquired();
-        if (a == null) {
+        Change c = dispatch(endpoint, arg, true,
+                new EntryAction.Acquire(request, FetchPolicy.UNLESS_FRESH, endpoint.nowMillis()));
+        Fetch f = c.fetch();
+        if (f == null) {
             endpoint.hits.increment();
-            return attempt.seen().dataMono;
+            return c.after.dataMono;
         }
-        (a.created() ? endpoint.misses : endpoint.dedups).increment();
-        return a.fetch().result();
+        (c.started != null ? endpoint.misses : endpoint.dedups).increment();
+        return f.result();
     }
 
     /** Starts a background refetch unless one runs (stale-while-revalidate). */
@@ -211,12 +248,12 @@ final class QueryCache {
 
     /** Fetches as {@code policy} says; answers the cached data when no fetch is needed. */
     Mono<Object> fetch(EndpointRuntime endpoint, Object arg, FetchRequest request, FetchPolicy policy) {
-        Attempt attempt = acquire(endpoint, arg, request, policy);
-        if (attempt.acquired() == null) {
-            EntryState s = attempt.seen();
-            return s.hasData ? s.dataMono : Mono.empty();
+        Change c = dispatch(endpoint, arg, true, new EntryAction.Acquire(request, policy, endpoint.nowMillis()));
+        Fetch f = c.fetch();
+        if (f == null) {
+            return c.after.hasData ? c.after.dataMono : Mono.empty();
         }
-        return attempt.acquired().fetch().result();
+        return f.result();
     }
 
     <R> Mono<R> refetch(EndpointRuntime endpoint, Object arg) {
@@ -225,25 +262,19 @@ final class QueryCache {
         return m;
     }
 
-    /** Refetches {@code q} if it is still the live entry (polling). */
-    void refetch(Query q) {
-        long now = q.endpoint.nowMillis();
-        Query.Acquired a = withEntry(q.endpoint, q.arg, false,
-                cur -> cur == q ? q.acquire(FetchRequest.REFRESH, FetchPolicy.ALWAYS, now) : null);
-        if (a != null && a.created()) {
-            start(a.fetch());
+    /** The poll timer of {@code q} fired: refetches it if it is still the live entry and still polls. */
+    private void poll(Query q) {
+        if (q.pollFired()) {
+            dispatch(q, new EntryAction.Acquire(FetchRequest.REFRESH, FetchPolicy.ALWAYS, q.endpoint.nowMillis()));
         }
     }
 
-    /** Runs a fetch that {@link Query#acquire} created. Call with no lock held. */
-    void start(Fetch f) {
+    /** Subscribes the fetcher of a fetch that a dispatch created. Call with no lock held. */
+    private void launch(Fetch f) {
         Query q = f.query;
         EndpointRuntime endpoint = q.endpoint;
         f.startedAtNanos = System.nanoTime();
-        running.add(f);
         endpoint.fetches.increment();
-        events.publish(QueryCacheEvent.Type.FETCH_STARTED, q);
-        q.notifyWatchers();
         Mono<Object> work = Mono.defer(() -> endpoint.behavior().fetch(endpoint, q.arg, f.startState, f.request));
         if (q.arg instanceof ScopedArg scoped) {
             work = work.contextWrite(QueryScopes.withPrincipal(scoped.principal()));   // the fetcher sees its caller
@@ -269,59 +300,32 @@ final class QueryCache {
             settleFailure(f, e);
             return;
         }
-        Query.Settled settled = q.settleSuccess(f, value, tags, next, previous, endpoint.nowMillis());
-        if (settled == Query.Settled.DETACHED) {
-            return;
-        }
-        touch(q);
-        observe(f, FetchObserver.Outcome.SUCCESS);
-        events.publish(QueryCacheEvent.Type.UPDATED, q);
-        events.publish(QueryCacheEvent.Type.FETCH_SETTLED, q);
-        q.notifyWatchers();
-        f.complete(value);
-        if (settled == Query.Settled.STORED_INVALIDATED) {
-            invalidate(q);
-        } else {
-            q.reschedulePoll(true);
+        Change c = dispatch(q, new EntryAction.Succeed(f, value, tags, next, previous, endpoint.nowMillis()));
+        if (c == null || !c.applied) {
+            f.complete(value);   // detached (the entry went away meanwhile): its waiters still get the data
         }
     }
 
     private void settleFailure(Fetch f, Throwable error) {
-        Query q = f.query;
-        if (!q.settleFailure(f, error)) {
+        Change c = dispatch(f.query, new EntryAction.Fail(f, error));
+        if (c == null || !c.applied) {
             f.fail(error);
-            return;
+        } else {
+            f.query.endpoint.errors.increment();
         }
-        q.endpoint.errors.increment();
-        touch(q);
-        observe(f, error instanceof QueryTimeoutException ? FetchObserver.Outcome.TIMEOUT : FetchObserver.Outcome.ERROR);
-        events.publish(QueryCacheEvent.Type.UPDATED, q);
-        events.publish(QueryCacheEvent.Type.FETCH_SETTLED, q);
-        q.notifyWatchers();
-        f.fail(error);
-        q.reschedulePoll(true);
     }
 
     /** Aborts the running fetch of {@code q}: waiters get {@link QueryAbortedException}, data stays. */
     void abort(Query q) {
-        Fetch f = q.detachFetch();
-        if (f == null) {
-            return;
-        }
-        f.cancel();
-        touch(q);
-        observe(f, FetchObserver.Outcome.ABORTED);
-        events.publish(QueryCacheEvent.Type.FETCH_SETTLED, q);
-        q.notifyWatchers();
-        f.fail(new QueryAbortedException("fetch of endpoint '" + q.endpoint.name() + "' for arg " + q.arg + " was aborted"));
-        q.reschedulePoll(true);
+        dispatch(q, new EntryAction.Abort("fetch of endpoint '" + q.endpoint.name() + "' for arg " + q.arg
+                + " was aborted"));
     }
 
     private void observe(Fetch f, FetchObserver.Outcome outcome) {
         if (observers.isEmpty()) {
             return;
         }
-        java.time.Duration took = java.time.Duration.ofNanos(System.nanoTime() - f.startedAtNanos);
+        Duration took = Duration.ofNanos(System.nanoTime() - f.startedAtNanos);
         for (FetchObserver o : observers) {
             try {
                 o.fetchSettled(f.query.endpoint.name(), took, outcome);
@@ -354,84 +358,29 @@ final class QueryCache {
     // ---------------------------------------------------------------- subscriptions
 
     <R> SubscriptionImpl<R> subscribe(EndpointRuntime endpoint, Object arg, SubscribeOptions options) {
-        long now = endpoint.nowMillis();
-        FetchPolicy policy = FetchPolicy.of(options);
-        Query[] entry = new Query[1];
-        Query.Acquired a = withEntry(endpoint, arg, true, q -> {
-            entry[0] = q;
-            q.addSubscriber(options);
-            return q.acquire(FetchRequest.REFRESH, policy, now);
-        });
-        Query q = entry[0];
-        events.publish(QueryCacheEvent.Type.SUBSCRIBER_ADDED, q);
-        if (a != null && a.created()) {
-            start(a.fetch());
-        } else {
-            q.notifyWatchers();
-        }
-        q.reschedulePoll(false);
-        return new SubscriptionImpl<>(this, q, options);
+        Change c = dispatch(endpoint, arg, true,
+                new EntryAction.Subscribe(options, FetchPolicy.of(options), endpoint.nowMillis()));
+        return new SubscriptionImpl<>(this, c.query, options);
     }
 
     void unsubscribe(Query q, SubscribeOptions options) {
-        Boolean done = withEntry(q.endpoint, q.arg, false, cur -> {
-            if (cur != q) {
-                return false;
-            }
-            q.removeSubscriber(options);
-            return true;
-        });
-        if (done) {
-            touch(q);
-            events.publish(QueryCacheEvent.Type.SUBSCRIBER_REMOVED, q);
-            q.notifyWatchers();
-            q.reschedulePoll(false);
-        }
+        dispatch(q, new EntryAction.Unsubscribe(options));
     }
 
     // ---------------------------------------------------------------- invalidation
 
     /**
-     * Invalidates one entry: a running fetch is marked (handled when it settles), a subscribed entry is
-     * refetched (its data stays visible meanwhile), an unused one removed.
+     * Invalidates one entry: a running fetch is marked (handled when it settles, whatever the outcome), a
+     * subscribed entry is refetched (its data stays visible meanwhile), an unused one removed.
      */
     void invalidate(Query q) {
-        long now = q.endpoint.nowMillis();
-        Query.Invalidation[] outcome = new Query.Invalidation[1];
-        Query.Acquired[] refetch = new Query.Acquired[1];
-        store.asMap().computeIfPresent(q.key, (k, cur) -> {
-            if (cur != q) {
-                return cur;
-            }
-            Query.Invalidation o = q.invalidate();
-            outcome[0] = o;
-            if (o == Query.Invalidation.REFETCH) {
-                refetch[0] = q.acquire(FetchRequest.REFRESH, FetchPolicy.ALWAYS, now);
-            } else if (o == Query.Invalidation.REMOVE) {
-                unlink(k, q);
-                return null;
-            }
-            return cur;
-        });
-        publishEvictions();
-        if (outcome[0] == null) {
-            return;
-        }
-        switch (outcome[0]) {
-            case REMOVE -> events.publish(QueryCacheEvent.Type.REMOVED, q);
-            case REFETCH -> {
-                if (refetch[0] != null && refetch[0].created()) {
-                    start(refetch[0].fetch());
-                }
-            }
-            default -> q.notifyWatchers();
-        }
+        dispatch(q, new EntryAction.Invalidate(q.endpoint.nowMillis()));
     }
 
     /** Where invalidations made here are published (an {@link InvalidationBus}); none by default. */
-    private volatile java.util.function.Consumer<Invalidation> publisher = i -> { };
+    private volatile Consumer<Invalidation> publisher = i -> { };
 
-    void publishTo(java.util.function.Consumer<Invalidation> publisher) {
+    void publishTo(Consumer<Invalidation> publisher) {
         this.publisher = publisher;
     }
 
@@ -470,7 +419,7 @@ final class QueryCache {
     }
 
     void invalidateAll(EndpointRuntime endpoint, boolean publish) {
-        for (Query q : new ArrayList<>(endpoint.entries.values())) {
+        for (Query q : new ArrayList<>(endpoint.store.asMap().values())) {
             invalidate(q);
         }
         if (publish) {
@@ -481,21 +430,11 @@ final class QueryCache {
     // ---------------------------------------------------------------- writes
 
     void setData(EndpointRuntime endpoint, Object arg, Object data) {
-        Set<Tag> tags = tagsOf(endpoint, arg, data);
-        boolean next = endpoint.behavior().hasNext(data);
-        boolean previous = endpoint.behavior().hasPrevious(data);
-        long now = endpoint.nowMillis();
-        Query q = withEntry(endpoint, arg, true, cur -> {
-            cur.write(data, now, tags, next, previous);
-            return cur;
-        });
-        touch(q);
-        events.publish(QueryCacheEvent.Type.UPDATED, q);
-        q.notifyWatchers();
+        dispatch(endpoint, arg, true, write(endpoint, arg, data, endpoint.nowMillis(), null, Long.MIN_VALUE, null));
     }
 
     @SuppressWarnings("unchecked")
-    <R> boolean updateData(EndpointRuntime endpoint, Object arg, java.util.function.UnaryOperator<R> updater) {
+    <R> boolean updateData(EndpointRuntime endpoint, Object arg, UnaryOperator<R> updater) {
         while (true) {
             Query q = endpoint.lookup(arg);
             if (q == null) {
@@ -506,81 +445,59 @@ final class QueryCache {
                 return false;
             }
             Object data = updater.apply((R) s.data);
-            Set<Tag> tags = tagsOf(endpoint, arg, data);
-            boolean next = endpoint.behavior().hasNext(data);
-            boolean previous = endpoint.behavior().hasPrevious(data);
-            long now = endpoint.nowMillis();
-            Boolean written = withEntry(endpoint, arg, false,
-                    cur -> cur == q && q.compareAndWrite(s, data, now, tags, next, previous));
-            if (written) {
-                events.publish(QueryCacheEvent.Type.UPDATED, q);
-                q.notifyWatchers();
+            Change c = dispatch(q, write(endpoint, arg, data, endpoint.nowMillis(), s, Long.MIN_VALUE, null));
+            if (c != null && c.applied) {
                 return true;
+            }
+            if (c == null && endpoint.lookup(arg) == null) {
+                return false;
             }
         }
     }
 
     /** Adds a dehydrated entry unless the cached data is as new; returns whether it was applied. */
     boolean hydrate(EndpointRuntime endpoint, DehydratedState.DehydratedQuery d) {
-        Set<Tag> tags = d.tags().isEmpty() ? tagsOf(endpoint, d.arg(), d.data()) : d.tags();
-        boolean next = endpoint.behavior().hasNext(d.data());
-        boolean previous = endpoint.behavior().hasPrevious(d.data());
-        long at = d.fulfilledAt().toEpochMilli();
-        Query[] entry = new Query[1];
-        Boolean applied = withEntry(endpoint, d.arg(), true, q -> {
-            entry[0] = q;
-            EntryState s = q.state();
-            if (s.hasData && s.fulfilledAtMillis >= at) {
-                return false;
-            }
-            q.write(d.data(), at, tags, next, previous);
-            return true;
-        });
-        if (applied) {
-            touch(entry[0]);
-            events.publish(QueryCacheEvent.Type.UPDATED, entry[0]);
-            entry[0].notifyWatchers();
-        }
-        return applied;
+        long sent = d.fulfilledAt().toEpochMilli();
+        long at = Math.min(sent, endpoint.nowMillis());   // data from the future would stay fresh for ever: clamp
+        Change c = dispatch(endpoint, d.arg(), true, write(endpoint, d.arg(), d.data(), at, null, sent,
+                d.tags().isEmpty() ? null : d.tags()));
+        return c != null && c.applied;
+    }
+
+    private static EntryAction.Write write(EndpointRuntime endpoint, Object arg, Object data, long at,
+                                           EntryState expected, long newerThan, Set<Tag> knownTags) {
+        Set<Tag> tags = knownTags != null ? knownTags : tagsOf(endpoint, arg, data);
+        return new EntryAction.Write(data, at, tags, endpoint.behavior().hasNext(data),
+                endpoint.behavior().hasPrevious(data), expected, newerThan);
     }
 
     // ---------------------------------------------------------------- whole cache
 
     List<Query> all() {
-        return new ArrayList<>(store.asMap().values());
+        List<Query> out = new ArrayList<>();
+        for (EndpointRuntime e : endpoints) {
+            out.addAll(e.store.asMap().values());
+        }
+        return out;
     }
 
     int size() {
-        return store.asMap().size();
+        int n = 0;
+        for (EndpointRuntime e : endpoints) {
+            n += e.store.asMap().size();
+        }
+        return n;
     }
 
-    /** Drops every entry: aborts fetches, stops polling, completes watchers. */
+    /** Drops every entry: aborts fetches (they settle as aborted), stops polling, completes watchers. */
     void reset() {
         for (Query q : all()) {
-            Fetch[] running = new Fetch[1];
-            store.asMap().computeIfPresent(q.key, (k, cur) -> {
-                if (cur == q) {
-                    running[0] = unlink(k, q);
-                    return null;
-                }
-                return cur;
-            });
-            Fetch f = running[0];
-            if (f != null) {
-                f.cancel();
-                observe(f, FetchObserver.Outcome.ABORTED);
-                f.fail(new QueryAbortedException("fetch of endpoint '" + q.endpoint.name() + "' for arg " + q.arg
-                        + " was aborted by resetApiState"));
-            }
-            events.publish(QueryCacheEvent.Type.REMOVED, q);
-            q.completeWatchers();
+            dispatch(q, new EntryAction.Reset());
         }
-        publishEvictions();
     }
 
     void close() {
         reset();
         events.complete();
     }
-
 }

@@ -9,7 +9,7 @@ import java.util.Set;
  */
 record ResolvedOptions(long keepUnusedNanos, long staleMillis, boolean staleWhileRevalidate, int maxPages,
                        boolean refetchCachedPages, int retries, Duration retryBackoff, Duration fetchTimeout,
-                       Set<Tag> staticTags, QueryScope scope) {
+                       Set<Tag> staticTags, QueryScope scope, long maximumSize) {
 
     static final EndpointOptions BUILT_IN = EndpointOptions.builder()
             .keepUnusedDataFor(Duration.ofSeconds(60))
@@ -45,9 +45,13 @@ record ResolvedOptions(long keepUnusedNanos, long staleMillis, boolean staleWhil
             throw invalid(endpoint, "retries", "must not be negative but was " + retries);
         }
         QueryScope scope = merged.scope().orElseThrow();
+        long maximumSize = merged.maximumSize().orElseThrow();
+        if (maximumSize < 0) {
+            throw invalid(endpoint, "maximumSize", "must not be negative but was " + maximumSize);
+        }
         return new ResolvedOptions(Durations.toNanosSaturated(keep), Durations.toMillisSaturated(stale),
                 merged.staleWhileRevalidate().orElseThrow(), maxPages, merged.refetchCachedPages().orElseThrow(),
-                retries, backoff, timeout, Set.copyOf(staticTags), scope);
+                retries, backoff, timeout, Set.copyOf(staticTags), scope, maximumSize);
     }
 
     private static Duration nonNegative(String endpoint, String option, Duration d) {

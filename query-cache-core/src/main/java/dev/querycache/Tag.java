@@ -8,6 +8,10 @@ import java.util.Objects;
  * a matching one. {@code Tag.of(type)} matches every entry providing that type, with or without an id;
  * {@code Tag.of(type, id)} matches only entries providing exactly that type and id (by {@code equals}).
  *
+ * <p>Integral numeric ids ({@code Byte}, {@code Short}, {@code Integer}, {@code Long}) are normalised to
+ * {@code Long}, so {@code Tag.of("Order", 25)} equals {@code Tag.of("Order", 25L)} and a tag read back from
+ * JSON (where 25 comes back as whatever integer type fits) equals the tag that was written.
+ *
  * @param type the tag type, not blank
  * @param id the id, or {@code null} for the whole type
  */
@@ -17,6 +21,9 @@ public record Tag(String type, Object id) {
     public Tag {
         if (type == null || type.isBlank()) {
             throw new IllegalArgumentException("tag type must not be blank");
+        }
+        if (id instanceof Integer || id instanceof Short || id instanceof Byte) {
+            id = ((Number) id).longValue();
         }
     }
 

@@ -18,7 +18,10 @@ import reactor.core.publisher.Mono;
 
 /**
  * Eight threads do random operations on a few hundred keys against a fetcher that sometimes fails and
- * sometimes is slow; afterwards the cache must be consistent and drain to empty.
+ * sometimes is slow; afterwards the cache must be consistent and drain to empty. Run bare and with
+ * {@code events()} listeners and {@code watch} fluxes attached (a fast one and one far too slow), which
+ * must change nothing: no call hangs, no entry stays fetching, every subscriber count is back to 0, the
+ * cache drains and every key answers.
  */
 class ConcurrencyStressTest {
 
@@ -50,8 +53,9 @@ class ConcurrencyStressTest {
         }
     };
 
-    @Test
-    void randomOperationsFromEightThreadsLeaveAConsistentCacheThatDrains() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest(name = "listeners attached: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void randomOperationsFromEightThreadsLeaveAConsistentCacheThatDrains(boolean listeners) throws Exception {
         QueryClient client = QueryClient.builder()
                 .maximumSize(200)
                 .endpoint("items", fetcher, EndpointOptions.builder()
@@ -61,6 +65,15 @@ class ConcurrencyStressTest {
                         .fetchTimeout(Duration.ofSeconds(5)).build())
                 .build();
         Endpoint<Integer, String> items = cast(client.endpoint("items"));
+        java.util.concurrent.atomic.AtomicLong fastSeen = new java.util.concurrent.atomic.AtomicLong();
+        List<reactor.core.Disposable> attached = new ArrayList<>();
+        if (listeners) {
+            attached.add(client.events().subscribe(e -> fastSeen.incrementAndGet()));
+            attached.add(client.events().subscribe(e -> sleep(50)));   // far slower than the traffic: drops
+            for (int k = 0; k < 5; k++) {
+                attached.add(items.watch(k).subscribe(s -> sleep(5)));
+            }
+        }
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RUN_MILLIS);
         List<Future<Long>> workers = new ArrayList<>();
@@ -77,6 +90,11 @@ class ConcurrencyStressTest {
         waitUntil(() -> client.entries().stream().noneMatch(QueryState::isFetching), "every fetch settled");
         client.awaitRunningQueries().block(Duration.ofSeconds(30));
 
+        attached.forEach(reactor.core.Disposable::dispose);
+        if (listeners) {
+            assertThat(fastSeen.get()).isPositive();
+            assertThat(client.stats().droppedEventCount()).as("the slow listener's overflow is counted").isPositive();
+        }
         assertThat(client.subscriptionCount()).isZero();
         for (QueryState<?> s : client.entries()) {
             assertThat(s.subscriberCount()).isZero();
@@ -86,6 +104,11 @@ class ConcurrencyStressTest {
             }
         }
         waitUntil(() -> client.size() == 0, "the cache drained after keepUnusedDataFor");
+        for (int k = 0; k < KEYS; k++) {
+            int key = k;
+            String answer = Mono.defer(() -> items.query(key)).retry(10).block(Duration.ofSeconds(30));
+            assertThat(answer).as("key %d answers", key).startsWith(key + ":");
+        }
         client.close();
     }
 
@@ -117,6 +140,14 @@ class ConcurrencyStressTest {
         }
         held.forEach(QuerySubscription::unsubscribe);
         return ops;
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void waitUntil(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {

@@ -1,0 +1,58 @@
+package dev.querycache;
+
+/**
+ * What one {@link EntryAction} did to one entry, to be announced by {@link QueryCache#afterChange} once
+ * every lock is released: the state after the change, the events to publish, the fetch to launch or to
+ * wait on, the fetch that settled and how, and the follow-ups (removal timer, polling, a delayed
+ * invalidation). Made under the entry's monitor, read by one thread after it. Not thread-safe.
+ */
+final class Change {
+
+    static final int SUBSCRIBER_ADDED = 1;
+    static final int FETCH_STARTED = 1 << 1;
+    static final int UPDATED = 1 << 2;
+    static final int FETCH_SETTLED = 1 << 3;
+    static final int SUBSCRIBER_REMOVED = 1 << 4;
+    static final int REMOVED = 1 << 5;
+
+    /** How polling must react. */
+    enum Poll { UNCHANGED, RESCHEDULE, RESTART }
+
+    final Query query;
+    final EntryState before;
+    EntryState after;
+    int events;
+    /** A fetch this change created: the caller waits on it and {@link QueryCache} launches it. */
+    Fetch started;
+    /** A fetch that was already running and is joined. */
+    Fetch joined;
+    /** A fetch that stopped running (settled, aborted, reset), with its outcome for observers and waiters. */
+    Fetch settled;
+    FetchObserver.Outcome outcome;
+    Object value;
+    Throwable error;
+    /** The entry has no subscriber and no fetch any more: arm keepUnusedDataFor. */
+    boolean unpinned;
+    /** The entry is to be taken out of the store. */
+    boolean remove;
+    /** An invalidation arrived during the settled fetch: invalidate again now (delayed invalidation). */
+    boolean invalidateAgain;
+    /** Whether a conditional action (updateData's compare, hydration's newer-only) was applied. */
+    boolean applied = true;
+    Poll poll = Poll.UNCHANGED;
+
+    Change(Query query, EntryState before) {
+        this.query = query;
+        this.before = before;
+        this.after = before;
+    }
+
+    boolean has(int event) {
+        return (events & event) != 0;
+    }
+
+    /** The fetch a caller waits on: the one started or joined, or null when no fetch was needed. */
+    Fetch fetch() {
+        return started != null ? started : joined;
+    }
+}
