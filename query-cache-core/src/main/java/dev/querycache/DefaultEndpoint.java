@@ -33,22 +33,17 @@ final class DefaultEndpoint<A, R> implements Endpoint<A, R> {
         }
         Query q = runtime.store.getIfPresent(arg == null ? EndpointRuntime.NULL_ARG : arg);
         if (q != null) {
-            Mono<Object> fresh = q.hitMono();
-            if (fresh != null) {
+            EntryState s = q.state();
+            if (s.isFreshApartFromAge()) {
                 long stale = runtime.options().staleMillis();
-                if (stale == Long.MAX_VALUE) {
+                if (stale == Long.MAX_VALUE || !s.isStaleByAge(runtime.nowMillis(), stale)) {
                     runtime.hits.increment();
-                    return (Mono<R>) fresh;
+                    return (Mono<R>) (Mono<?>) s;
                 }
-                EntryState s = q.state();
-                if (s.dataMono == fresh && s.isFreshAt(runtime.nowMillis())) {
-                    runtime.hits.increment();
-                    return (Mono<R>) fresh;
-                }
-                if (s.dataMono == fresh && runtime.options().staleWhileRevalidate()) {
+                if (runtime.options().staleWhileRevalidate()) {
                     runtime.hits.increment();
                     cache.revalidate(runtime, arg);
-                    return (Mono<R>) fresh;
+                    return (Mono<R>) (Mono<?>) s;
                 }
             }
         }
@@ -103,7 +98,7 @@ final class DefaultEndpoint<A, R> implements Endpoint<A, R> {
                 sub.query.removeWatcher(watcher);
                 sub.unsubscribe();
             });
-            watcher.offer(sub.query.state());
+            watcher.offer(runtime, sub.query.arg, sub.query.state());
         }, FluxSink.OverflowStrategy.LATEST);
     }
 
@@ -111,7 +106,8 @@ final class DefaultEndpoint<A, R> implements Endpoint<A, R> {
     @SuppressWarnings("unchecked")
     public QueryState<R> state(A arg) {
         Query q = runtime.lookup(arg);
-        return (QueryState<R>) (q != null ? q.state() : EntryState.initial(runtime, arg)).view();
+        return (QueryState<R>) (q != null ? q.view()
+                : StateView.of(runtime, arg, EntryState.initial(runtime.options().staticTags())));
     }
 
     @Override

@@ -184,8 +184,8 @@ final class DefaultQueryClient implements QueryClient {
         for (RequestScope.Read r : request.read) {
             Query q = r.endpoint().lookup(r.key());
             EntryState s = q == null ? null : q.state();
-            if (s != null && s.status == QueryStatus.SUCCESS && s.hasData) {
-                out.add(new DehydratedState.DehydratedQuery(q.endpoint.name(), ScopedArg.unwrap(q.arg), s.data, s.fulfilledAt(),
+            if (s != null && s.status() == QueryStatus.SUCCESS && s.hasData) {
+                out.add(new DehydratedState.DehydratedQuery(q.endpoint.name(), ScopedArg.unwrap(q.arg), s.data, java.time.Instant.ofEpochMilli(s.fulfilledAtMillis),
                         s.tags, q.endpoint.isInfinite()));
             }
         }
@@ -199,8 +199,8 @@ final class DefaultQueryClient implements QueryClient {
         List<DehydratedState.DehydratedQuery> out = new ArrayList<>();
         for (Query q : cache.all()) {
             EntryState s = q.state();
-            if (s.status == QueryStatus.SUCCESS && s.hasData && !(q.arg instanceof ScopedArg)) {
-                out.add(new DehydratedState.DehydratedQuery(q.endpoint.name(), q.arg, s.data, s.fulfilledAt(), s.tags,
+            if (s.status() == QueryStatus.SUCCESS && s.hasData && !(q.arg instanceof ScopedArg)) {
+                out.add(new DehydratedState.DehydratedQuery(q.endpoint.name(), q.arg, s.data, java.time.Instant.ofEpochMilli(s.fulfilledAtMillis), s.tags,
                         q.endpoint.isInfinite()));
             }
         }
@@ -226,7 +226,7 @@ final class DefaultQueryClient implements QueryClient {
     public List<QueryState<?>> entries() {
         List<QueryState<?>> out = new ArrayList<>();
         for (Query q : cache.all()) {
-            out.add(q.state().view());
+            out.add(q.view());
         }
         return out;
     }

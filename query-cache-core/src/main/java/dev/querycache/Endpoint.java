@@ -22,11 +22,9 @@ public interface Endpoint<A, R> {
      * is answered at once and a background refetch starts. Creates no subscription: after the fetch
      * settles the entry's removal timer starts.
      *
-     * <p>Cost of a hit: one {@code ThreadLocal} read (inside a web request, the read is also recorded for
-     * the page's state), one lock-free hash lookup by {@code arg}, one volatile read of the entry's
-     * ready-made {@code Mono} (made when the data was stored), a stale check (no clock read when staleTime
-     * is never), one {@code LongAdder} increment: no lock, no allocation outside a request; about 1.1–1.2×
-     * a raw Caffeine {@code getIfPresent} (BENCHMARKS.md). Misses and dedups take the entry's lock.
+     * <p>A hit is one read of the endpoint's Caffeine cache, keyed by {@code arg} itself (recorded for the
+     * eviction policy), and takes no lock; it allocates nothing outside a web request (inside one, the
+     * read is also recorded for the page's state). Misses and dedups take the entry's lock.
      *
      * @return the data; errors with the fetcher's error, {@link QueryTimeoutException} or
      *     {@link QueryAbortedException}; empty when the fetcher completed empty

@@ -1,113 +1,96 @@
 package dev.querycache;
 
-import java.time.Instant;
 import java.util.Set;
+import reactor.core.CoreSubscriber;
+import reactor.core.Fuseable;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
 
 /**
  * The immutable state of one entry (the reducer's state): every change makes a new instance with a
- * higher {@link #version}. It is the public snapshot of a plain entry; {@link #view()} wraps it for an
- * infinite one (one class cannot be both, generics erase {@code data()} differently). Thread-safe by
- * immutability.
+ * higher {@link #version}.
+ *
+ * <p>It is also the {@code Mono} of its data: subscribing emits {@link #data} and completes (or just
+ * completes for {@code null} data), exactly as {@code Mono.just}/{@code Mono.empty} would, and it is a
+ * {@link Fuseable.ScalarCallable} so Reactor's operators take its value directly. A hit hands out the
+ * live state itself, so it allocates nothing, and an entry holds one object per state rather than a
+ * state plus a {@code Mono}. Only ever handed out while {@link #hasData}. The public snapshot is a
+ * separate view ({@link StateView}), made on demand; nothing of this class is public.
+ *
+ * <p>Thread-safe by immutability.
  */
-final class EntryState implements QueryState<Object> {
+final class EntryState extends Mono<Object> implements Fuseable.ScalarCallable<Object> {
 
     static final long NO_TIME = Long.MIN_VALUE;
 
-    final EndpointRuntime endpoint;
-    final Object arg;
-    final long version;
-    final QueryStatus status;
+    private static final QueryStatus[] STATUSES = QueryStatus.values();
+    private static final FetchKind[] KINDS = FetchKind.values();
+    private static final byte NONE = -1;
+
     final Object data;
-    final boolean hasData;
     final Throwable error;
-    final long fulfilledAtMillis;
-    /** The running fetch's kind, or null when none runs. */
-    final FetchKind fetching;
-    final FetchKind failedKind;
-    final boolean invalidated;
     final Set<Tag> tags;
+    final long fulfilledAtMillis;
+    final int version;
     final int subscribers;
+    private final byte status;
+    /** The running fetch's kind, or {@link #NONE} when none runs. */
+    private final byte fetching;
+    private final byte failedKind;
+    final boolean hasData;
+    final boolean invalidated;
     final boolean hasNext;
     final boolean hasPrevious;
-    /** The data as a ready-made Mono, so that a hit allocates nothing. */
-    final Mono<Object> dataMono;
 
-    private EntryState(EndpointRuntime endpoint, Object arg, long version, QueryStatus status, Object data,
-                       boolean hasData, Throwable error, long fulfilledAtMillis, FetchKind fetching,
-                       FetchKind failedKind, boolean invalidated, Set<Tag> tags, int subscribers, boolean hasNext,
-                       boolean hasPrevious, Mono<Object> dataMono) {
-        this.endpoint = endpoint;
-        this.arg = arg;
+    private EntryState(int version, QueryStatus status, Object data, boolean hasData, Throwable error,
+                       long fulfilledAtMillis, FetchKind fetching, FetchKind failedKind, boolean invalidated,
+                       Set<Tag> tags, int subscribers, boolean hasNext, boolean hasPrevious) {
         this.version = version;
-        this.status = status;
+        this.status = (byte) status.ordinal();
         this.data = data;
         this.hasData = hasData;
         this.error = error;
         this.fulfilledAtMillis = fulfilledAtMillis;
-        this.fetching = fetching;
-        this.failedKind = failedKind;
+        this.fetching = fetching == null ? NONE : (byte) fetching.ordinal();
+        this.failedKind = failedKind == null ? NONE : (byte) failedKind.ordinal();
         this.invalidated = invalidated;
         this.tags = tags;
         this.subscribers = subscribers;
         this.hasNext = hasNext;
         this.hasPrevious = hasPrevious;
-        this.dataMono = dataMono;
     }
 
-    static EntryState initial(EndpointRuntime endpoint, Object arg) {
-        // the endpoint's tag types are provided whatever the status (RTK provides tags for rejected queries too)
-        return new EntryState(endpoint, arg, 0, QueryStatus.UNINITIALIZED, null, false, null, NO_TIME, null, null,
-                false, endpoint.options().staticTags(), 0, false, false, null);
+    /** A new entry's state; it provides the endpoint's tag types whatever its status (as RTK does for rejected queries). */
+    static EntryState initial(Set<Tag> staticTags) {
+        return new EntryState(0, QueryStatus.UNINITIALIZED, null, false, null, NO_TIME, null, null, false,
+                staticTags, 0, false, false);
     }
 
-    EntryState fetchStarted(FetchKind kind) {
-        QueryStatus s = status == QueryStatus.UNINITIALIZED ? QueryStatus.PENDING : status;
-        return new EntryState(endpoint, arg, version + 1, s, data, hasData, error, fulfilledAtMillis, kind,
-                failedKind, invalidated, tags, subscribers, hasNext, hasPrevious, dataMono);
+    QueryStatus status() {
+        return STATUSES[status];
     }
 
-    EntryState succeeded(Object newData, long nowMillis, Set<Tag> newTags, boolean invalid, boolean next,
-                         boolean previous) {
-        Mono<Object> mono = newData == null ? Mono.empty() : Mono.just(newData);
-        return new EntryState(endpoint, arg, version + 1, QueryStatus.SUCCESS, newData, true, null, nowMillis,
-                null, null, invalid, newTags, subscribers, next, previous, mono);
+    /** The running fetch's kind, or null when none runs. */
+    FetchKind fetching() {
+        return fetching == NONE ? null : KINDS[fetching];
     }
 
-    /**
-     * Data written from outside a fetch ({@code setData}, {@code updateData}, hydration): fresh and
-     * successful, but the fetch state is kept (a running fetch still runs and lands afterwards).
-     */
-    EntryState written(Object newData, long atMillis, Set<Tag> newTags, boolean next, boolean previous) {
-        Mono<Object> mono = newData == null ? Mono.empty() : Mono.just(newData);
-        return new EntryState(endpoint, arg, version + 1, QueryStatus.SUCCESS, newData, true, null, atMillis,
-                fetching, null, false, newTags, subscribers, next, previous, mono);
+    FetchKind failedKind() {
+        return failedKind == NONE ? null : KINDS[failedKind];
     }
 
-    EntryState failed(Throwable e, FetchKind kind) {
-        return new EntryState(endpoint, arg, version + 1, QueryStatus.ERROR, data, hasData, e, fulfilledAtMillis,
-                null, kind, invalidated, tags, subscribers, hasNext, hasPrevious, dataMono);
-    }
-
-    EntryState fetchAborted() {
-        QueryStatus s = status == QueryStatus.PENDING ? QueryStatus.UNINITIALIZED : status;
-        return new EntryState(endpoint, arg, version + 1, s, data, hasData, error, fulfilledAtMillis, null,
-                failedKind, invalidated, tags, subscribers, hasNext, hasPrevious, dataMono);
-    }
-
-    EntryState withInvalidated() {
-        return new EntryState(endpoint, arg, version + 1, status, data, hasData, error, fulfilledAtMillis, fetching,
-                failedKind, true, tags, subscribers, hasNext, hasPrevious, dataMono);
-    }
-
-    EntryState withSubscribers(int n) {
-        return new EntryState(endpoint, arg, version + 1, status, data, hasData, error, fulfilledAtMillis, fetching,
-                failedKind, invalidated, tags, n, hasNext, hasPrevious, dataMono);
+    /** Successful and not invalidated: a query may answer it as long as it is not stale by age. */
+    boolean isFreshApartFromAge() {
+        return status == QueryStatus.SUCCESS.ordinal() && !invalidated;
     }
 
     /** Whether a {@code query} may answer {@link #data} without fetching at {@code nowMillis}. */
-    boolean isFreshAt(long nowMillis) {
-        return status == QueryStatus.SUCCESS && !invalidated && !isStaleAt(nowMillis);
+    boolean isFreshAt(long nowMillis, long staleMillis) {
+        return isFreshApartFromAge() && !isStaleByAge(nowMillis, staleMillis);
+    }
+
+    boolean isStaleByAge(long nowMillis, long staleMillis) {
+        return staleMillis != Long.MAX_VALUE && nowMillis - fulfilledAtMillis >= staleMillis;
     }
 
     /** The data's age, or {@code Long.MAX_VALUE} when there is none. */
@@ -115,99 +98,84 @@ final class EntryState implements QueryState<Object> {
         return hasData ? nowMillis - fulfilledAtMillis : Long.MAX_VALUE;
     }
 
-    private boolean isStaleAt(long nowMillis) {
-        long stale = endpoint.options().staleMillis();
-        return stale != Long.MAX_VALUE && nowMillis - fulfilledAtMillis >= stale;
+    /** This state as the Mono of its data, or an empty Mono when it has none. */
+    Mono<Object> dataMono() {
+        return hasData ? this : Mono.empty();
+    }
+
+    // ------------------------------------------------------------------------------------ transitions
+
+    EntryState fetchStarted(FetchKind kind) {
+        QueryStatus s = status() == QueryStatus.UNINITIALIZED ? QueryStatus.PENDING : status();
+        return new EntryState(version + 1, s, data, hasData, error, fulfilledAtMillis, kind, failedKind(),
+                invalidated, tags, subscribers, hasNext, hasPrevious);
+    }
+
+    EntryState succeeded(Object newData, long nowMillis, Set<Tag> newTags, boolean invalid, boolean next,
+                         boolean previous) {
+        return new EntryState(version + 1, QueryStatus.SUCCESS, newData, true, null, nowMillis, null, null, invalid,
+                newTags, subscribers, next, previous);
+    }
+
+    /**
+     * Data written from outside a fetch ({@code setData}, {@code updateData}, hydration): fresh and
+     * successful, but the fetch state is kept (a running fetch still runs and lands afterwards).
+     */
+    EntryState written(Object newData, long atMillis, Set<Tag> newTags, boolean next, boolean previous) {
+        return new EntryState(version + 1, QueryStatus.SUCCESS, newData, true, null, atMillis, fetching(), null, false,
+                newTags, subscribers, next, previous);
+    }
+
+    EntryState failed(Throwable e, FetchKind kind) {
+        return new EntryState(version + 1, QueryStatus.ERROR, data, hasData, e, fulfilledAtMillis, null, kind,
+                invalidated, tags, subscribers, hasNext, hasPrevious);
+    }
+
+    EntryState fetchAborted() {
+        QueryStatus s = status() == QueryStatus.PENDING ? QueryStatus.UNINITIALIZED : status();
+        return new EntryState(version + 1, s, data, hasData, error, fulfilledAtMillis, null, failedKind(),
+                invalidated, tags, subscribers, hasNext, hasPrevious);
+    }
+
+    EntryState withInvalidated() {
+        return new EntryState(version + 1, status(), data, hasData, error, fulfilledAtMillis, fetching(), failedKind(),
+                true, tags, subscribers, hasNext, hasPrevious);
+    }
+
+    EntryState withSubscribers(int n) {
+        return new EntryState(version + 1, status(), data, hasData, error, fulfilledAtMillis, fetching(), failedKind(),
+                invalidated, tags, n, hasNext, hasPrevious);
+    }
+
+    // ------------------------------------------------------------------------------------ the data's Mono
+
+    @Override
+    public void subscribe(CoreSubscriber<? super Object> actual) {
+        if (data == null) {
+            Operators.complete(actual);
+        } else {
+            actual.onSubscribe(Operators.scalarSubscription(actual, data));
+        }
     }
 
     @Override
-    public String endpoint() {
-        return endpoint.name();
-    }
-
-    @Override
-    public Object arg() {
-        return ScopedArg.unwrap(arg);
-    }
-
-    @Override
-    public String principal() {
-        return arg instanceof ScopedArg s ? s.principal() : null;
-    }
-
-    @Override
-    public QueryStatus status() {
-        return status;
-    }
-
-    @Override
-    public Object data() {
+    public Object call() {
         return data;
     }
 
-    /** The public snapshot: this for a plain entry, an {@link InfiniteStateView} for an infinite one. */
-    QueryState<?> view() {
-        return endpoint.isInfinite() ? new InfiniteStateView(this) : this;
+    @Override
+    public Object block() {
+        return data;
     }
 
     @Override
-    public Throwable error() {
-        return status == QueryStatus.ERROR ? error : null;
-    }
-
-    @Override
-    public Instant fulfilledAt() {
-        return hasData ? Instant.ofEpochMilli(fulfilledAtMillis) : null;
-    }
-
-    @Override
-    public boolean isFetching() {
-        return fetching != null;
-    }
-
-    @Override
-    public boolean isStale() {
-        return !hasData || invalidated || isStaleAt(endpoint.nowMillis());
-    }
-
-    @Override
-    public int subscriberCount() {
-        return subscribers;
-    }
-
-    @Override
-    public Set<Tag> tags() {
-        return tags;
-    }
-
-    boolean hasNextPage() {
-        return hasNext;
-    }
-
-    boolean hasPreviousPage() {
-        return hasPrevious;
-    }
-
-    boolean isFetchingNextPage() {
-        return fetching == FetchKind.NEXT;
-    }
-
-    boolean isFetchingPreviousPage() {
-        return fetching == FetchKind.PREVIOUS;
-    }
-
-    boolean isFetchNextPageError() {
-        return status == QueryStatus.ERROR && failedKind == FetchKind.NEXT;
-    }
-
-    boolean isFetchPreviousPageError() {
-        return status == QueryStatus.ERROR && failedKind == FetchKind.PREVIOUS;
+    public Object block(java.time.Duration timeout) {
+        return data;
     }
 
     @Override
     public String toString() {
-        return "QueryState{" + endpoint.name() + "(" + arg + "), status=" + status + ", data=" + data
-                + ", fetching=" + fetching + ", invalidated=" + invalidated + ", subscribers=" + subscribers
-                + ", tags=" + tags + "}";
+        return "EntryState{status=" + status() + ", data=" + data + ", fetching=" + fetching() + ", invalidated="
+                + invalidated + ", subscribers=" + subscribers + ", tags=" + tags + ", version=" + version + "}";
     }
 }

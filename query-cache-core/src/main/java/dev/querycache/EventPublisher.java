@@ -39,7 +39,7 @@ final class EventPublisher {
         if (listeners.isEmpty()) {
             return;
         }
-        QueryCacheEvent event = new QueryCacheEvent(type, state.view());
+        QueryCacheEvent event = new QueryCacheEvent(type, StateView.of(query.endpoint, query.arg, state));
         for (Listener l : listeners) {
             l.offer(event);
         }

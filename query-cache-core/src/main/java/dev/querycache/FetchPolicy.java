@@ -6,30 +6,30 @@ import java.time.Duration;
 @FunctionalInterface
 interface FetchPolicy {
 
-    boolean needsFetch(EntryState state, long nowMillis);
+    boolean needsFetch(EntryState state, long nowMillis, long staleMillis);
 
     /** {@code query}/{@code subscribe}: fetch unless the data is fresh (successful, not invalidated, not stale). */
-    FetchPolicy UNLESS_FRESH = (s, now) -> !s.isFreshAt(now);
+    FetchPolicy UNLESS_FRESH = (s, now, stale) -> !s.isFreshAt(now, stale);
 
     /** {@code refetch}, {@code PrefetchOptions.force()}, polling, invalidation. */
-    FetchPolicy ALWAYS = (s, now) -> true;
+    FetchPolicy ALWAYS = (s, now, stale) -> true;
 
     /** {@code prefetch} without options: fetch only when nothing is cached. */
-    FetchPolicy IF_ABSENT = (s, now) -> !s.hasData;
+    FetchPolicy IF_ABSENT = (s, now, stale) -> !s.hasData;
 
     /** Next/previous page: nothing to fetch when cached pages say there is no such page. */
-    FetchPolicy NEXT_PAGE = (s, now) -> !(s.hasData && !isEmpty(s) && !s.hasNext);
-    FetchPolicy PREVIOUS_PAGE = (s, now) -> !(s.hasData && !isEmpty(s) && !s.hasPrevious);
+    FetchPolicy NEXT_PAGE = (s, now, stale) -> !(s.hasData && !isEmpty(s) && !s.hasNext);
+    FetchPolicy PREVIOUS_PAGE = (s, now, stale) -> !(s.hasData && !isEmpty(s) && !s.hasPrevious);
 
     /** Fetch when nothing is cached or the data is at least {@code age} old. */
     static FetchPolicy olderThan(Duration age) {
         long ms = age.toMillis();
-        return (s, now) -> !s.hasData || s.ageMillis(now) >= ms;
+        return (s, now, stale) -> !s.hasData || s.ageMillis(now) >= ms;
     }
 
     /** Either policy wants a fetch. */
     default FetchPolicy or(FetchPolicy other) {
-        return (s, now) -> needsFetch(s, now) || other.needsFetch(s, now);
+        return (s, now, stale) -> needsFetch(s, now, stale) || other.needsFetch(s, now, stale);
     }
 
     private static boolean isEmpty(EntryState s) {

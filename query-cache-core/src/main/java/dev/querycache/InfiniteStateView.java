@@ -3,8 +3,8 @@ package dev.querycache;
 import java.time.Instant;
 import java.util.Set;
 
-/** The public snapshot of an infinite entry: {@link EntryState} with its data typed as pages. Immutable. */
-record InfiniteStateView(EntryState s) implements InfiniteQueryState<Object, Object> {
+/** The public snapshot of an infinite entry: a {@link StateView} with its data typed as pages. Immutable. */
+record InfiniteStateView(StateView s) implements InfiniteQueryState<Object, Object> {
 
     @Override public String endpoint() { return s.endpoint(); }
     @Override public Object arg() { return s.arg(); }

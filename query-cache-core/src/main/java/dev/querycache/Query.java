@@ -1,7 +1,6 @@
 package dev.querycache;
 
 import java.util.concurrent.CopyOnWriteArrayList;
-import reactor.core.publisher.Mono;
 
 /*
  * Design notes.
@@ -17,7 +16,8 @@ import reactor.core.publisher.Mono;
  * monitor. dispatch() calls no user code, no event subscriber and no watcher: it returns a Change, and
  * QueryCache.afterChange announces it once both locks are released.
  *
- * Readers (the hit path) read the volatile hitMono or state and never lock.
+ * Readers (the hit path) read the volatile state and never lock; a fresh state is itself the Mono a hit
+ * returns (see EntryState).
  */
 /** One cache entry. Thread-safe; see the design notes in the source. */
 final class Query extends Removable {
@@ -27,13 +27,7 @@ final class Query extends Removable {
     final Object arg;
 
     private volatile EntryState state;
-    /**
-     * The data's ready-made Mono while the data is fresh apart from its age (successful, not
-     * invalidated), else null: the hit path reads it without touching {@link #state}.
-     */
-    private volatile Mono<Object> hitMono;
     private volatile Fetch inFlight;
-    private volatile boolean removed;
     /** Made for the first polling subscriber; guarded by this monitor. */
     private Poller poller;
     /** {@code watch} fluxes; made on the first one (most entries are never watched). */
@@ -42,16 +36,17 @@ final class Query extends Removable {
     Query(EndpointRuntime endpoint, Object arg) {
         this.endpoint = endpoint;
         this.arg = arg;
-        this.state = EntryState.initial(endpoint, arg);
+        this.state = EntryState.initial(endpoint.options().staticTags());
     }
 
+    /** The current state; lock-free (the hit path reads it). */
     EntryState state() {
         return state;
     }
 
-    /** The fresh data's Mono, or null; see {@link #hitMono}. */
-    Mono<Object> hitMono() {
-        return hitMono;
+    /** The public snapshot of the current state. */
+    QueryState<?> view() {
+        return StateView.of(endpoint, arg, state);
     }
 
     Fetch inFlight() {
@@ -59,7 +54,7 @@ final class Query extends Removable {
     }
 
     boolean isRemoved() {
-        return removed;
+        return isGone();
     }
 
     /** Pinned entries (subscribed or fetching) weigh 0, so they are never evicted by size, and have no removal timer. */
@@ -69,7 +64,6 @@ final class Query extends Removable {
 
     private void set(EntryState s) {
         state = s;
-        hitMono = s.status == QueryStatus.SUCCESS && !s.invalidated ? s.dataMono : null;
     }
 
     // ------------------------------------------------------------------------------------ the reducer
@@ -80,7 +74,7 @@ final class Query extends Removable {
      */
     synchronized Change dispatch(EntryAction action) {
         Change c = new Change(this, state);
-        if (removed) {
+        if (isGone()) {
             c.applied = false;
             return c;
         }
@@ -116,7 +110,7 @@ final class Query extends Removable {
         if (pinned) {
             cancelRemoval();
         }
-        c.unpinned = !removed && !pinned && (wasPinned || action instanceof EntryAction.Write && c.applied);
+        c.unpinned = !isGone() && !pinned && (wasPinned || action instanceof EntryAction.Write && c.applied);
         return c;
     }
 
@@ -126,7 +120,7 @@ final class Query extends Removable {
             c.joined = f;
             return;
         }
-        if (!policy.needsFetch(state, nowMillis)) {
+        if (!policy.needsFetch(state, nowMillis, endpoint.options().staleMillis())) {
             return;
         }
         f = new Fetch(this, request, state);
@@ -251,13 +245,11 @@ final class Query extends Removable {
 
     /** Marks the entry gone: no fetch, no polling, no timer. Call under the store's compute (or its eviction). */
     synchronized void markRemoved() {
-        removed = true;
+        markGone();
         inFlight = null;
-        hitMono = null;
         if (poller != null) {
             poller.clear();
         }
-        cancelRemoval();
     }
 
     // ------------------------------------------------------------------------------------ polling
@@ -267,7 +259,7 @@ final class Query extends Removable {
         if (poller == null || how == Change.Poll.UNCHANGED) {
             return;
         }
-        if (removed) {
+        if (isGone()) {
             poller.clear();
             return;
         }
@@ -280,7 +272,7 @@ final class Query extends Removable {
             return false;
         }
         poller.fired();
-        return !removed && poller.isPolling();
+        return !isGone() && poller.isPolling();
     }
 
     // ------------------------------------------------------------------------------------ watchers
@@ -307,7 +299,7 @@ final class Query extends Removable {
         }
         EntryState s = state;
         for (Watcher w : ws) {
-            w.offer(s);
+            w.offer(endpoint, arg, s);
         }
     }
 

@@ -33,8 +33,9 @@ import reactor.core.publisher.Mono;
  * events, watchers, the fetch to launch, the waiters, a delayed invalidation, polling.
  *
  * Size evictions happen inside Caffeine's maintenance, under its eviction lock: the eviction listener
- * only unlinks the entry and queues it; the queue is drained (REMOVED events) by the thread that
- * triggered the maintenance once Caffeine has returned, never under the lock.
+ * only unlinks the entry and queues it. Maintenance runs asynchronously, as Caffeine's default does (so
+ * a hit never drains buffers itself); MaintenanceExecutor drains the queue (REMOVED events) once the
+ * maintenance task has returned, and so does every dispatch: never under the lock.
  *
  * keepUnusedDataFor is an exact per-entry timer on the client's scheduler (Removable): Caffeine's
  * variable expiry fires in ~1s buckets, and the contract's boundaries are exact.
@@ -57,7 +58,7 @@ final class QueryCache {
     Cache<Object, Query> newStore(EndpointRuntime endpoint) {
         endpoints.add(endpoint);
         return Caffeine.newBuilder()
-                .executor(Runnable::run)
+                .executor(new MaintenanceExecutor(this::publishEvictions))
                 .maximumWeight(endpoint.options().maximumSize())
                 .weigher((Object k, Query q) -> q.isPinned() ? 0 : 1)
                 .evictionListener(this::onEvicted)
@@ -235,7 +236,7 @@ final class QueryCache {
         Fetch f = c.fetch();
         if (f == null) {
             endpoint.hits.increment();
-            return c.after.dataMono;
+            return c.after.dataMono();
         }
         (c.started != null ? endpoint.misses : endpoint.dedups).increment();
         return f.result();
@@ -251,7 +252,7 @@ final class QueryCache {
         Change c = dispatch(endpoint, arg, true, new EntryAction.Acquire(request, policy, endpoint.nowMillis()));
         Fetch f = c.fetch();
         if (f == null) {
-            return c.after.hasData ? c.after.dataMono : Mono.empty();
+            return c.after.dataMono();
         }
         return f.result();
     }

@@ -36,7 +36,7 @@ final class RequestEndpoint<A, R> implements Endpoint<A, R> {
                 created[0] = true;
                 runtime.fetches.increment();
                 runtime.liveRequestEntries.incrementAndGet();
-                return runtime.behavior().fetch(runtime, arg, EntryState.initial(runtime, arg), FetchRequest.REFRESH)
+                return runtime.behavior().fetch(runtime, arg, EntryState.initial(runtime.options().staticTags()), FetchRequest.REFRESH)
                         .doOnNext(v -> request.values.put(k, v))
                         .cache();
             });

@@ -20,7 +20,7 @@ final class SubscriptionImpl<R> implements QuerySubscription<R> {
     @Override
     @SuppressWarnings("unchecked")
     public QueryState<R> state() {
-        return (QueryState<R>) query.state().view();
+        return (QueryState<R>) query.view();
     }
 
     @Override
@@ -32,10 +32,10 @@ final class SubscriptionImpl<R> implements QuerySubscription<R> {
                 return f.result();
             }
             EntryState s = query.state();
-            if (s.status == QueryStatus.ERROR) {
+            if (s.status() == QueryStatus.ERROR) {
                 return Mono.error(s.error);
             }
-            return s.hasData ? (Mono<R>) s.dataMono : Mono.empty();
+            return (Mono<R>) s.dataMono();
         });
     }
 

@@ -13,7 +13,7 @@ final class Watcher {
         this.sink = sink;
     }
 
-    void offer(EntryState s) {
+    void offer(EndpointRuntime endpoint, Object key, EntryState s) {
         long last;
         do {
             last = lastVersion.get();
@@ -21,7 +21,7 @@ final class Watcher {
                 return;
             }
         } while (!lastVersion.compareAndSet(last, s.version));
-        sink.next(s.view());
+        sink.next(StateView.of(endpoint, key, s));
     }
 
     void complete() {

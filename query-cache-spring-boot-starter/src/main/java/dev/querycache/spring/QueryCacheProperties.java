@@ -23,7 +23,11 @@ public class QueryCacheProperties {
     /** Whether to auto-configure the QueryClient. */
     private boolean enabled = true;
 
-    /** Most entries without subscribers that the cache keeps; entries with subscribers do not count. */
+    /**
+     * Most entries without subscribers that each endpoint keeps (entries with subscribers or a running
+     * fetch do not count); beyond it Caffeine evicts by its W-TinyLFU policy. An endpoint's own
+     * 'maximum-size' (or 'defaults.maximum-size') wins.
+     */
     private long maximumSize = 10_000;
 
     /** Options for every endpoint, below annotations and per-endpoint options. */
@@ -92,6 +96,11 @@ public class QueryCacheProperties {
         /** Who shares the entries. */
         private QueryScope scope;
 
+        /** Most unused entries this endpoint keeps; unset = the top-level 'query-cache.maximum-size'. */
+        private Long maximumSize;
+
+        public Long getMaximumSize() { return maximumSize; }
+        public void setMaximumSize(Long v) { this.maximumSize = v; }
         public Duration getKeepUnusedDataFor() { return keepUnusedDataFor; }
         public void setKeepUnusedDataFor(Duration v) { this.keepUnusedDataFor = v; }
         public Duration getStaleTime() { return staleTime; }
@@ -123,6 +132,7 @@ public class QueryCacheProperties {
             if (retryBackoff != null) { b.retryBackoff(retryBackoff); }
             if (fetchTimeout != null) { b.fetchTimeout(fetchTimeout); }
             if (scope != null) { b.scope(scope); }
+            if (maximumSize != null) { b.maximumSize(maximumSize); }
             return b.build();
         }
     }
@@ -145,6 +155,11 @@ public class QueryCacheProperties {
         /** Most pages one HTTP prefetch of an infinite endpoint may ask for. */
         private int maxPrefetchPages = 10;
 
+        /** What HTTP prefetch, preload and GET route preloads may cost: they run for anyone who can reach them. */
+        private final Budget budget = new Budget();
+
+        public Budget getBudget() { return budget; }
+
         public boolean isEnabled() { return enabled; }
         public void setEnabled(boolean enabled) { this.enabled = enabled; }
         public String getBasePath() { return basePath; }
@@ -155,6 +170,30 @@ public class QueryCacheProperties {
         public void setMaxBodySize(DataSize maxBodySize) { this.maxBodySize = maxBodySize; }
         public int getMaxPrefetchPages() { return maxPrefetchPages; }
         public void setMaxPrefetchPages(int maxPrefetchPages) { this.maxPrefetchPages = maxPrefetchPages; }
+    }
+
+    /** Limits on what anonymous HTTP traffic may make the cache do; refusals are counted. */
+    public static class Budget {
+
+        /**
+         * Prefetch/preload requests (and GET route preloads) one client may make per second on average;
+         * a client is the signed-in caller, else the remote address. Over it: 429 (GET pages still render,
+         * without their preloads).
+         */
+        private double perClientRate = 10;
+
+        /** How many such requests one client may make in a burst above the average rate. */
+        private int perClientBurst = 50;
+
+        /** Most entries HTTP prefetch may create per endpoint (live at once); over it, prefetching a new key answers 429. */
+        private int maxNewEntriesPerEndpoint = 1000;
+
+        public double getPerClientRate() { return perClientRate; }
+        public void setPerClientRate(double v) { this.perClientRate = v; }
+        public int getPerClientBurst() { return perClientBurst; }
+        public void setPerClientBurst(int v) { this.perClientBurst = v; }
+        public int getMaxNewEntriesPerEndpoint() { return maxNewEntriesPerEndpoint; }
+        public void setMaxNewEntriesPerEndpoint(int v) { this.maxNewEntriesPerEndpoint = v; }
     }
 
     /** Devtools page. */
@@ -175,6 +214,12 @@ public class QueryCacheProperties {
 
         /** File the cache is dehydrated to on shutdown and hydrated from on start-up; unset = no persistence. */
         private String file;
+
+        /** Largest state file read at start-up; a larger one is logged and ignored (never read into memory). */
+        private DataSize maxFileSize = DataSize.ofMegabytes(64);
+
+        public DataSize getMaxFileSize() { return maxFileSize; }
+        public void setMaxFileSize(DataSize v) { this.maxFileSize = v; }
 
         public boolean isEnabled() { return enabled; }
         public void setEnabled(boolean enabled) { this.enabled = enabled; }

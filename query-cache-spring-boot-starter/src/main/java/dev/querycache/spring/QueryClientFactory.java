@@ -128,6 +128,9 @@ final class QueryClientFactory {
         if (p.getRetries() != null && p.getRetries() < 0) {
             throw invalid(path + ".retries", p.getRetries() + " (must not be negative)");
         }
+        if (p.getMaximumSize() != null && p.getMaximumSize() < 0) {
+            throw invalid(path + ".maximum-size", p.getMaximumSize() + " (must not be negative)");
+        }
     }
 
     private static void negative(Duration d, String property) {

@@ -101,6 +101,26 @@ class PokedexBrowserTest {
     }
 
     @Test
+    void loadMoreShowsHostileNamesAsTextAndAttributeValuesNeverAsMarkup() {
+        driver.get(url("/"));
+        // the page's own script, fed a page whose names carry quotes and markup
+        ((org.openqa.selenium.JavascriptExecutor) driver).executeScript(
+                "window.fetch = function () { return Promise.resolve({ json: function () { return {"
+                        + "items: [{id: 7, name: 'x\" onmouseover=\"window.pwned=1', displayName: '<b id=\"bold\">\"Q\"</b>',"
+                        + " types: ['fire\" data-x=\"1']}], page: 2, totalPages: 3, total: 3 }; } }); };");
+        driver.findElement(By.id("load-more")).click();
+        waitFor(() -> driver.findElements(By.cssSelector("#rows tr")).size() == 21, "the hostile row is shown");
+        org.openqa.selenium.WebElement link = driver.findElement(By.cssSelector("#rows tr:last-child td:nth-child(2) a"));
+        assertThat(link.getDomAttribute("id")).isEqualTo("link-x\" onmouseover=\"window.pwned=1");
+        assertThat(link.getDomAttribute("onmouseover")).isNull();
+        assertThat(link.getText()).isEqualTo("<b id=\"bold\">\"Q\"</b>");
+        assertThat(driver.findElements(By.id("bold"))).isEmpty();
+        org.openqa.selenium.WebElement type = driver.findElement(By.cssSelector("#rows tr:last-child td:nth-child(3) a"));
+        assertThat(type.getDomAttribute("data-x")).isNull();
+        assertThat(type.getText()).isEqualTo("fire\" data-x=\"1");
+    }
+
+    @Test
     void favouritingUpdatesTheLiveViewInASecondTab() throws Exception {
         driver.get(url("/pokemon/eevee"));
         String first = driver.getWindowHandle();

@@ -125,4 +125,26 @@ class SampleApplicationTest {
         assertThat(detail).contains("Charizard", "#6", "fire", "flying");
         assertThat(get("/type/electric").getBody()).contains("Pikachu", "Raichu");
     }
+
+    private int status(String method, String path) {
+        return WebClient.create("http://localhost:" + port).method(org.springframework.http.HttpMethod.valueOf(method))
+                .uri(path).exchangeToMono(r -> r.releaseBody().thenReturn(r.statusCode().value()))
+                .block(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void earlierPagesThatMaxPagesDroppedAreFetchedAgainNot404() {
+        assertThat(status("GET", "/api/pokemon?page=10&size=10")).isEqualTo(200);
+        ResponseEntity<String> first = get("/api/pokemon?page=1&size=10");
+        assertThat(first.getBody()).contains("\"page\":1", "bulbasaur");
+        assertThat(get("/api/pokemon?page=2&size=10").getBody()).contains("\"page\":2");
+        assertThat(status("GET", "/api/pokemon?page=99&size=10")).isEqualTo(404);
+    }
+
+    @Test
+    void unknownNamesAre404NotServerErrors() {
+        assertThat(status("GET", "/pokemon/doesnotexist")).isEqualTo(404);
+        assertThat(status("GET", "/api/pokemon/doesnotexist")).isEqualTo(404);
+        assertThat(status("POST", "/api/pokemon/nope/favourite")).isEqualTo(404);
+    }
 }

@@ -40,8 +40,16 @@ final class JsonInput {
         this.maxBytes = maxBytes;
     }
 
-    /** The body as a JSON object, or a {@link BadInput} error. */
+    /**
+     * The body as a JSON object, or a {@link BadInput} error. Checks first that the request could not
+     * have come from a page of another site ({@link SameOriginGuard}: 415 or 403).
+     */
     Mono<JsonNode> object(ServerRequest request) {
+        try {
+            SameOriginGuard.check(request);
+        } catch (BadInput refused) {
+            return Mono.error(refused);
+        }
         long declared = request.headers().contentLength().orElse(-1);
         if (declared > maxBytes) {
             return Mono.error(tooLarge());
@@ -88,19 +96,34 @@ final class JsonInput {
     }
 
     /**
-     * {@code node} as the endpoint's arg type ({@code null} for a missing or null node).
+     * {@code node} as the endpoint's arg type. A missing or null arg is only accepted for a no-arg
+     * endpoint (arg type {@code Void}); scalars are never coerced ({@code 5} or {@code true} is no
+     * {@code String}, {@code 1.5} no {@code Integer}).
      *
      * @throws BadInput 400 naming the expected type when it does not convert
      */
     Object arg(JsonNode node, java.lang.reflect.Type type) {
         if (node == null || node.isNull()) {
-            return null;
+            if (type == Void.class) {
+                return null;
+            }
+            throw new BadInput(HttpStatus.BAD_REQUEST, "\"arg\" is required: a " + simpleName(type));
+        }
+        if (type == Void.class) {
+            throw new BadInput(HttpStatus.BAD_REQUEST, "\"arg\" must be null or absent: the endpoint takes no arg");
+        }
+        if (!StrictShape.matches(node, type)) {
+            throw new BadInput(HttpStatus.BAD_REQUEST, "\"arg\" does not convert to " + type.getTypeName());
         }
         try {
             return mapper.convertValue(node, mapper.getTypeFactory().constructType(type));
         } catch (JacksonException | IllegalArgumentException e) {
             throw new BadInput(HttpStatus.BAD_REQUEST, "\"arg\" does not convert to " + type.getTypeName());
         }
+    }
+
+    private static String simpleName(java.lang.reflect.Type type) {
+        return type instanceof Class<?> c ? c.getSimpleName() : type.getTypeName();
     }
 
     /** A one-line JSON error response: {@code {"error":"..."}}. */

@@ -4,6 +4,8 @@ import dev.querycache.spring.EndpointTypes;
 import dev.querycache.PrefetchOptions;
 import dev.querycache.QueryClient;
 import dev.querycache.QueryScope;
+import dev.querycache.QueryState;
+import dev.querycache.QueryStatus;
 import dev.querycache.QueryScopes;
 import dev.querycache.spring.web.JsonInput.BadInput;
 import java.io.IOException;
@@ -36,10 +38,12 @@ final class PrefetchHandlers {
     private final int maxPages;
     private final RoutePreloads routes;
     private final String script;
+    private final WebBudget budget;
 
     PrefetchHandlers(QueryClient client, JsonMapper mapper, int maxBodyBytes, List<String> prefetchable, int maxPages,
-                     RoutePreloads routes, String basePath) {
+                     RoutePreloads routes, String basePath, WebBudget budget) {
         this.client = client;
+        this.budget = budget;
         this.mapper = mapper;
         this.input = new JsonInput(mapper, maxBodyBytes);
         this.prefetchable = Set.copyOf(prefetchable);
@@ -56,8 +60,25 @@ final class PrefetchHandlers {
         }
     }
 
+    /** Who a request counts against in the {@link WebBudget}: the signed-in caller, else the remote address. */
+    static String clientOf(org.springframework.web.server.ServerWebExchange exchange) {
+        String principal = QueryScopeWebFilter.principal(exchange);
+        if (principal != null) {
+            return "user:" + principal;
+        }
+        java.net.InetSocketAddress remote = exchange.getRequest().getRemoteAddress();
+        return remote == null || remote.getAddress() == null ? "unknown" : "addr:" + remote.getAddress().getHostAddress();
+    }
+
+    private void spend(ServerRequest request) {
+        if (!budget.tryAcquire(clientOf(request.exchange()))) {
+            throw new BadInput(HttpStatus.TOO_MANY_REQUESTS, "too many prefetch/preload requests: slow down");
+        }
+    }
+
     Mono<ServerResponse> prefetch(ServerRequest request) {
         return input.object(request).flatMap(body -> {
+            spend(request);
             JsonNode name = body.get("endpoint");
             if (name == null || !name.isString() || name.asString().isBlank()) {
                 throw new BadInput(HttpStatus.BAD_REQUEST, "\"endpoint\" must be a non-empty string");
@@ -89,13 +110,24 @@ final class PrefetchHandlers {
                 pages = pagesNode.asInt();
             }
             int pageCount = pages;
-            QueryScopes.runAs(principal, QueryScopeWebFilter.request(request.exchange()), () -> {
+            boolean done = QueryScopes.callAs(principal, QueryScopeWebFilter.request(request.exchange()), () -> {
+                QueryState<?> state = types.infinite() ? client.infiniteEndpoint(endpoint).state(arg)
+                        : client.endpoint(endpoint).state(arg);
+                boolean isNew = state.status() == QueryStatus.UNINITIALIZED && !state.isFetching();
+                if (isNew && !budget.tryCreate(endpoint, principal, arg)) {
+                    return false;
+                }
                 if (types.infinite()) {
                     client.infiniteEndpoint(endpoint).prefetch(arg, PrefetchOptions.pages(pageCount));
                 } else {
                     client.endpoint(endpoint).prefetch(arg);
                 }
+                return true;
             });
+            if (!done) {
+                throw new BadInput(HttpStatus.TOO_MANY_REQUESTS, "endpoint '" + shorten(endpoint)
+                        + "' holds as many entries as HTTP prefetch may create; try again later");
+            }
             return ServerResponse.accepted().contentType(MediaType.APPLICATION_JSON)
                     .bodyValue(Map.of("endpoint", endpoint, "status", "accepted"));
         }).onErrorResume(JsonInput::handle);
@@ -104,6 +136,9 @@ final class PrefetchHandlers {
     Mono<ServerResponse> preload(ServerRequest request) {
         return input.object(request).flatMap(body -> {
             JsonNode p = body.get("path");
+            if (p != null && p.isString() && isPlainAbsolutePath(p.asString())) {
+                spend(request);
+            }
             if (p == null || !p.isString() || !isPlainAbsolutePath(p.asString())) {
                 throw new BadInput(HttpStatus.BAD_REQUEST, "\"path\" must be a plain absolute path such as /pokemon/pikachu");
             }
@@ -113,7 +148,11 @@ final class PrefetchHandlers {
         }).onErrorResume(JsonInput::handle);
     }
 
-    /** "/a/b": starts with one slash, no scheme or host, no "." or ".." segment, no query, fragment or control chars. */
+    /**
+     * "/a/b": starts with one slash, no scheme or host, no query, fragment or control chars, and no segment
+     * that is (or decodes to) "." or "..", or decodes to a control char, a slash or a backslash
+     * ({@code %2e%2e}, {@code %00}, {@code %0d%0a}, {@code %2f}); malformed escapes are refused too.
+     */
     static boolean isPlainAbsolutePath(String path) {
         if (path.isEmpty() || path.length() > MAX_PATH || path.charAt(0) != '/' || path.startsWith("//")) {
             return false;
@@ -125,7 +164,32 @@ final class PrefetchHandlers {
             }
         }
         for (String segment : path.split("/", -1)) {
-            if (segment.equals(".") || segment.equals("..")) {
+            if (!isSafeSegment(segment)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A path segment (or a path variable) that decodes to no "." / "..", control char, slash or backslash. */
+    static boolean isSafeSegment(String raw) {
+        String decoded;
+        try {
+            decoded = org.springframework.web.util.UriUtils.decode(raw, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException malformed) {
+            return false;
+        }
+        return isSafeValue(decoded);
+    }
+
+    /** A decoded value that is no "." / "..", and holds no control char, slash or backslash. */
+    static boolean isSafeValue(String decoded) {
+        if (decoded.equals(".") || decoded.equals("..")) {
+            return false;
+        }
+        for (int i = 0; i < decoded.length(); i++) {
+            char c = decoded.charAt(i);
+            if (c < 0x20 || c == 0x7f || c == '/' || c == '\\' || Character.isISOControl(c)) {
                 return false;
             }
         }

@@ -15,8 +15,9 @@ import org.springframework.context.SmartLifecycle;
 /**
  * Keeps the cache across restarts: hydrates it from a file when the application starts and dehydrates
  * it to that file when it stops (written to a temporary file beside it, then moved into place
- * atomically, so a crash never leaves half a file). A missing file is a cold start; a corrupt or foreign
- * file is logged and ignored, never fatal.
+ * atomically, so a crash never leaves half a file). A missing file is a cold start; a corrupt, foreign
+ * or oversized file (over {@code query-cache.persistence.max-file-size}) is logged and ignored, never
+ * fatal; data dated in the future is hydrated as fetched now.
  */
 public final class QueryCachePersistence implements SmartLifecycle {
 
@@ -25,12 +26,22 @@ public final class QueryCachePersistence implements SmartLifecycle {
     private final QueryClient client;
     private final DehydratedStateJson json;
     private final Path file;
+    private final long maxFileBytes;
     private volatile boolean running;
 
+    /** Persistence reading state files of up to 64 MB. */
     public QueryCachePersistence(QueryClient client, DehydratedStateJson json, Path file) {
+        this(client, json, file, 64L * 1024 * 1024);
+    }
+
+    /**
+     * @param maxFileBytes largest state file read at start-up; a larger one is logged and ignored
+     */
+    public QueryCachePersistence(QueryClient client, DehydratedStateJson json, Path file, long maxFileBytes) {
         this.client = client;
         this.json = json;
         this.file = file;
+        this.maxFileBytes = maxFileBytes;
     }
 
     @Override
@@ -40,6 +51,12 @@ public final class QueryCachePersistence implements SmartLifecycle {
             return;
         }
         try {
+            long size = Files.size(file);
+            if (size > maxFileBytes) {
+                log.warn("query-cache ignored " + file + ": it has " + size + " bytes, more than "
+                        + "query-cache.persistence.max-file-size (" + maxFileBytes + " bytes)");
+                return;
+            }
             DehydratedState state = json.read(Files.readString(file, StandardCharsets.UTF_8));
             client.hydrate(state);
             log.info("query-cache hydrated " + state.queries().size() + " entries from " + file);

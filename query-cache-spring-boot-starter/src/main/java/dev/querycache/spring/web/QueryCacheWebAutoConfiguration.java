@@ -45,7 +45,8 @@ public class QueryCacheWebAutoConfiguration {
     @ConditionalOnProperty(name = "query-cache.persistence.file")
     @ConditionalOnBooleanProperty(name = "query-cache.persistence.enabled", matchIfMissing = true)
     QueryCachePersistence queryCachePersistence(QueryClient client, DehydratedStateJson json, QueryCacheProperties properties) {
-        return new QueryCachePersistence(client, json, Path.of(properties.getPersistence().getFile()));
+        return new QueryCachePersistence(client, json, Path.of(properties.getPersistence().getFile()),
+                properties.getPersistence().getMaxFileSize().toBytes());
     }
 
     /** Caller and request scope for every WebFlux request: needed by PRINCIPAL and REQUEST endpoints. */
@@ -73,23 +74,52 @@ public class QueryCacheWebAutoConfiguration {
         }
 
         @Bean
+        WebBudget queryCacheWebBudget(QueryClient client, QueryCacheProperties properties) {
+            QueryCacheProperties.Budget b = properties.getWeb().getBudget();
+            return new WebBudget(client, b.getPerClientRate(), b.getPerClientBurst(), b.getMaxNewEntriesPerEndpoint(),
+                    System::nanoTime);
+        }
+
+        @Bean
         RoutePreloadWebFilter queryCacheRoutePreloadWebFilter(RoutePreloads routes, QueryClient client,
-                                                              QueryCacheProperties properties) {
-            return new RoutePreloadWebFilter(routes, client, properties.getWeb().getBasePath());
+                                                              QueryCacheProperties properties, WebBudget budget) {
+            return new RoutePreloadWebFilter(routes, client, properties.getWeb().getBasePath(), budget);
         }
 
         @Bean
         RouterFunction<ServerResponse> queryCacheWebRoutes(QueryClient client, ObjectProvider<JsonMapper> mapper,
-                                                           RoutePreloads routes, QueryCacheProperties properties) {
+                                                           RoutePreloads routes, QueryCacheProperties properties,
+                                                           WebBudget budget) {
             QueryCacheProperties.Web web = properties.getWeb();
             PrefetchHandlers h = new PrefetchHandlers(client, mapper(mapper), (int) web.getMaxBodySize().toBytes(),
-                    web.getPrefetchable(), web.getMaxPrefetchPages(), routes, web.getBasePath());
+                    web.getPrefetchable(), web.getMaxPrefetchPages(), routes, web.getBasePath(), budget);
             String base = web.getBasePath();
             return RouterFunctions.route()
                     .POST(base + "/prefetch", h::prefetch)
                     .POST(base + "/preload", h::preload)
                     .GET(base + "/preload.js", h::script)
                     .build();
+        }
+    }
+
+    /** The web budget's refusals as a Micrometer counter, {@code query.cache.web.refused} (tag {@code reason}). */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+    @ConditionalOnBooleanProperty(name = "query-cache.web.enabled")
+    static class BudgetMetricsConfiguration {
+        @Bean
+        io.micrometer.core.instrument.binder.MeterBinder queryCacheWebBudgetMetrics(ObjectProvider<WebBudget> budgets) {
+            return registry -> budgets.ifAvailable(budget -> {
+                io.micrometer.core.instrument.FunctionCounter.builder("query.cache.web.refused", budget,
+                                WebBudget::refusedRate)
+                        .tag("reason", "rate").description("HTTP prefetch/preload requests refused by the per-client rate")
+                        .register(registry);
+                io.micrometer.core.instrument.FunctionCounter.builder("query.cache.web.refused", budget,
+                                WebBudget::refusedEntries)
+                        .tag("reason", "entries").description("HTTP prefetches refused by the per-endpoint entry cap")
+                        .register(registry);
+            });
         }
     }
 

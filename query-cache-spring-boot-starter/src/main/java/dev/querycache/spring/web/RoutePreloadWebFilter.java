@@ -22,8 +22,10 @@ final class RoutePreloadWebFilter implements WebFilter, Ordered {
     private final RoutePreloads routes;
     private final QueryClient client;
     private final String basePath;
+    private final WebBudget budget;
 
-    RoutePreloadWebFilter(RoutePreloads routes, QueryClient client, String basePath) {
+    RoutePreloadWebFilter(RoutePreloads routes, QueryClient client, String basePath, WebBudget budget) {
+        this.budget = budget;
         this.routes = routes;
         this.client = client;
         this.basePath = basePath;
@@ -33,7 +35,9 @@ final class RoutePreloadWebFilter implements WebFilter, Ordered {
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         if (exchange.getRequest().getMethod() == HttpMethod.GET) {
             String path = exchange.getRequest().getPath().pathWithinApplication().value();
-            if (!path.startsWith(basePath + "/")) {
+            // over its budget a client still gets its page, only without the preloads
+            if (!path.startsWith(basePath + "/") && !routes.isEmpty()
+                    && budget.tryAcquire(PrefetchHandlers.clientOf(exchange))) {
                 try {
                     QueryScopes.runAs(QueryScopeWebFilter.principal(exchange), QueryScopeWebFilter.request(exchange),
                             () -> routes.preload(path, client));

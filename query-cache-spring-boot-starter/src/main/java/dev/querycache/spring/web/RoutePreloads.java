@@ -59,7 +59,9 @@ public final class RoutePreloads {
     }
 
     /**
-     * Runs the preloads of every route matching {@code path}.
+     * Runs the preloads of every route matching {@code path}. A route whose variables decode to "." or
+     * "..", or hold a control char, a slash or a backslash ({@code /pokemon/%2e%2e}, {@code %00},
+     * {@code %0d%0a}) does not match: its preload never sees such a value.
      *
      * @return whether any route matched
      */
@@ -68,7 +70,7 @@ public final class RoutePreloads {
         boolean matched = false;
         for (Route r : routes) {
             PathPattern.PathMatchInfo info = r.pattern().matchAndExtract(container);
-            if (info != null) {
+            if (info != null && info.getUriVariables().values().stream().allMatch(PrefetchHandlers::isSafeValue)) {
                 matched = true;
                 r.preload().preload(info.getUriVariables(), client);
             }

@@ -1,7 +1,9 @@
 /* query-cache preload.js: tells the server which page the user is about to open (Solid Router's
    preload-on-intent), so that its data is fetched before the click. No dependencies.
    Intent = mouse resting on a same-origin link for 20 ms, keyboard focus, or a touch.
-   One POST per path per few seconds; links with data-preload="false" are skipped. */
+   One POST per path per few seconds; links with data-preload="false" are skipped.
+   CSRF: when the page carries Spring Security's token as <meta name="_csrf" content="..."> (and
+   optionally <meta name="_csrf_header" content="X-CSRF-TOKEN">), it is sent with every POST. */
 (function () {
   "use strict";
   var endpoint = "__BASE_PATH__/preload";
@@ -19,6 +21,18 @@
     return url.pathname;
   }
 
+  function meta(name) {
+    var m = document.querySelector('meta[name="' + name + '"]');
+    return m ? m.getAttribute("content") : null;
+  }
+
+  function headers() {
+    var h = { "Content-Type": "application/json" };
+    var token = meta("_csrf");
+    if (token) { h[meta("_csrf_header") || "X-CSRF-TOKEN"] = token; }
+    return h;
+  }
+
   function send(path) {
     var now = Date.now();
     if (lastSent[path] && now - lastSent[path] < quietMillis) { return; }
@@ -26,7 +40,7 @@
     try {
       fetch(endpoint, {
         method: "POST",
-        headers: { "Content-Type": "application/json" },
+        headers: headers(),
         body: JSON.stringify({ path: path }),
         credentials: "same-origin",
         keepalive: true

@@ -55,6 +55,36 @@ class PersistenceTest {
     }
 
     @Test
+    void aFileOverMaxFileSizeIsNeverReadAndStartUpGoesOn() throws Exception {
+        Path file = dir.resolve("state.json");
+        runner(file).run(ctx -> ctx.getBean(QueryClient.class).endpoint("pokemonByName").query("pikachu").block());
+        long size = Files.size(file);
+        Path copy = Files.copy(file, dir.resolve("copy.json"));
+        runner(file).withPropertyValues("query-cache.persistence.max-file-size=" + (size - 1) + "B").run(ctx -> {
+            assertThat(ctx).hasNotFailed();
+            assertThat(ctx.getBean(QueryClient.class).size()).as("an oversized state file is ignored").isZero();
+        });
+        Files.copy(copy, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        runner(file).withPropertyValues("query-cache.persistence.max-file-size=" + size + "B").run(ctx ->
+                assertThat(ctx.getBean(QueryClient.class).size()).isEqualTo(1));
+    }
+
+    @Test
+    void dataDatedInTheFutureIsHydratedAsFetchedNow() throws Exception {
+        Path file = dir.resolve("future.json");
+        runner(file).run(ctx -> ctx.getBean(QueryClient.class).endpoint("pokemonByName").query("pikachu").block());
+        String json = Files.readString(file);
+        String future = Long.toString(java.time.Instant.now().plus(java.time.Duration.ofDays(365 * 300)).toEpochMilli());
+        Files.writeString(file, json.replaceAll("\"fulfilledAt\"\\s*:\\s*\\d+", "\"fulfilledAt\":" + future));
+        assertThat(Files.readString(file)).contains(future);
+        runner(file).run(ctx -> {
+            QueryClient client = ctx.getBean(QueryClient.class);
+            java.time.Instant at = client.endpoint("pokemonByName").state("pikachu").fulfilledAt();
+            assertThat(at).isNotNull().isBefore(java.time.Instant.now().plusSeconds(60));
+        });
+    }
+
+    @Test
     void noFileNoPersistence() {
         new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(QueryCacheAutoConfiguration.class, QueryCacheWebAutoConfiguration.class))

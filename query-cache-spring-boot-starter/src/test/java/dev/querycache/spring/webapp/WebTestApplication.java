@@ -195,6 +195,7 @@ public class WebTestApplication {
     RoutePreloads routePreloads() {
         return RoutePreloads.builder()
                 .route("/pokemon/{name}", (vars, client) -> client.endpoint(PokemonFetcher.class).prefetch(vars.get("name")))
+                .route("/preload-only/{name}", (vars, client) -> client.endpoint(PokemonFetcher.class).prefetch(vars.get("name")))
                 .route("/team", (vars, client) -> client.endpoint(MyTeam.class).prefetch("2026"))
                 .route("/page/{name}", (vars, client) -> {
                     client.endpoint(PokemonFetcher.class).prefetch(vars.get("name"));

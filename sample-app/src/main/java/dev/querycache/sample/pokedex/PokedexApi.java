@@ -11,6 +11,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.reactive.function.client.WebClientResponseException;
 import org.springframework.web.server.ResponseStatusException;
 import reactor.core.publisher.Mono;
 
@@ -62,11 +63,23 @@ public class PokedexApi {
         }
     }
 
-    /** Page {@code page} of the catalogue entry, fetching forward until it is cached. */
+    /**
+     * Page {@code page} of the catalogue entry, fetching forward (or backward, when maxPages dropped the
+     * earlier pages) until it is cached.
+     */
     static Mono<CataloguePage> pageOf(InfiniteEndpoint<Integer, Integer, CataloguePage> catalogue, int size, int page) {
-        return catalogue.query(size).expand(d -> indexOf(d, page) >= 0 || !catalogue.state(size).hasNextPage()
-                        || d.pageParams().get(d.pageParams().size() - 1) > page
-                        ? Mono.empty() : catalogue.fetchNextPage(size))
+        return catalogue.query(size).expand(d -> {
+                    if (indexOf(d, page) >= 0 || d.pageParams().isEmpty()) {
+                        return Mono.empty();
+                    }
+                    if (page < d.pageParams().get(0)) {
+                        return catalogue.state(size).hasPreviousPage() ? catalogue.fetchPreviousPage(size) : Mono.empty();
+                    }
+                    if (page > d.pageParams().get(d.pageParams().size() - 1)) {
+                        return catalogue.state(size).hasNextPage() ? catalogue.fetchNextPage(size) : Mono.empty();
+                    }
+                    return Mono.empty();
+                })
                 .filter(d -> indexOf(d, page) >= 0)
                 .next()
                 .map(d -> d.pages().get(indexOf(d, page)))
@@ -79,6 +92,8 @@ public class PokedexApi {
 
     @PostMapping("/api/pokemon/{name}/favourite")
     Mono<Map<String, Object>> favourite(@PathVariable String name) {
-        return favourites.toggle(name).map(f -> Map.of("name", name, "favourite", f));
+        return favourites.toggle(name).map(f -> Map.<String, Object>of("name", name, "favourite", f))
+                .onErrorMap(WebClientResponseException.NotFound.class,
+                        e -> new ResponseStatusException(HttpStatus.NOT_FOUND, "no Pokémon named " + name));
     }
 }

@@ -52,7 +52,9 @@ public class PokedexPages {
             model.addAttribute("pokemon", p);
             model.addAttribute("upstreamRequests", upstream.requestCount());
             return "pokemon";
-        });
+        }).onErrorMap(org.springframework.web.reactive.function.client.WebClientResponseException.NotFound.class,
+                e -> new org.springframework.web.server.ResponseStatusException(
+                        org.springframework.http.HttpStatus.NOT_FOUND, "no Pokémon named " + name));
     }
 
     /** "My team": per user (PRINCIPAL), with a login picker. */
