@@ -13,4 +13,7 @@ redis-server --port "$PORT" --bind 127.0.0.1 --save "" --appendonly no > /tmp/qu
 REDIS=$!
 trap 'kill $REDIS 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do redis-cli -p "$PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
-java -cp "$JAR" dev.querycache.bench.ClusterInvalidationLoad "$PORT" "$RATE" "$SECONDS_" 2>&1 | grep -v -E "^\s*$|WARN|INFO"
+# never waits forever: a run that has not finished within its length plus LIMIT seconds fails
+LIMIT=${LIMIT:-120}
+timeout --kill-after=10 "$((SECONDS_ + LIMIT))" \
+  java -cp "$JAR" dev.querycache.bench.ClusterInvalidationLoad "$PORT" "$RATE" "$SECONDS_" 2>&1 | grep -v -E "^\s*$|WARN|INFO"

@@ -50,7 +50,7 @@ final class DefaultQueryClient implements QueryClient {
     }
 
     private Invalidation withOrigin(Invalidation i) {
-        return new Invalidation(instanceId, i.kind(), i.tags(), i.endpoint(), i.arg());
+        return i.withOrigin(instanceId);
     }
 
     /** Applies another instance's invalidation exactly as a local one, without publishing it again. */
@@ -62,14 +62,15 @@ final class DefaultQueryClient implements QueryClient {
             case TAGS -> cache.invalidateTags(i.tags(), false);
             case ENTRY -> {
                 EndpointRuntime rt = byName.get(i.endpoint());
-                Query q = rt == null ? null : rt.lookup(i.arg());
-                if (q != null) {
-                    cache.invalidate(q);
+                if (rt != null) {
+                    cache.invalidateRemoteEntry(rt, i.arg(), i.principal());
                 }
             }
             case ENDPOINT -> {
                 EndpointRuntime rt = byName.get(i.endpoint());
-                if (rt != null) {
+                if (rt != null && i.principal() != null) {
+                    cache.invalidateCallerEntries(rt, i.principal());
+                } else if (rt != null) {
                     cache.invalidateAll(rt, false);
                 }
             }

@@ -12,9 +12,11 @@ import java.util.Objects;
  * @param kind what was invalidated
  * @param tags the tags, for {@link Kind#TAGS}; empty otherwise
  * @param endpoint the endpoint name, for {@link Kind#ENTRY} and {@link Kind#ENDPOINT}; null otherwise
- * @param arg the entry's arg, for {@link Kind#ENTRY} (may be null)
+ * @param arg the entry's arg, for {@link Kind#ENTRY} (may be null); the user's arg, never a cache-internal key
+ * @param principal for entries of a {@code PRINCIPAL} endpoint: the caller whose entry (or, for
+ *     {@link Kind#ENDPOINT}, whose entries) it is; null for shared entries and for every caller's
  */
-public record Invalidation(String origin, Kind kind, List<Tag> tags, String endpoint, Object arg) {
+public record Invalidation(String origin, Kind kind, List<Tag> tags, String endpoint, Object arg, String principal) {
 
     /** What an invalidation covers. */
     public enum Kind {
@@ -32,15 +34,36 @@ public record Invalidation(String origin, Kind kind, List<Tag> tags, String endp
         tags = tags == null ? List.of() : List.copyOf(tags);
     }
 
+    /** An invalidation of shared entries (no caller). */
+    public Invalidation(String origin, Kind kind, List<Tag> tags, String endpoint, Object arg) {
+        this(origin, kind, tags, endpoint, arg, null);
+    }
+
+    /** This invalidation as sent by the client {@code origin}. */
+    public Invalidation withOrigin(String origin) {
+        return new Invalidation(origin, kind, tags, endpoint, arg, principal);
+    }
+
     public static Invalidation tags(String origin, List<Tag> tags) {
         return new Invalidation(origin, Kind.TAGS, tags, null, null);
     }
 
     public static Invalidation entry(String origin, String endpoint, Object arg) {
-        return new Invalidation(origin, Kind.ENTRY, List.of(), Objects.requireNonNull(endpoint, "endpoint"), arg);
+        return entry(origin, endpoint, arg, null);
+    }
+
+    /** One entry; {@code principal}: the caller whose entry it is, for a {@code PRINCIPAL} endpoint. */
+    public static Invalidation entry(String origin, String endpoint, Object arg, String principal) {
+        return new Invalidation(origin, Kind.ENTRY, List.of(), Objects.requireNonNull(endpoint, "endpoint"), arg, principal);
     }
 
     public static Invalidation endpoint(String origin, String endpoint) {
-        return new Invalidation(origin, Kind.ENDPOINT, List.of(), Objects.requireNonNull(endpoint, "endpoint"), null);
+        return endpoint(origin, endpoint, null);
+    }
+
+    /** Every entry of one endpoint; with {@code principal}, only that caller's entries. */
+    public static Invalidation endpoint(String origin, String endpoint, String principal) {
+        return new Invalidation(origin, Kind.ENDPOINT, List.of(), Objects.requireNonNull(endpoint, "endpoint"), null,
+                principal);
     }
 }

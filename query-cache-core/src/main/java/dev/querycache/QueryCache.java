@@ -416,7 +416,26 @@ final class QueryCache {
         if (q != null) {
             invalidate(q);
         }
-        publish(Invalidation.entry("", endpoint.name(), arg));
+        // a PRINCIPAL entry's key is internal: the message names the caller and the user's arg explicitly
+        publish(arg instanceof ScopedArg scoped ? Invalidation.entry("", endpoint.name(), scoped.arg(), scoped.principal())
+                : Invalidation.entry("", endpoint.name(), arg));
+    }
+
+    /** Invalidates the entry of {@code arg} (for PRINCIPAL endpoints: of {@code principal}) without publishing. */
+    void invalidateRemoteEntry(EndpointRuntime endpoint, Object arg, String principal) {
+        Query q = endpoint.lookup(principal != null ? new ScopedArg(principal, arg) : arg);
+        if (q != null) {
+            invalidate(q);
+        }
+    }
+
+    /** Invalidates {@code principal}'s entries of a PRINCIPAL endpoint, without publishing. */
+    void invalidateCallerEntries(EndpointRuntime endpoint, String principal) {
+        for (Query q : new ArrayList<>(endpoint.store.asMap().values())) {
+            if (q.arg instanceof ScopedArg scoped && scoped.principal().equals(principal)) {
+                invalidate(q);
+            }
+        }
     }
 
     void invalidateAll(EndpointRuntime endpoint, boolean publish) {

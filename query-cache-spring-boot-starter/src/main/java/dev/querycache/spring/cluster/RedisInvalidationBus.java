@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -27,6 +28,7 @@ import org.springframework.data.redis.listener.ReactiveRedisMessageListenerConta
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -82,6 +84,7 @@ public final class RedisInvalidationBus implements InvalidationBus {
     private final AtomicBoolean down = new AtomicBoolean();
     private volatile boolean initialized;
     private volatile boolean paused;
+    private volatile boolean stopped;
     private volatile String instanceId;
     private volatile Consumer<Invalidation> receiver = i -> { };
     private volatile Disposable listening;
@@ -113,6 +116,7 @@ public final class RedisInvalidationBus implements InvalidationBus {
 
     @Override
     public void stop() {
+        stopped = true;
         Disposable l = listening;
         Disposable r = reconciling;
         if (l != null) {
@@ -165,7 +169,12 @@ public final class RedisInvalidationBus implements InvalidationBus {
         }
     }
 
-    private static List<String> fields(Invalidation i) {
+    /**
+     * The version fields an invalidation advances: one per tag type; for an entry or an endpoint, the
+     * endpoint's, or for a {@code PRINCIPAL} caller's entry that caller's field of the endpoint, so that
+     * repairing a lost message never reaches another caller's entries.
+     */
+    static List<String> fields(Invalidation i) {
         if (i.kind() == Invalidation.Kind.TAGS) {
             List<String> out = new ArrayList<>();
             for (Tag t : i.tags()) {
@@ -176,7 +185,15 @@ public final class RedisInvalidationBus implements InvalidationBus {
             }
             return out;
         }
+        if (i.principal() != null) {
+            return List.of(callerField(i.endpoint(), i.principal()));
+        }
         return List.of("endpoint:" + i.endpoint());
+    }
+
+    /** "caller:&lt;length of name&gt;:&lt;endpoint name&gt;:&lt;principal&gt;": unambiguous whatever the name holds. */
+    static String callerField(String endpoint, String principal) {
+        return "caller:" + endpoint.length() + ":" + endpoint + ":" + principal;
     }
 
     /** Records {@code version} of {@code field} as applied. */
@@ -194,24 +211,37 @@ public final class RedisInvalidationBus implements InvalidationBus {
         this.paused = pause;
     }
 
+    /**
+     * Applies one message. Its versions count as applied even when the rest cannot be read here (an arg
+     * type this instance does not have, garbage): an unreadable message is logged and dropped, and never
+     * becomes, through reconciliation, a wider invalidation than the one that was sent.
+     */
     private void onMessage(String json) {
         if (paused) {
             return;
         }
+        JsonNode node;
         try {
-            JsonNode node = mapper.readTree(json);
+            node = mapper.readTree(json);
+        } catch (RuntimeException e) {
+            log.warn("query-cache ignored an unreadable invalidation message on " + channel + ": " + e.getMessage());
+            return;
+        }
+        try {
             Invalidation invalidation = read(node);
             if (!invalidation.origin().equals(instanceId)) {
                 receiver.accept(invalidation);
             }
-            JsonNode versions = node.get("versions");
-            if (versions != null) {
-                for (Map.Entry<String, JsonNode> v : versions.properties()) {
+        } catch (RuntimeException e) {
+            log.warn("query-cache ignored an unreadable invalidation message on " + channel + ": " + e.getMessage());
+        }
+        JsonNode versions = node == null ? null : node.get("versions");
+        if (versions != null && versions.isObject()) {
+            for (Map.Entry<String, JsonNode> v : versions.properties()) {
+                if (v.getValue().isIntegralNumber()) {
                     advance(v.getKey(), v.getValue().asLong());
                 }
             }
-        } catch (RuntimeException e) {
-            log.warn("query-cache ignored an unreadable invalidation message on " + channel + ": " + e.getMessage());
         }
     }
 
@@ -222,6 +252,7 @@ public final class RedisInvalidationBus implements InvalidationBus {
             return Mono.empty();
         }
         return redis.<String, String>opsForHash().entries(versionsKey)
+                .filter(e -> isVersion(e.getKey(), e.getValue()))
                 .collectMap(e -> e.getKey(), e -> Long.parseLong(e.getValue()))
                 .timeout(COMMAND_TIMEOUT)
                 .doOnNext(this::reconcile)
@@ -231,6 +262,22 @@ public final class RedisInvalidationBus implements InvalidationBus {
                     return Mono.empty();
                 })
                 .then();
+    }
+
+    private final Set<String> unreadableFields = ConcurrentHashMap.newKeySet();
+
+    /** Whether a versions field holds a version; an unreadable one is skipped (warned about once), the rest repaired. */
+    private boolean isVersion(String field, String value) {
+        try {
+            Long.parseLong(value);
+            return true;
+        } catch (NumberFormatException e) {
+            if (unreadableFields.add(field)) {
+                log.warn("query-cache skips the field '" + field + "' of " + versionsKey + ": '" + value
+                        + "' is no version number; the other fields are still reconciled");
+            }
+            return false;
+        }
     }
 
     /**
@@ -276,9 +323,19 @@ public final class RedisInvalidationBus implements InvalidationBus {
 
     private void repair(String field) {
         repairs.incrementAndGet();
-        Invalidation i = field.startsWith("tag:")
-                ? Invalidation.tags(REPAIR_ORIGIN, List.of(Tag.of(field.substring(4))))
-                : Invalidation.endpoint(REPAIR_ORIGIN, field.substring("endpoint:".length()));
+        Invalidation i;
+        if (field.startsWith("tag:")) {
+            i = Invalidation.tags(REPAIR_ORIGIN, List.of(Tag.of(field.substring(4))));
+        } else if (field.startsWith("caller:")) {
+            String rest = field.substring("caller:".length());
+            int colon = rest.indexOf(':');
+            int length = Integer.parseInt(rest.substring(0, colon));
+            String endpoint = rest.substring(colon + 1, colon + 1 + length);
+            String principal = rest.substring(colon + 2 + length);
+            i = Invalidation.endpoint(REPAIR_ORIGIN, endpoint, principal);   // that caller's entries only
+        } else {
+            i = Invalidation.endpoint(REPAIR_ORIGIN, field.substring("endpoint:".length()));
+        }
         try {
             receiver.accept(i);
         } catch (RuntimeException e) {
@@ -296,15 +353,28 @@ public final class RedisInvalidationBus implements InvalidationBus {
         }
     }
 
+    /**
+     * Redis answered again: sends what was kept and reconciles. Called on Lettuce's event loop, so the
+     * kept invalidations are sent from another thread, and only those kept now (a bounded batch): one
+     * that fails again is kept for the next time Redis is back, never retried in a loop.
+     */
     private void markUp() {
-        if (down.compareAndSet(true, false)) {
+        if (down.compareAndSet(true, false) && !stopped) {
             log.info("query-cache reached Redis again; sending " + pendingCount.get() + " kept invalidations and reconciling");
-            Invalidation i;
-            while ((i = pending.pollFirst()) != null) {
-                pendingCount.decrementAndGet();
-                publish(i);
-            }
+            Schedulers.boundedElastic().schedule(this::sendKept);
             reconcileOnce().subscribe();
+        }
+    }
+
+    private void sendKept() {
+        int n = pendingCount.get();
+        for (int sent = 0; sent < n && !stopped && !down.get(); sent++) {
+            Invalidation i = pending.pollFirst();
+            if (i == null) {
+                break;
+            }
+            pendingCount.decrementAndGet();
+            publish(i);
         }
     }
 
@@ -328,10 +398,18 @@ public final class RedisInvalidationBus implements InvalidationBus {
         if (i.endpoint() != null) {
             n.put("endpoint", i.endpoint());
         }
+        if (i.principal() != null) {
+            n.put("principal", i.principal());
+        }
         n.set("arg", mapper.valueToTree(i.arg()));
         ObjectNode v = n.putObject("versions");
         versions.forEach(v::put);
         return mapper.writeValueAsString(n);
+    }
+
+    private static String principal(JsonNode n) {
+        JsonNode p = n.get("principal");
+        return p == null || p.isNull() ? null : p.asString();
     }
 
     private Invalidation read(JsonNode n) {
@@ -350,10 +428,10 @@ public final class RedisInvalidationBus implements InvalidationBus {
                             ? mapper.convertValue(arg, mapper.getTypeFactory().constructType(EndpointTypes.of(c, endpoint).arg()))
                             : mapper.treeToValue(arg, Object.class);
                 }
-                return Invalidation.entry(origin, endpoint, typed);
+                return Invalidation.entry(origin, endpoint, typed, principal(n));
             }
             default:
-                return Invalidation.endpoint(origin, n.get("endpoint").asString());
+                return Invalidation.endpoint(origin, n.get("endpoint").asString(), principal(n));
         }
     }
 }

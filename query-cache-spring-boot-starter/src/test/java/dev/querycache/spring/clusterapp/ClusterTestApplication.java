@@ -48,4 +48,34 @@ public class ClusterTestApplication {
             return Mono.just(List.of(q.type() + "-" + q.limit()));
         }
     }
+
+    /** Numeric ids: provides {@code Tag.of("Order", id)} with a {@code Long} id. */
+    @Component("orders")
+    @QueryEndpoint(keepUnusedDataFor = "never")
+    public static class Orders implements QueryFetcher<Long, String> {
+        @Override
+        public Mono<String> fetch(Long id) {
+            return Mono.just("order-" + id);
+        }
+
+        @Override
+        public Set<Tag> providesTags(Long id, String result) {
+            return Set.of(Tag.of("Order", id));
+        }
+    }
+
+    /** One entry per caller: the caller's notes. */
+    @Component("notes")
+    @QueryEndpoint(keepUnusedDataFor = "never", scope = dev.querycache.QueryScope.PRINCIPAL)
+    public static class Notes implements QueryFetcher<String, String> {
+        final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+
+        @Override
+        public Mono<String> fetch(String arg) {
+            return Mono.deferContextual(ctx -> {
+                String who = dev.querycache.QueryScopes.principal(ctx);
+                return Mono.just(who + ":" + arg + "#" + calls.computeIfAbsent(who, k -> new AtomicInteger()).incrementAndGet());
+            });
+        }
+    }
 }

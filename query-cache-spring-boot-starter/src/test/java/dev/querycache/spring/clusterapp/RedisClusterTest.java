@@ -88,8 +88,8 @@ class RedisClusterTest {
 
         client(a).invalidateTags(Tag.of("Item"));
 
-        within(Duration.ofSeconds(5), () -> itemsB.calls("x") == 2, "B refetched its subscribed entry");
-        within(Duration.ofSeconds(5), () -> client(b).endpoint("items").state("y").status() == QueryStatus.UNINITIALIZED,
+        within(Duration.ofSeconds(30), () -> itemsB.calls("x") == 2, "B refetched its subscribed entry");
+        within(Duration.ofSeconds(30), () -> client(b).endpoint("items").state("y").status() == QueryStatus.UNINITIALIZED,
                 "B removed its unused entry");
         sub.close();
     }
@@ -102,7 +102,7 @@ class RedisClusterTest {
 
         client(a).endpoint(Search.class).invalidate(fire);
 
-        within(Duration.ofSeconds(5), () -> client(b).endpoint(Search.class).state(fire).status() == QueryStatus.UNINITIALIZED,
+        within(Duration.ofSeconds(30), () -> client(b).endpoint(Search.class).state(fire).status() == QueryStatus.UNINITIALIZED,
                 "B's entry for the same record arg was removed");
         assertThat(client(b).endpoint(Search.class).state(new SearchQuery("water", 3)).status()).isEqualTo(QueryStatus.SUCCESS);
     }
@@ -118,7 +118,7 @@ class RedisClusterTest {
         assertThat(client(b).endpoint("items").state("z").status()).as("the message was lost on B").isEqualTo(QueryStatus.SUCCESS);
 
         busB.pauseDelivery(false);
-        within(Duration.ofSeconds(5), () -> client(b).endpoint("items").state("z").status() == QueryStatus.UNINITIALIZED,
+        within(Duration.ofSeconds(30), () -> client(b).endpoint("items").state("z").status() == QueryStatus.UNINITIALIZED,
                 "reconciliation repaired the lost invalidation");
     }
 
@@ -131,12 +131,148 @@ class RedisClusterTest {
             client(a).invalidateTags(Tag.of("Item", "w"));             // no error reaches the caller
             assertThat(client(a).endpoint("items").state("w").status()).isEqualTo(QueryStatus.UNINITIALIZED);
             assertThat(client(b).endpoint("items").query("w").block()).as("B keeps serving from its cache").isEqualTo("w#1");
-            within(Duration.ofSeconds(10), () -> a.getBean(RedisInvalidationBus.class).isDown(), "A noticed the outage");
+            within(Duration.ofSeconds(30), () -> a.getBean(RedisInvalidationBus.class).isDown(), "A noticed the outage");
             assertThat(a.getBean(RedisInvalidationBus.class).failureCount()).isPositive();
         } finally {
             redis.start();
         }
         within(Duration.ofSeconds(30), () -> client(b).endpoint("items").state("w").status() == QueryStatus.UNINITIALIZED,
                 "the invalidation made during the outage reached B after Redis came back");
+    }
+
+    private static <T> T as(String user, java.util.function.Supplier<T> work) {
+        return dev.querycache.QueryScopes.callAs(user, null, work);
+    }
+
+    private static String note(ConfigurableApplicationContext ctx, String user, String arg) {
+        return (String) client(ctx).endpoint("notes").query(arg)
+                .contextWrite(dev.querycache.QueryScopes.withPrincipal(user)).block(Duration.ofSeconds(10));
+    }
+
+    private static QueryStatus noteStatus(ConfigurableApplicationContext ctx, String user, String arg) {
+        return as(user, () -> client(ctx).endpoint("notes").state(arg).status());
+    }
+
+    @Test
+    void aNumericTagIdCrossesOverWhateverItsIntegerType() throws Exception {
+        client(b).endpoint("orders").query(25L).block();
+        client(b).endpoint("orders").query(26L).block();
+        client(a).invalidateTags(Tag.of("Order", 25));   // an Integer id here, a Long id on B's entry
+        within(Duration.ofSeconds(30), () -> client(b).endpoint("orders").state(25L).status() == QueryStatus.UNINITIALIZED,
+                "B's entry providing Order:25 was removed");
+        assertThat(client(b).endpoint("orders").state(26L).status()).isEqualTo(QueryStatus.SUCCESS);
+    }
+
+    @Test
+    void aPrincipalInvalidationReachesOnlyThatCallersEntryThenAndAtEveryLaterReconcile() throws Exception {
+        assertThat(note(b, "ash", "x")).isEqualTo("ash:x#1");
+        assertThat(note(b, "misty", "x")).isEqualTo("misty:x#1");
+        as("ash", () -> {
+            client(a).endpoint("notes").invalidate("x");
+            return null;
+        });
+        within(Duration.ofSeconds(30), () -> noteStatus(b, "ash", "x") == QueryStatus.UNINITIALIZED,
+                "ash's entry on B was removed");
+        Thread.sleep(6 * 300);   // several reconcile ticks
+        assertThat(noteStatus(b, "misty", "x")).as("misty's entry was never touched").isEqualTo(QueryStatus.SUCCESS);
+        assertThat(note(b, "misty", "x")).isEqualTo("misty:x#1");
+        assertThat(b.getBean(RedisInvalidationBus.class).repairCount()).isZero();
+
+        // and when that message is lost, the repair reaches ash's entries only
+        note(b, "ash", "y");
+        RedisInvalidationBus busB = b.getBean(RedisInvalidationBus.class);
+        busB.pauseDelivery(true);
+        as("ash", () -> {
+            client(a).endpoint("notes").invalidate("y");
+            return null;
+        });
+        Thread.sleep(400);
+        busB.pauseDelivery(false);
+        within(Duration.ofSeconds(30), () -> noteStatus(b, "ash", "y") == QueryStatus.UNINITIALIZED,
+                "reconciliation repaired ash's lost invalidation");
+        Thread.sleep(6 * 300);
+        assertThat(note(b, "misty", "x")).as("still no refetch for misty").isEqualTo("misty:x#1");
+    }
+
+    @Test
+    void garbageOnTheChannelIsDroppedAndNeverWidened() throws Exception {
+        client(b).endpoint("items").query("g").block();
+        note(b, "misty", "x");
+        var redisTemplate = a.getBean(org.springframework.data.redis.core.ReactiveStringRedisTemplate.class);
+        for (String garbage : new String[] {"not json", "42", "{}", "{\"origin\":\"x\",\"kind\":\"NOPE\"}",
+                "{\"origin\":\"x\",\"kind\":\"ENTRY\",\"endpoint\":\"search\",\"arg\":{\"type\":[1]},\"versions\":{\"endpoint:search\":\"x\"}}",
+                "{\"origin\":\"x\",\"kind\":\"ENTRY\",\"endpoint\":\"notes\",\"arg\":{\"bad\":1},\"principal\":\"ash\"}"}) {
+            redisTemplate.convertAndSend("query-cache:invalidations", garbage).block(Duration.ofSeconds(10));
+        }
+        Thread.sleep(6 * 300);
+        assertThat(client(b).endpoint("items").state("g").status()).isEqualTo(QueryStatus.SUCCESS);
+        assertThat(noteStatus(b, "misty", "x")).isEqualTo(QueryStatus.SUCCESS);
+        client(a).invalidateTags(Tag.of("Item", "g"));
+        within(Duration.ofSeconds(30), () -> client(b).endpoint("items").state("g").status() == QueryStatus.UNINITIALIZED,
+                "the bus still works after the garbage");
+    }
+
+    @Test
+    void oneUnreadableVersionFieldDoesNotStopTheRepairOfTheOthers() throws Exception {
+        var redisTemplate = a.getBean(org.springframework.data.redis.core.ReactiveStringRedisTemplate.class);
+        redisTemplate.opsForHash().put("query-cache:versions", "tag:Garbage", "notanumber").block(Duration.ofSeconds(10));
+        try {
+            client(b).endpoint("items").query("v").block();
+            RedisInvalidationBus busB = b.getBean(RedisInvalidationBus.class);
+            busB.pauseDelivery(true);
+            client(a).invalidateTags(Tag.of("Item", "v"));
+            Thread.sleep(400);
+            busB.pauseDelivery(false);
+            within(Duration.ofSeconds(30), () -> client(b).endpoint("items").state("v").status() == QueryStatus.UNINITIALIZED,
+                    "the lost Item message was repaired despite the bad field");
+        } finally {
+            redisTemplate.opsForHash().remove("query-cache:versions", "tag:Garbage").block(Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
+    void twoThousandInvalidationsKeptThroughAnOutageArriveAfterItAndTheInstanceStaysHealthy() throws Exception {
+        for (String k : new String[] {"k0", "k999", "k1999"}) {
+            client(b).endpoint("items").query(k).block();
+        }
+        redis.stop();
+        try {
+            for (int i = 0; i < 2000; i++) {
+                client(a).invalidateTags(Tag.of("Item", "k" + i));
+            }
+            within(Duration.ofSeconds(30), () -> a.getBean(RedisInvalidationBus.class).isDown(), "A noticed the outage");
+        } finally {
+            redis.start();
+        }
+        for (String k : new String[] {"k0", "k999", "k1999"}) {
+            within(Duration.ofSeconds(60), () -> client(b).endpoint("items").state(k).status() == QueryStatus.UNINITIALIZED,
+                    "the invalidation of " + k + " made during the outage reached B");
+        }
+        within(Duration.ofSeconds(30), () -> !a.getBean(RedisInvalidationBus.class).isDown(), "A is up again");
+        client(b).endpoint("items").query("after").block();
+        client(a).invalidateTags(Tag.of("Item", "after"));
+        within(Duration.ofSeconds(30), () -> client(b).endpoint("items").state("after").status() == QueryStatus.UNINITIALIZED,
+                "A still publishes normally");
+    }
+
+    @Test
+    void anInstanceStartedWhileRedisIsDownStartsAndJoinsWhenRedisIsBack() throws Exception {
+        redis.stop();
+        ConfigurableApplicationContext c;
+        try {
+            c = instance();
+            assertThat(client(c).endpoint("items").query("s").block(Duration.ofSeconds(10))).isEqualTo("s#1");
+        } finally {
+            redis.start();
+        }
+        try {
+            within(Duration.ofSeconds(30), () -> !c.getBean(RedisInvalidationBus.class).isDown(), "C reached Redis");
+            within(Duration.ofSeconds(60), () -> {
+                client(a).invalidateTags(Tag.of("Item", "s"));
+                return client(c).endpoint("items").state("s").status() == QueryStatus.UNINITIALIZED;
+            }, "C receives invalidations");
+        } finally {
+            c.close();
+        }
     }
 }

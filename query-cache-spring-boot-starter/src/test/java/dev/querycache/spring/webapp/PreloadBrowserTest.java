@@ -33,6 +33,7 @@ class PreloadBrowserTest {
     @TestConfiguration
     static class PreloadCounter {
         static final AtomicInteger POSTS = new AtomicInteger();
+        static final java.util.concurrent.atomic.AtomicReference<String> CSRF = new java.util.concurrent.atomic.AtomicReference<>();
 
         @Bean
         WebFilter countPreloadPosts() {
@@ -40,6 +41,7 @@ class PreloadBrowserTest {
                 if (exchange.getRequest().getMethod() == HttpMethod.POST
                         && exchange.getRequest().getPath().value().equals("/_query/preload")) {
                     POSTS.incrementAndGet();
+                    CSRF.set(exchange.getRequest().getHeaders().getFirst("X-XSRF-CHECK"));
                 }
                 return chain.filter(exchange);
             };
@@ -110,6 +112,24 @@ class PreloadBrowserTest {
         Thread.sleep(500);
         assertThat(PreloadCounter.POSTS).hasValue(0);
         assertThat(upstream.calls("pokemon:eevee")).isZero();
+    }
+
+    @Test
+    void preloadJsSendsTheCsrfTokenThePageCarries() {
+        driver.get("http://localhost:" + port + "/with-csrf");
+        new Actions(driver).moveToElement(driver.findElement(By.id("pikachu"))).perform();
+        waitFor(() -> upstream.calls("pokemon:pikachu") == 1, "the hover made the server fetch pikachu");
+        assertThat(PreloadCounter.CSRF).hasValue("token-123");
+    }
+
+    @Test
+    void aPageOfAnotherOriginCannotDriveTheCache() {
+        // 127.0.0.1 and localhost are different origins (and sites) to the browser
+        driver.get("http://127.0.0.1:" + port + "/attacker?target=http://localhost:" + port);
+        waitFor(() -> Boolean.TRUE.equals(driver.executeScript("return window.done")), "the attacker's request was sent");
+        assertThat(PreloadCounter.POSTS).as("the browser did send it").hasValue(1);
+        assertThat(upstream.calls("pokemon:mew")).as("but the server refused it").isZero();
+        assertThat(client.entries()).isEmpty();
     }
 
     @Test

@@ -215,6 +215,33 @@ public class WebTestApplication {
             this.stateJson = stateJson;
         }
 
+        /** Like the index, but the page carries Spring Security's CSRF token as meta tags. */
+        @GetMapping(value = "/with-csrf", produces = MediaType.TEXT_HTML_VALUE)
+        String withCsrf() {
+            return """
+                    <!doctype html><html><head><meta charset="utf-8"><title>csrf</title>
+                    <meta name="_csrf" content="token-123"><meta name="_csrf_header" content="X-XSRF-CHECK"></head><body>
+                    <h1>Pokédex</h1>
+                    <p><a id="pikachu" href="/pokemon/pikachu">Pikachu</a></p>
+                    <script src="/_query/preload.js"></script>
+                    </body></html>
+                    """;
+        }
+
+        /** A page that, loaded from another origin, tries to drive the cache with a request needing no preflight. */
+        @GetMapping(value = "/attacker", produces = MediaType.TEXT_HTML_VALUE)
+        String attacker(@org.springframework.web.bind.annotation.RequestParam String target) {
+            return """
+                    <!doctype html><html><head><meta charset="utf-8"><title>attacker</title></head><body>
+                    <script>
+                      window.done = false;
+                      fetch("TARGET/_query/preload", { method: "POST", mode: "no-cors", credentials: "include",
+                          headers: { "Content-Type": "text/plain" }, body: JSON.stringify({ path: "/pokemon/mew" }) })
+                        .finally(function () { window.done = true; });
+                    </script></body></html>
+                    """.replace("TARGET", target.replaceAll("[^a-zA-Z0-9:/.]", ""));
+        }
+
         @GetMapping(value = "/", produces = MediaType.TEXT_HTML_VALUE)
         String index() {
             return """
