@@ -155,8 +155,8 @@ class DataAndStalenessTest {
             slow.completeNext("A");
             assertThat(d.isDisposed()).isFalse();
             slow.failNext(new IllegalStateException("ignored"));
-            assertThat(all.block(Duration.ofSeconds(5))).isNull();
-            assertThat(client.awaitRunningQueries().block(Duration.ofSeconds(5))).isNull();
+            assertThat(all.block(Duration.ofSeconds(30))).isNull();
+            assertThat(client.awaitRunningQueries().block(Duration.ofSeconds(30))).isNull();
         }
     }
 }

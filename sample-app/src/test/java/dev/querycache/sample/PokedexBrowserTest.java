@@ -53,11 +53,11 @@ class PokedexBrowserTest {
     }
 
     private void waitFor(java.util.function.BooleanSupplier c, String what) {
-        new WebDriverWait(driver, Duration.ofSeconds(15)).withMessage(what).until(d -> c.getAsBoolean());
+        new WebDriverWait(driver, Duration.ofSeconds(60)).withMessage(what).until(d -> c.getAsBoolean());
     }
 
     private void settle() {
-        client.awaitRunningQueries().block(Duration.ofSeconds(10));
+        client.awaitRunningQueries().block(Duration.ofSeconds(30));
     }
 
     @Test

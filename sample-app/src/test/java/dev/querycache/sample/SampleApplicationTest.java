@@ -39,7 +39,7 @@ class SampleApplicationTest {
 
     private ResponseEntity<String> get(String path) {
         return WebClient.create("http://localhost:" + port).get().uri(path).retrieve().toEntity(String.class)
-                .block(Duration.ofSeconds(10));
+                .block(Duration.ofSeconds(30));
     }
 
     @Test
@@ -68,7 +68,7 @@ class SampleApplicationTest {
         List<String> timings = Flux.range(0, 10)
                 .flatMap(i -> WebClient.create("http://localhost:" + port).get().uri("/api/pokemon/snorlax").retrieve()
                         .toEntity(String.class))
-                .map(r -> r.getHeaders().getFirst("Server-Timing")).collectList().block(Duration.ofSeconds(10));
+                .map(r -> r.getHeaders().getFirst("Server-Timing")).collectList().block(Duration.ofSeconds(30));
         assertThat(upstream.requestCount() - before).isEqualTo(1);
         assertThat(timings).anyMatch(t -> t.startsWith("cache;desc=\"miss\"")).anyMatch(t -> t.startsWith("cache;desc=\"dedup\""));
     }
@@ -78,7 +78,7 @@ class SampleApplicationTest {
         long page2Before = upstream.requestCount("pokemon?page=2&size=20");
         ResponseEntity<String> page1 = get("/api/pokemon?page=1&size=20");
         assertThat(page1.getBody()).contains("\"bulbasaur\"", "\"total\":151", "\"totalPages\":8");
-        client.awaitRunningQueries().block(Duration.ofSeconds(5));
+        client.awaitRunningQueries().block(Duration.ofSeconds(30));
         assertThat(upstream.requestCount("pokemon?page=2&size=20")).as("prefetched once").isEqualTo(page2Before + 1);
         ResponseEntity<String> page2 = get("/api/pokemon?page=2&size=20");
         assertThat(page2.getBody()).contains("\"page\":2", "\"name\":\"spearow\"");
@@ -90,7 +90,7 @@ class SampleApplicationTest {
     void favouritingInvalidatesTheEntry() {
         get("/api/pokemon/eevee");
         WebClient.create("http://localhost:" + port).post().uri("/api/pokemon/eevee/favourite").retrieve()
-                .toBodilessEntity().block(Duration.ofSeconds(10));
+                .toBodilessEntity().block(Duration.ofSeconds(30));
         ResponseEntity<String> after = get("/api/pokemon/eevee");
         assertThat(after.getBody()).contains("\"favourite\":true");
         assertThat(after.getHeaders().getFirst("Server-Timing")).startsWith("cache;desc=\"miss\"");
@@ -99,9 +99,9 @@ class SampleApplicationTest {
     @Test
     void eachTrainerSeesOnlyTheirOwnTeam() {
         String ash = WebClient.create("http://localhost:" + port).get().uri("/team").cookie("trainer", "ash")
-                .retrieve().bodyToMono(String.class).block(Duration.ofSeconds(10));
+                .retrieve().bodyToMono(String.class).block(Duration.ofSeconds(30));
         String misty = WebClient.create("http://localhost:" + port).get().uri("/team").cookie("trainer", "misty")
-                .retrieve().bodyToMono(String.class).block(Duration.ofSeconds(10));
+                .retrieve().bodyToMono(String.class).block(Duration.ofSeconds(30));
         assertThat(ash).contains("Pikachu", "Charizard").doesNotContain("Starmie");
         assertThat(misty).contains("Starmie", "Psyduck").doesNotContain("Pikachu");
         assertThat(get("/team").getBody()).contains("Pick a trainer");
@@ -129,7 +129,7 @@ class SampleApplicationTest {
     private int status(String method, String path) {
         return WebClient.create("http://localhost:" + port).method(org.springframework.http.HttpMethod.valueOf(method))
                 .uri(path).exchangeToMono(r -> r.releaseBody().thenReturn(r.statusCode().value()))
-                .block(Duration.ofSeconds(10));
+                .block(Duration.ofSeconds(30));
     }
 
     @Test

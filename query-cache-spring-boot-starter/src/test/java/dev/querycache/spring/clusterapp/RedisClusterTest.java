@@ -146,7 +146,7 @@ class RedisClusterTest {
 
     private static String note(ConfigurableApplicationContext ctx, String user, String arg) {
         return (String) client(ctx).endpoint("notes").query(arg)
-                .contextWrite(dev.querycache.QueryScopes.withPrincipal(user)).block(Duration.ofSeconds(10));
+                .contextWrite(dev.querycache.QueryScopes.withPrincipal(user)).block(Duration.ofSeconds(30));
     }
 
     private static QueryStatus noteStatus(ConfigurableApplicationContext ctx, String user, String arg) {
@@ -202,7 +202,7 @@ class RedisClusterTest {
         for (String garbage : new String[] {"not json", "42", "{}", "{\"origin\":\"x\",\"kind\":\"NOPE\"}",
                 "{\"origin\":\"x\",\"kind\":\"ENTRY\",\"endpoint\":\"search\",\"arg\":{\"type\":[1]},\"versions\":{\"endpoint:search\":\"x\"}}",
                 "{\"origin\":\"x\",\"kind\":\"ENTRY\",\"endpoint\":\"notes\",\"arg\":{\"bad\":1},\"principal\":\"ash\"}"}) {
-            redisTemplate.convertAndSend("query-cache:invalidations", garbage).block(Duration.ofSeconds(10));
+            redisTemplate.convertAndSend("query-cache:invalidations", garbage).block(Duration.ofSeconds(30));
         }
         Thread.sleep(6 * 300);
         assertThat(client(b).endpoint("items").state("g").status()).isEqualTo(QueryStatus.SUCCESS);
@@ -215,7 +215,7 @@ class RedisClusterTest {
     @Test
     void oneUnreadableVersionFieldDoesNotStopTheRepairOfTheOthers() throws Exception {
         var redisTemplate = a.getBean(org.springframework.data.redis.core.ReactiveStringRedisTemplate.class);
-        redisTemplate.opsForHash().put("query-cache:versions", "tag:Garbage", "notanumber").block(Duration.ofSeconds(10));
+        redisTemplate.opsForHash().put("query-cache:versions", "tag:Garbage", "notanumber").block(Duration.ofSeconds(30));
         try {
             client(b).endpoint("items").query("v").block();
             RedisInvalidationBus busB = b.getBean(RedisInvalidationBus.class);
@@ -226,7 +226,7 @@ class RedisClusterTest {
             within(Duration.ofSeconds(30), () -> client(b).endpoint("items").state("v").status() == QueryStatus.UNINITIALIZED,
                     "the lost Item message was repaired despite the bad field");
         } finally {
-            redisTemplate.opsForHash().remove("query-cache:versions", "tag:Garbage").block(Duration.ofSeconds(10));
+            redisTemplate.opsForHash().remove("query-cache:versions", "tag:Garbage").block(Duration.ofSeconds(30));
         }
     }
 
@@ -261,7 +261,7 @@ class RedisClusterTest {
         ConfigurableApplicationContext c;
         try {
             c = instance();
-            assertThat(client(c).endpoint("items").query("s").block(Duration.ofSeconds(10))).isEqualTo("s#1");
+            assertThat(client(c).endpoint("items").query("s").block(Duration.ofSeconds(30))).isEqualTo("s#1");
         } finally {
             redis.start();
         }

@@ -36,7 +36,7 @@ class PokedexHttpTest {
     }
 
     private Pokemon get(String name) {
-        return http().get().uri("/pokemon/{n}", name).retrieve().bodyToMono(Pokemon.class).block(Duration.ofSeconds(10));
+        return http().get().uri("/pokemon/{n}", name).retrieve().bodyToMono(Pokemon.class).block(Duration.ofSeconds(30));
     }
 
     @Test
@@ -52,7 +52,7 @@ class PokedexHttpTest {
         Pokemon second = get("pikachu");
         assertThat(second).isEqualTo(first);
         assertThat(upstream.hits("pikachu")).isEqualTo(1);
-        List<Object> types = http().get().uri("/types").retrieve().bodyToMono(new org.springframework.core.ParameterizedTypeReference<List<Object>>() { }).block(Duration.ofSeconds(10));
+        List<Object> types = http().get().uri("/types").retrieve().bodyToMono(new org.springframework.core.ParameterizedTypeReference<List<Object>>() { }).block(Duration.ofSeconds(30));
         assertThat(types).containsExactly("electric", "normal");
     }
 
@@ -68,7 +68,7 @@ class PokedexHttpTest {
     @Test
     void aMutationWithInvalidatesTagsMakesTheNextRequestRefetch() {
         assertThat(get("snorlax").favourite()).isFalse();
-        http().post().uri("/pokemon/snorlax/favourite").retrieve().toBodilessEntity().block(Duration.ofSeconds(10));
+        http().post().uri("/pokemon/snorlax/favourite").retrieve().toBodilessEntity().block(Duration.ofSeconds(30));
         Pokemon after = get("snorlax");
         assertThat(after.favourite()).isTrue();
         assertThat(after.version()).isEqualTo(2);
@@ -78,16 +78,16 @@ class PokedexHttpTest {
     @Test
     void actuatorShowsTheCacheItsHealthAndItsMeters() {
         get("mew");
-        String cache = http().get().uri("/actuator/querycache").retrieve().bodyToMono(String.class).block(Duration.ofSeconds(10));
+        String cache = http().get().uri("/actuator/querycache").retrieve().bodyToMono(String.class).block(Duration.ofSeconds(30));
         assertThat(cache).contains("\"endpoint\":\"pokemon\"", "\"arg\":\"mew\"", "\"hitCount\"");
-        String health = http().get().uri("/actuator/health").retrieve().bodyToMono(String.class).block(Duration.ofSeconds(10));
+        String health = http().get().uri("/actuator/health").retrieve().bodyToMono(String.class).block(Duration.ofSeconds(30));
         assertThat(health).contains("\"queryCache\"", "\"UP\"");
         String requests = http().get().uri("/actuator/metrics/query.cache.requests").retrieve().bodyToMono(String.class)
-                .block(Duration.ofSeconds(10));
+                .block(Duration.ofSeconds(30));
         assertThat(requests).contains("\"name\":\"query.cache.requests\"", "\"result\"");
 
         http().post().uri("/actuator/querycache").header("Content-Type", "application/json")
-                .bodyValue("{\"type\":\"Pokemon\",\"id\":\"mew\"}").retrieve().toBodilessEntity().block(Duration.ofSeconds(10));
+                .bodyValue("{\"type\":\"Pokemon\",\"id\":\"mew\"}").retrieve().toBodilessEntity().block(Duration.ofSeconds(30));
         assertThat(client.endpoint("pokemon").state("mew").data()).isNull();
     }
 }

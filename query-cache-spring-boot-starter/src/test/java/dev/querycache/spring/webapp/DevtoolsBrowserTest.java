@@ -49,7 +49,7 @@ class DevtoolsBrowserTest {
     }
 
     private void waitFor(java.util.function.BooleanSupplier condition, String what) {
-        new WebDriverWait(driver, Duration.ofSeconds(15)).withMessage(what).until(d -> condition.getAsBoolean());
+        new WebDriverWait(driver, Duration.ofSeconds(60)).withMessage(what).until(d -> condition.getAsBoolean());
     }
 
     // The table is rebuilt on every server-sent event, so rows are read and clicked inside one script

@@ -49,7 +49,7 @@ class HostileClientsTest {
                 .headers(headers).bodyValue(body)
                 .exchangeToMono(r -> r.toEntity(String.class)
                         .defaultIfEmpty(ResponseEntity.status(r.statusCode()).build()))
-                .block(Duration.ofSeconds(10));
+                .block(Duration.ofSeconds(30));
     }
 
     private ResponseEntity<String> postJson(String path, String body) {
@@ -57,7 +57,7 @@ class HostileClientsTest {
     }
 
     private void cached(String name) {
-        client.endpoint("pokemon").query(name).block(Duration.ofSeconds(10));
+        client.endpoint("pokemon").query(name).block(Duration.ofSeconds(30));
     }
 
     // ------------------------------------------------------------------ cross-site requests
@@ -143,7 +143,7 @@ class HostileClientsTest {
         assertThat(postJson("/_query/prefetch", "{\"endpoint\":\"pokemon\",\"arg\":\"pikachu\"}").getStatusCode().value())
                 .as("a cached key costs nothing").isEqualTo(202);
 
-        client.awaitRunningQueries().block(Duration.ofSeconds(10));
+        client.awaitRunningQueries().block(Duration.ofSeconds(30));
         client.endpoint("pokemon").invalidate("junk1");   // unused: removed, so it no longer counts
         await().atMost(Duration.ofSeconds(30)).until(() ->
                 postJson("/_query/prefetch", "{\"endpoint\":\"pokemon\",\"arg\":\"junk6\"}").getStatusCode().value() == 202);
@@ -170,11 +170,11 @@ class HostileClientsTest {
         for (String path : new String[] {"/preload-only/%2e%2e", "/preload-only/%2E", "/preload-only/a%00b",
                 "/preload-only/a%0d%0ab"}) {
             web.get().uri(java.net.URI.create("http://localhost:" + port + path))
-                    .exchangeToMono(r -> r.releaseBody()).block(Duration.ofSeconds(10));
+                    .exchangeToMono(r -> r.releaseBody()).block(Duration.ofSeconds(30));
         }
         assertThat(client.entries()).isEmpty();
         assertThat(upstream.calls).isEmpty();
-        web.get().uri("/preload-only/mew").exchangeToMono(r -> r.releaseBody()).block(Duration.ofSeconds(10));
+        web.get().uri("/preload-only/mew").exchangeToMono(r -> r.releaseBody()).block(Duration.ofSeconds(30));
         assertThat(client.endpoint("pokemon").state("mew").status()).as("a plain value is preloaded")
                 .isNotEqualTo(QueryStatus.UNINITIALIZED);
     }

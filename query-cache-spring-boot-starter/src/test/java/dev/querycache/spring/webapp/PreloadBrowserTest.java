@@ -75,7 +75,7 @@ class PreloadBrowserTest {
     }
 
     private void waitFor(java.util.function.BooleanSupplier condition, String what) {
-        new WebDriverWait(driver, Duration.ofSeconds(15)).withMessage(what).until(d -> condition.getAsBoolean());
+        new WebDriverWait(driver, Duration.ofSeconds(60)).withMessage(what).until(d -> condition.getAsBoolean());
     }
 
     @Test

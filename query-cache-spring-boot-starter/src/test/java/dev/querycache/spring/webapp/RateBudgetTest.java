@@ -37,7 +37,7 @@ class RateBudgetTest {
     private int post(String path, String body) {
         return WebClient.create("http://localhost:" + port).post().uri(path).contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(body).exchangeToMono(r -> r.releaseBody().thenReturn(r.statusCode().value()))
-                .block(Duration.ofSeconds(10));
+                .block(Duration.ofSeconds(30));
     }
 
     @Test
@@ -51,7 +51,7 @@ class RateBudgetTest {
         assertThat(upstream.calls("pokemon:e")).isZero();
         // a GET page over budget still renders, only without its preloads
         Integer page = WebClient.create("http://localhost:" + port).get().uri("/pokemon/f")
-                .exchangeToMono(r -> r.releaseBody().thenReturn(r.statusCode().value())).block(Duration.ofSeconds(10));
+                .exchangeToMono(r -> r.releaseBody().thenReturn(r.statusCode().value())).block(Duration.ofSeconds(30));
         assertThat(page).isNotEqualTo(429);
         assertThat(meters.get("query.cache.web.refused").tag("reason", "rate").functionCounter().count())
                 .isGreaterThanOrEqualTo(3);

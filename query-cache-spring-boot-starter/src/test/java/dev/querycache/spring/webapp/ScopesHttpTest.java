@@ -45,7 +45,7 @@ class ScopesHttpTest {
         if (user != null) {
             spec = spec.header("X-User", user);
         }
-        return spec.exchangeToMono(r -> r.toEntity(String.class)).block(Duration.ofSeconds(10));
+        return spec.exchangeToMono(r -> r.toEntity(String.class)).block(Duration.ofSeconds(30));
     }
 
     @Test
@@ -95,9 +95,9 @@ class ScopesHttpTest {
     void routePreloadsOfAPrincipalEndpointWarmTheCallersEntryOnly() {
         ResponseEntity<String> r = http().post().uri("/_query/preload").header("X-User", "misty")
                 .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"path\":\"/team\"}")
-                .exchangeToMono(x -> x.toEntity(String.class)).block(Duration.ofSeconds(10));
+                .exchangeToMono(x -> x.toEntity(String.class)).block(Duration.ofSeconds(30));
         assertThat(r.getStatusCode().value()).isEqualTo(202);
-        client.awaitRunningQueries().block(Duration.ofSeconds(5));
+        client.awaitRunningQueries().block(Duration.ofSeconds(30));
         assertThat(client.entries()).filteredOn(s -> s.endpoint().equals("myTeam"))
                 .singleElement().satisfies(s -> assertThat(s.principal()).isEqualTo("misty"));
     }
@@ -106,18 +106,18 @@ class ScopesHttpTest {
     void httpPrefetchWarmsTheCallersEntryOnlyAndRefusesRequestEndpoints() {
         ResponseEntity<String> r = http().post().uri("/_query/prefetch").header("X-User", "brock")
                 .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"endpoint\":\"myTeam\",\"arg\":\"2026\"}")
-                .exchangeToMono(x -> x.toEntity(String.class)).block(Duration.ofSeconds(10));
+                .exchangeToMono(x -> x.toEntity(String.class)).block(Duration.ofSeconds(30));
         assertThat(r.getStatusCode().value()).isEqualTo(202);
-        client.awaitRunningQueries().block(Duration.ofSeconds(5));
+        client.awaitRunningQueries().block(Duration.ofSeconds(30));
         assertThat(client.entries()).singleElement().satisfies(s -> assertThat(s.principal()).isEqualTo("brock"));
 
         ResponseEntity<String> anonymous = http().post().uri("/_query/prefetch").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{\"endpoint\":\"myTeam\",\"arg\":\"2026\"}").exchangeToMono(x -> x.toEntity(String.class))
-                .block(Duration.ofSeconds(10));
+                .block(Duration.ofSeconds(30));
         assertThat(anonymous.getStatusCode().value()).isEqualTo(401);
         ResponseEntity<String> perRequest = http().post().uri("/_query/prefetch").header("X-User", "brock")
                 .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"endpoint\":\"requestNonce\",\"arg\":\"n\"}")
-                .exchangeToMono(x -> x.toEntity(String.class)).block(Duration.ofSeconds(10));
+                .exchangeToMono(x -> x.toEntity(String.class)).block(Duration.ofSeconds(30));
         assertThat(perRequest.getStatusCode().value()).isEqualTo(404);
         assertThat(client.size()).isEqualTo(1);
     }

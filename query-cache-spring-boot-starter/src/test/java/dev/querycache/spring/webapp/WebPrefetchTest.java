@@ -41,12 +41,12 @@ class WebPrefetchTest {
     private ResponseEntity<String> post(String path, String json) {
         return WebClient.create("http://localhost:" + port).post().uri(path).contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(json).exchangeToMono(r -> r.toEntity(String.class).defaultIfEmpty(ResponseEntity.status(r.statusCode()).build()))
-                .block(Duration.ofSeconds(10));
+                .block(Duration.ofSeconds(30));
     }
 
     private ResponseEntity<String> get(String path) {
         return WebClient.create("http://localhost:" + port).get().uri(path)
-                .exchangeToMono(r -> r.toEntity(String.class)).block(Duration.ofSeconds(10));
+                .exchangeToMono(r -> r.toEntity(String.class)).block(Duration.ofSeconds(30));
     }
 
     // ------------------------------------------------------------------------ what works
@@ -76,7 +76,7 @@ class WebPrefetchTest {
     void prefetchWarmsAPrefetchableEndpointWithATypedArg() {
         ResponseEntity<String> r = post("/_query/prefetch", "{\"endpoint\":\"search\",\"arg\":{\"type\":\"fire\",\"limit\":3}}");
         assertThat(r.getStatusCode().value()).isEqualTo(202);
-        client.awaitRunningQueries().block(Duration.ofSeconds(5));
+        client.awaitRunningQueries().block(Duration.ofSeconds(30));
         assertThat(client.endpoint("search").state(new WebTestApplication.SearchQuery("fire", 3)).data())
                 .isEqualTo(java.util.List.of("fire-1", "fire-2"));
     }
@@ -85,7 +85,7 @@ class WebPrefetchTest {
     void prefetchOfAnInfiniteEndpointFetchesTheAskedPages() {
         assertThat(post("/_query/prefetch", "{\"endpoint\":\"catalogue\",\"arg\":\"all\",\"pages\":3}").getStatusCode().value())
                 .isEqualTo(202);
-        client.awaitRunningQueries().block(Duration.ofSeconds(10));
+        client.awaitRunningQueries().block(Duration.ofSeconds(30));
         waitUntil(() -> client.infiniteEndpoint("catalogue").state("all").data() != null
                 && client.infiniteEndpoint("catalogue").state("all").data().pages().size() == 3);
     }
