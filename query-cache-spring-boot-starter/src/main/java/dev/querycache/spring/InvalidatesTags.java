@@ -21,9 +21,15 @@ import org.springframework.core.annotation.AliasFor;
  * }</pre>
  *
  * The {@code id} is a SpEL expression over the method's parameters by name ({@code #name},
- * {@code #request.id}); its value becomes the tag id. An expression that evaluates to {@code null}
- * invalidates the whole type (too much rather than too little). Needs {@code -parameters}, which Spring
- * Boot's parent POM sets.
+ * {@code #request.id}); its value becomes the tag id. An expression that reads a variable which is no
+ * parameter of the method fails startup, naming the bean and the method. An id that evaluates to
+ * {@code null} at run time invalidates nothing for that tag and logs a warning naming the method; to
+ * invalidate a whole type, write the annotation without {@code id}. Needs {@code -parameters}, which
+ * Spring Boot's parent POM sets (without it, names are only checked at run time).
+ *
+ * <p>The annotation works through a Spring proxy, like {@code @Transactional} and {@code @Async}: only
+ * calls that come through the bean reference invalidate; a call from another method of the same object
+ * ({@code this.favourite(..)}) does not.
  */
 @Documented
 @Target(ElementType.METHOD)

@@ -28,6 +28,8 @@ final class InvalidatesTagsInterceptor implements MethodInterceptor {
     }
 
     private static final SpelExpressionParser PARSER = new SpelExpressionParser();
+    private static final org.apache.commons.logging.Log log =
+            org.apache.commons.logging.LogFactory.getLog(InvalidatesTagsInterceptor.class);
     private static final ParameterNameDiscoverer NAMES = new DefaultParameterNameDiscoverer();
 
     private final ObjectProvider<QueryClient> client;
@@ -74,6 +76,11 @@ final class InvalidatesTagsInterceptor implements MethodInterceptor {
         return out;
     }
 
+    /**
+     * The tags to invalidate. An id expression that evaluates to null invalidates nothing for that tag
+     * (never the whole type: a type-wide invalidation is written without {@code id}) and logs a warning
+     * naming the method.
+     */
     private static List<Tag> evaluate(List<TagSpec> specs, Method method, Object[] args) {
         List<Tag> tags = new ArrayList<>(specs.size());
         for (TagSpec s : specs) {
@@ -82,8 +89,66 @@ final class InvalidatesTagsInterceptor implements MethodInterceptor {
                 continue;
             }
             Object id = s.id().getValue(new MethodBasedEvaluationContext(null, method, args, NAMES));
-            tags.add(id == null ? Tag.of(s.type()) : Tag.of(s.type(), id));
+            if (id == null) {
+                log.warn("@InvalidatesTags(type = \"" + s.type() + "\", id = \"" + s.id().getExpressionString() + "\") on "
+                        + method.getDeclaringClass().getName() + "." + method.getName() + " evaluated to null: nothing of type '"
+                        + s.type() + "' was invalidated (write the annotation without id to invalidate the whole type)");
+                continue;
+            }
+            tags.add(Tag.of(s.type(), id));
         }
         return tags;
+    }
+
+    /**
+     * Checks the annotations of {@code method} when its bean is created: a type is given, every id
+     * parses, and every {@code #variable} it reads is a parameter of the method ({@code #root},
+     * {@code #this}, {@code #p0}/{@code #a0} allowed).
+     *
+     * @throws QueryCacheConfigurationException naming the bean, the method and the unknown name
+     */
+    static void validate(String beanName, Method method) {
+        String[] params = NAMES.getParameterNames(method);
+        for (InvalidatesTags a : AnnotatedElementUtils.findMergedRepeatableAnnotations(method, InvalidatesTags.class)) {
+            String where = "@InvalidatesTags on " + method.getDeclaringClass().getName() + "." + method.getName()
+                    + " (bean '" + beanName + "')";
+            if (a.type().isBlank()) {
+                throw new QueryCacheConfigurationException(where + " has no type.",
+                        "Name the tag type: @InvalidatesTags(type = \"Pokemon\", id = \"#name\").");
+            }
+            if (a.id().isBlank()) {
+                continue;
+            }
+            org.springframework.expression.Expression e;
+            try {
+                e = PARSER.parseExpression(a.id());
+            } catch (org.springframework.expression.ParseException ex) {
+                throw new QueryCacheConfigurationException(where + ": id \"" + a.id() + "\" does not parse: "
+                        + ex.getMessage(), "Correct the SpEL expression of 'id'.");
+            }
+            if (params == null || !(e instanceof org.springframework.expression.spel.standard.SpelExpression spel)) {
+                continue;   // compiled without -parameters: names are unknown, checked at run time only
+            }
+            java.util.List<String> known = java.util.Arrays.asList(params);
+            for (String variable : variables(spel.getAST(), new ArrayList<>())) {
+                if (!known.contains(variable) && !variable.equals("root") && !variable.equals("this")
+                        && !variable.matches("[pa]\\d+")) {
+                    throw new QueryCacheConfigurationException(where + ": id \"" + a.id() + "\" reads #" + variable
+                            + ", which is no parameter of the method; its parameters are " + known + ".",
+                            "Refer to a parameter by its name, for example id = \"#" + (params.length > 0 ? params[0] : "name")
+                                    + "\", or write the annotation without id to invalidate the whole type.");
+                }
+            }
+        }
+    }
+
+    private static List<String> variables(org.springframework.expression.spel.SpelNode node, List<String> out) {
+        if (node instanceof org.springframework.expression.spel.ast.VariableReference) {
+            out.add(node.toStringAST().substring(1));
+        }
+        for (int i = 0; i < node.getChildCount(); i++) {
+            variables(node.getChild(i), out);
+        }
+        return out;
     }
 }

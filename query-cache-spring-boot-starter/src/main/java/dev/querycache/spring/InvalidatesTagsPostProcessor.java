@@ -31,6 +31,18 @@ final class InvalidatesTagsPostProcessor extends AbstractBeanFactoryAwareAdvisin
         setBeforeExistingAdvisors(true);
     }
 
+    /** Checks every {@link InvalidatesTags} of the bean when it is created, so a typo fails startup. */
+    @Override
+    public Object postProcessAfterInitialization(Object bean, String beanName) {
+        Class<?> type = AopUtils.getTargetClass(bean);
+        org.springframework.util.ReflectionUtils.doWithMethods(type, m -> {
+            if (hasAnnotation(m)) {
+                InvalidatesTagsInterceptor.validate(beanName, m);
+            }
+        });
+        return super.postProcessAfterInitialization(bean, beanName);
+    }
+
     static boolean hasAnnotation(Method method) {
         return AnnotatedElementUtils.hasAnnotation(method, InvalidatesTags.class)
                 || AnnotatedElementUtils.hasAnnotation(method, InvalidatesTags.List.class);

@@ -69,6 +69,30 @@ class InvalidatesTagsTests {
         @InvalidatesTags("Pokemon")
         public void everything() {
         }
+
+        @InvalidatesTags(type = "Pokemon", id = "#request.missing()")
+        public void nullId(NullablePair request) {
+        }
+    }
+
+    public record NullablePair(String present) {
+        public String missing() {
+            return null;
+        }
+    }
+
+    public static class MisspeltService {
+        @InvalidatesTags(type = "Product", id = "#nme")
+        public void rename(String name) {
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class MisspeltConfig {
+        @Bean
+        MisspeltService misspeltService() {
+            return new MisspeltService();
+        }
     }
 
     public record Pair(String first, String second) {
@@ -195,6 +219,30 @@ class InvalidatesTagsTests {
             ctx.getBean(FavouriteService.class).everything();
             assertThat(cached(e, "pikachu")).isFalse();
             assertThat(cached(e, "eevee")).isFalse();
+        });
+    }
+
+    @Test
+    void anIdNamingNoParameterFailsStartupNamingTheBeanAndTheMethod() {
+        runner.withUserConfiguration(MisspeltConfig.class).run(ctx -> {
+            assertThat(ctx).hasFailed();
+            Throwable root = ctx.getStartupFailure();
+            while (root.getCause() != null && !(root instanceof QueryCacheConfigurationException)) {
+                root = root.getCause();
+            }
+            assertThat(root).isInstanceOf(QueryCacheConfigurationException.class)
+                    .hasMessageContaining("MisspeltService.rename").hasMessageContaining("misspeltService")
+                    .hasMessageContaining("#nme").hasMessageContaining("[name]");
+        });
+    }
+
+    @Test
+    void anIdThatEvaluatesToNullInvalidatesNothing() {
+        check(ctx -> {
+            var e = pokemon(ctx);
+            ctx.getBean(FavouriteService.class).nullId(new NullablePair("x"));
+            assertThat(cached(e, "pikachu")).as("never the whole type").isTrue();
+            assertThat(cached(e, "eevee")).isTrue();
         });
     }
 }
