@@ -109,7 +109,10 @@ final class DefaultQueryClient implements QueryClient {
         if (matches.size() != 1) {
             String what = infinite ? "infinite endpoint" : "endpoint";
             throw new UnknownEndpointException(matches.isEmpty()
-                    ? "no " + what + " is registered for " + type.getName() + "; known: " + names(infinite)
+                    ? "no " + what + " is registered for " + type.getName() + ": register it with QueryClient.builder()."
+                            + (infinite ? "infiniteEndpoint" : "endpoint") + "(..), or, with the Spring Boot starter, make "
+                            + type.getSimpleName() + " a bean (annotate it @Component, or return it from a @Bean method). "
+                            + "Registered endpoints: " + names(false) + "; infinite endpoints: " + names(true)
                     : "more than one " + what + " is registered for " + type.getName() + ": " + matches);
         }
         Object facade = facades.get(matches.get(0));
@@ -122,7 +125,8 @@ final class DefaultQueryClient implements QueryClient {
     public Endpoint<Object, Object> endpoint(String name) {
         EndpointRuntime rt = byName.get(name);
         if (rt == null || rt.isInfinite()) {
-            throw new UnknownEndpointException("no endpoint named '" + name + "'; known: " + names(false));
+            throw new UnknownEndpointException("no endpoint named '" + name + "'; endpoints: " + names(false)
+                    + "; infinite endpoints: " + names(true));
         }
         return (Endpoint<Object, Object>) facades.get(name);
     }
@@ -132,7 +136,8 @@ final class DefaultQueryClient implements QueryClient {
     public InfiniteEndpoint<Object, Object, Object> infiniteEndpoint(String name) {
         EndpointRuntime rt = byName.get(name);
         if (rt == null || !rt.isInfinite()) {
-            throw new UnknownEndpointException("no infinite endpoint named '" + name + "'; known: " + names(true));
+            throw new UnknownEndpointException("no infinite endpoint named '" + name + "'; infinite endpoints: "
+                    + names(true) + "; endpoints: " + names(false));
         }
         return (InfiniteEndpoint<Object, Object, Object>) facades.get(name);
     }

@@ -66,6 +66,33 @@ class BuilderValidationTest {
     }
 
     @Test
+    void aFetcherClassThatIsNotRegisteredSaysToMakeItABeanAndListsEveryEndpoint() {
+        try (QueryClient client = QueryClient.builder().endpoint("pokemon", F, EndpointOptions.none())
+                .infiniteEndpoint("pages", new InfiniteQueryFetcher<String, Integer, String>() {
+                    @Override
+                    public Integer initialPageParam() {
+                        return 0;
+                    }
+
+                    @Override
+                    public reactor.core.publisher.Mono<String> fetchPage(String arg, Integer page) {
+                        return reactor.core.publisher.Mono.just(arg + page);
+                    }
+
+                    @Override
+                    public Integer getNextPageParam(String last, java.util.List<String> all, Integer lastParam,
+                                                    java.util.List<Integer> params) {
+                        return null;
+                    }
+                }, EndpointOptions.none()).build()) {
+            assertThatThrownBy(() -> client.endpoint(Annotated.class))
+                    .hasMessageContaining("make Annotated a bean").hasMessageContaining("@Component")
+                    .hasMessageContaining("pokemon").hasMessageContaining("pages");
+            assertThatThrownBy(() -> client.endpoint("nope")).hasMessageContaining("pokemon").hasMessageContaining("pages");
+        }
+    }
+
+    @Test
     void aTypeRegisteredTwiceIsAmbiguousByTypeButFineByName() {
         try (QueryClient client = QueryClient.builder().endpoint(new Annotated())
                 .endpoint("explicit", new Annotated(), EndpointOptions.none()).build()) {

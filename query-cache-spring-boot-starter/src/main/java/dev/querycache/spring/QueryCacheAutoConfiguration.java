@@ -27,8 +27,9 @@ public class QueryCacheAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     QueryClient queryClient(ListableBeanFactory beanFactory, QueryCacheProperties properties,
-                            ObjectProvider<QueryClientCustomizer> customizers) {
-        return new QueryClientFactory(beanFactory, properties).create(customizers.orderedStream().toList());
+                            ObjectProvider<QueryClientCustomizer> customizers,
+                            org.springframework.core.env.Environment environment) {
+        return new QueryClientFactory(beanFactory, properties, environment).create(customizers.orderedStream().toList());
     }
 
     @Bean

@@ -26,10 +26,17 @@ final class QueryClientFactory {
 
     private final ListableBeanFactory beans;
     private final QueryCacheProperties properties;
+    private final org.springframework.core.env.Environment environment;
 
     QueryClientFactory(ListableBeanFactory beans, QueryCacheProperties properties) {
+        this(beans, properties, null);
+    }
+
+    QueryClientFactory(ListableBeanFactory beans, QueryCacheProperties properties,
+                       org.springframework.core.env.Environment environment) {
         this.beans = beans;
         this.properties = properties;
+        this.environment = environment;
     }
 
     /** A registered endpoint bean: its endpoint name, bean name and object. */
@@ -40,6 +47,9 @@ final class QueryClientFactory {
         validate(properties.getDefaults(), "defaults");
         properties.getEndpoints().forEach((name, p) -> validate(p, "endpoints." + name));
         List<EndpointBean> endpoints = endpointBeans();
+        if (environment != null) {
+            UnknownPropertyCheck.check(environment, endpoints.stream().map(EndpointBean::name).toList());
+        }
         checkNames(endpoints);
 
         QueryClient.Builder builder = QueryClient.builder()

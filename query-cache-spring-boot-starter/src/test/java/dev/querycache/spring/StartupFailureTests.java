@@ -109,6 +109,60 @@ class StartupFailureTests {
         return sb + String.valueOf(NestedExceptionUtils.getMostSpecificCause(t));
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "query-cache.endpoints.pokemonByName.stale-tme=5s | query-cache.endpoints.pokemonByName.stale-time",
+            "query-cache.defaults.keep-unused-for=5s          | query-cache.defaults.keep-unused-data-for",
+            "query-cache.devtool.enabled=true                 | query-cache.devtools.enabled",
+            "query-cache.web.prefetchabel=pokemon             | query-cache.web.prefetchable",
+            "query-cache.maximumSize2=3                       | query-cache.maximum-size"})
+    void aMisspeltPropertyFailsNamingItAndTheNearestValidOne(String property, String nearest) {
+        runner.withUserConfiguration(OneEndpointConfig.class).withPropertyValues(property).run(ctx -> {
+            String key = property.substring(0, property.indexOf('='));
+            assertThat(failure(ctx).getMessage()).contains("is no query-cache property")
+                    .contains("'" + nearest + "'");
+        });
+    }
+
+    @Test
+    void everyValidPropertyStartsFineInRelaxedForms() {
+        runner.withUserConfiguration(OneEndpointConfig.class).withPropertyValues(
+                "query-cache.maximum-size=5", "query-cache.defaults.keepUnusedDataFor=5s",
+                "query-cache.endpoints.pokemonByName.stale-time=1m", "query-cache.endpoints.pokemonByName.maximum-size=3",
+                "query-cache.web.prefetchable[0]=pokemonByName", "query-cache.web.budget.per-client-rate=3",
+                "query-cache.cluster.redis.enabled=false", "query-cache.persistence.max-file-size=1MB")
+                .run(ctx -> assertThat(ctx).hasNotFailed());
+    }
+
+    @QueryEndpoint
+    static class Outer {
+        @QueryEndpoint
+        static class Inner implements QueryFetcher<String, String> {
+            @Override
+            public Mono<String> fetch(String arg) {
+                return Mono.just(arg);
+            }
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class DottedConfig {
+        @Bean("outer.Inner")
+        Outer.Inner inner() {
+            return new Outer.Inner();
+        }
+    }
+
+    @Test
+    void aDottedEndpointNameWorksInBracketsAndIsRefusedClearlyWithout() {
+        runner.withUserConfiguration(DottedConfig.class)
+                .withPropertyValues("query-cache.endpoints.[outer.Inner].stale-time=5s")
+                .run(ctx -> assertThat(ctx).hasNotFailed());
+        runner.withUserConfiguration(DottedConfig.class)
+                .withPropertyValues("query-cache.endpoints.outer.Inner.stale-time=5s")
+                .run(ctx -> assertThat(failure(ctx).getAction()).contains("[outer.Inner]"));
+    }
+
     @Configuration(proxyBeanMethods = false)
     static class NotAFetcherConfig {
         @Bean
