@@ -74,6 +74,24 @@ class StartupFailureTests {
                 assertThat(failure(ctx).getMessage()).contains("'badTimer'", "keepUnusedDataFor", "whenever"));
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"query-cache.defaults.fetch-timeout=soon",
+            "query-cache.defaults.keep-unused-data-for=whenever", "query-cache.endpoints.pokemonByName.stale-time=5 minutes"})
+    void aBadDurationIsReportedInPlainWordsWithTheAcceptedFormats(String property) {
+        runner.withUserConfiguration(OneEndpointConfig.class).withPropertyValues(property).run(ctx -> {
+            assertThat(ctx).hasFailed();
+            assertThat(org.springframework.core.annotation.OrderUtils.getOrder(QueryCacheBindFailureAnalyzer.class, 0))
+                    .as("ours runs before Spring Boot's bind failure analyzer")
+                    .isEqualTo(org.springframework.core.Ordered.HIGHEST_PRECEDENCE);
+            FailureAnalysis analysis = new QueryCacheBindFailureAnalyzer().analyze(ctx.getStartupFailure());
+            assertThat(analysis).isNotNull();
+            String key = property.substring(0, property.indexOf('='));
+            assertThat(analysis.getDescription().toLowerCase()).contains("'" + key.toLowerCase() + "'");
+            assertThat(analysis.getDescription()).contains("500ms, 60s").contains("PT2M")
+                    .contains("never").doesNotContain("NeverAllowed").doesNotContain("@");
+        });
+    }
+
     @Test
     void theFailureAnalyzerReportsDescriptionAndAction() {
         runner.withUserConfiguration(NotAFetcherConfig.class).run(ctx -> {
@@ -87,7 +105,8 @@ class StartupFailureTests {
     @Test
     void theFailureAnalyzerIsRegistered() throws Exception {
         try (var in = getClass().getClassLoader().getResourceAsStream("META-INF/spring.factories")) {
-            assertThat(new String(in.readAllBytes())).contains(QueryCacheFailureAnalyzer.class.getName());
+            assertThat(new String(in.readAllBytes())).contains(QueryCacheFailureAnalyzer.class.getName())
+                    .contains(QueryCacheBindFailureAnalyzer.class.getName());
         }
     }
 
