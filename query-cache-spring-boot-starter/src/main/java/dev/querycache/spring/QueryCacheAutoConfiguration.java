@@ -24,6 +24,59 @@ import org.springframework.context.annotation.Role;
 @EnableConfigurationProperties(QueryCacheProperties.class)
 public class QueryCacheAutoConfiguration {
 
+    /** The Spring Boot generations this starter is built and tested for. */
+    static final String SUPPORTED = "Spring Boot 4.x (tested with 4.1.1), Java 17+";
+
+    QueryCacheAutoConfiguration() {
+        checkSupported(org.springframework.boot.SpringBootVersion.getVersion());
+    }
+
+    /**
+     * Fails startup on a Spring Boot this starter does not support, instead of starting with parts of it
+     * quietly missing (the web layer, page state and health need Boot 4 and Jackson 3).
+     *
+     * @throws QueryCacheConfigurationException naming the version found and the supported ones
+     */
+    static void checkSupported(String bootVersion) {
+        if (bootVersion == null) {
+            return;   // unknown (repackaged): nothing to say
+        }
+        int major;
+        try {
+            major = Integer.parseInt(bootVersion.split("\\.")[0]);
+        } catch (NumberFormatException e) {
+            return;
+        }
+        if (major < 4) {
+            throw new QueryCacheConfigurationException("query-cache-spring-boot-starter does not support Spring Boot "
+                    + bootVersion + ": it needs " + SUPPORTED + ".",
+                    "Upgrade to Spring Boot 4, or use query-cache-core directly (plain Java: Caffeine and Reactor, no Spring) "
+                            + "and build the QueryClient yourself.");
+        }
+    }
+
+    /**
+     * The web layer and devtools are WebFlux: on a Spring MVC (servlet) application, asking for them fails
+     * startup with an explanation instead of answering 404. The core works on MVC too.
+     */
+    @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication(
+            type = org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication.Type.SERVLET)
+    static class ServletApplicationCheck {
+        ServletApplicationCheck(org.springframework.core.env.Environment env) {
+            for (String property : new String[] {"query-cache.web.enabled", "query-cache.devtools.enabled"}) {
+                if (Boolean.TRUE.equals(env.getProperty(property, Boolean.class))) {
+                    throw new QueryCacheConfigurationException("Property '" + property + "' is true, but this is a Spring MVC "
+                            + "(servlet) application: query-cache's web layer (route preloads, HTTP prefetch/preload, "
+                            + "preload.js, devtools) is built on Spring WebFlux and would not be served.",
+                            "Remove '" + property + "' (QueryClient, @QueryEndpoint, @InvalidatesTags, metrics and the actuator "
+                                    + "endpoint work on Spring MVC too), or run the application on WebFlux "
+                                    + "(spring-boot-starter-webflux, spring.main.web-application-type=reactive).");
+                }
+            }
+        }
+    }
+
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     QueryClient queryClient(ListableBeanFactory beanFactory, QueryCacheProperties properties,
