@@ -5,6 +5,7 @@ import java.util.function.UnaryOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /** {@link Endpoint} over one {@link EndpointRuntime}. Thread-safe, stateless beyond its references. */
 final class DefaultEndpoint<A, R> implements Endpoint<A, R> {
@@ -87,7 +88,11 @@ final class DefaultEndpoint<A, R> implements Endpoint<A, R> {
         return (Flux) watchFlux(cache, runtime, arg, options);
     }
 
-    /** A subscription for the life of the flux; emits the current state, then each change (latest wins). */
+    /**
+     * A subscription for the life of the flux; emits the current state, then each change (latest wins: a
+     * watcher slower than the changes skips to the newest state). States arrive on a worker of the
+     * watcher's own, never on the thread that changed the entry.
+     */
     static Flux<Object> watchFlux(QueryCache cache, EndpointRuntime runtime, Object arg, SubscribeOptions options) {
         Objects.requireNonNull(options, "options");
         return Flux.create(sink -> {
@@ -99,7 +104,10 @@ final class DefaultEndpoint<A, R> implements Endpoint<A, R> {
                 sub.unsubscribe();
             });
             watcher.offer(runtime, sub.query.arg, sub.query.state());
-        }, FluxSink.OverflowStrategy.LATEST);
+        }, FluxSink.OverflowStrategy.LATEST)
+                // delivered on a worker of the watcher's own: a slow watcher sees the latest state when it is
+                // ready, and never holds up (or, fed by polling, traps for good) the thread that changed the entry
+                .publishOn(Schedulers.boundedElastic(), 1);
     }
 
     @Override
