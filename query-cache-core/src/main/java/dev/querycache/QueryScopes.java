@@ -3,16 +3,24 @@ package dev.querycache;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import reactor.core.publisher.Mono;
 import reactor.util.context.Context;
 import reactor.util.context.ContextView;
 
 /**
  * Who is asking, for endpoints whose {@link QueryScope} is not {@code SHARED}. The caller and the request
- * travel in the Reactor {@code Context} ({@link #withPrincipal}, {@link #withRequest}); the starter's web
- * filter puts them there for every WebFlux request. The synchronous methods of an endpoint
- * ({@code prefetch}, {@code subscribe}, {@code state}, {@code setData}, {@code invalidate}) have no
- * Context, so they read the caller set by {@link #callAs} on the current thread.
+ * travel in the Reactor {@code Context} only ({@link #withPrincipal}, {@link #withRequest}); the starter's
+ * web filter puts them there for every WebFlux request.
+ *
+ * <p>The synchronous methods of an endpoint ({@code prefetch}, {@code subscribe}, {@code state},
+ * {@code setData}, {@code updateData}, {@code invalidate}) have no Context of their own: they read the
+ * caller and the request of the reactive chain they run in. When Micrometer's context-propagation is on
+ * the classpath, they are registered as thread-local accessors under the Context keys, and Reactor's
+ * automatic context propagation (which the starter turns on, as {@code spring.reactor.context-propagation=auto}
+ * does) sets them while any operator of the request's chain runs, on whatever thread, after the body was
+ * decoded, after an asynchronous principal lookup, in a {@code flatMap} after a miss, and restores the
+ * previous values afterwards, so nothing of one request is ever seen by code that runs later on that
+ * thread. Outside a request, {@link #callAs} sets them for the duration of a call. {@link #principal} and
+ * {@link #request} read the given Context only.
  *
  * <p>A {@code PRINCIPAL} or {@code REQUEST} endpoint used where there is no caller or no request fails
  * with an {@link IllegalStateException} naming the endpoint and the scope; it never falls back to a shared
@@ -21,13 +29,29 @@ import reactor.util.context.ContextView;
  */
 public final class QueryScopes {
 
-    private static final String PRINCIPAL = "dev.querycache.principal";
-    private static final String REQUEST = "dev.querycache.request";
-    private static final ThreadLocal<String> CURRENT_PRINCIPAL = new ThreadLocal<>();
-    private static final ThreadLocal<RequestScope> CURRENT_REQUEST = new ThreadLocal<>();
+    static final String PRINCIPAL = "dev.querycache.principal";
+    static final String REQUEST = "dev.querycache.request";
+    static final ThreadLocal<String> CURRENT_PRINCIPAL = new ThreadLocal<>();
+    static final ThreadLocal<RequestScope> CURRENT_REQUEST = new ThreadLocal<>();
+
+    static {
+        if (isPresent("io.micrometer.context.ContextRegistry")) {
+            ScopeAccessors.register();
+        }
+    }
 
     private QueryScopes() {
     }
+
+    private static boolean isPresent(String className) {
+        try {
+            Class.forName(className, false, QueryScopes.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
 
     /** A Context modification that makes {@code principal} the caller. */
     public static Function<Context, Context> withPrincipal(String principal) {
@@ -41,27 +65,38 @@ public final class QueryScopes {
         return ctx -> ctx.put(REQUEST, request);
     }
 
-    /** The caller in {@code ctx}, or null. */
+    /** The caller in {@code ctx}, or null; never anything of the current thread. */
     public static String principal(ContextView ctx) {
-        return ctx.getOrDefault(PRINCIPAL, CURRENT_PRINCIPAL.get());
+        return ctx.getOrDefault(PRINCIPAL, null);
     }
 
-    /** The request in {@code ctx}, or null. */
+    /** The request in {@code ctx}, or null; never anything of the current thread. */
     public static RequestScope request(ContextView ctx) {
-        return ctx.getOrDefault(REQUEST, CURRENT_REQUEST.get());
+        return ctx.getOrDefault(REQUEST, null);
     }
 
-    /** Runs {@code work} on this thread with {@code principal} (may be null) and {@code request} (may be null) current. */
+    /**
+     * Runs {@code work} on this thread with {@code principal} (may be null) and {@code request} (may be
+     * null) current, for code outside a request's reactive chain; the previous values are restored after.
+     */
     public static <T> T callAs(String principal, RequestScope request, Supplier<T> work) {
         String previousPrincipal = CURRENT_PRINCIPAL.get();
         RequestScope previousRequest = CURRENT_REQUEST.get();
-        CURRENT_PRINCIPAL.set(principal);
-        CURRENT_REQUEST.set(request);
+        set(CURRENT_PRINCIPAL, principal);
+        set(CURRENT_REQUEST, request);
         try {
             return work.get();
         } finally {
-            CURRENT_PRINCIPAL.set(previousPrincipal);
-            CURRENT_REQUEST.set(previousRequest);
+            set(CURRENT_PRINCIPAL, previousPrincipal);
+            set(CURRENT_REQUEST, previousRequest);
+        }
+    }
+
+    private static <T> void set(ThreadLocal<T> local, T value) {
+        if (value == null) {
+            local.remove();
+        } else {
+            local.set(value);
         }
     }
 
@@ -71,20 +106,6 @@ public final class QueryScopes {
             work.run();
             return null;
         });
-    }
-
-    /**
-     * Subscribes {@code source} with {@code principal} and {@code request} current on the subscribing
-     * thread for the duration of the subscribe call, so that code run synchronously at subscription (a
-     * WebFlux controller method, for one) sees them through {@link #callAs}'s thread-local.
-     */
-    public static <T> Mono<T> subscribedAs(String principal, RequestScope request, Mono<T> source) {
-        return new Mono<T>() {
-            @Override
-            public void subscribe(reactor.core.CoreSubscriber<? super T> actual) {
-                runAs(principal, request, () -> source.subscribe(actual));
-            }
-        };
     }
 
     static String currentPrincipal() {

@@ -54,9 +54,14 @@ public class QueryCacheWebAutoConfiguration {
     @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
     @ConditionalOnClass(RouterFunction.class)
     static class ScopeConfiguration {
+        /**
+         * Also turns on Reactor's automatic context propagation (as {@code spring.reactor.context-propagation=auto}
+         * does), so that the caller and the request reach the synchronous endpoint methods of every handler.
+         */
         @Bean
         @ConditionalOnMissingBean
         QueryScopeWebFilter queryScopeWebFilter() {
+            reactor.core.publisher.Hooks.enableAutomaticContextPropagation();
             return new QueryScopeWebFilter();
         }
     }

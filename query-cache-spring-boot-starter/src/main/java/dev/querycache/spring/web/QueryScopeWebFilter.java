@@ -10,10 +10,13 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 
 /**
- * Puts the caller ({@link ServerWebExchange#getPrincipal()}, so it works with Spring Security and
- * without it) and a fresh {@link RequestScope} into the Reactor Context of every request, and into the
- * exchange's attributes ({@link #PRINCIPAL_ATTRIBUTE}, {@link #REQUEST_ATTRIBUTE}) for code that has no
- * Context. Runs after Spring Security's filters (order 0), before the route preloads.
+ * Puts the caller ({@link ServerWebExchange#getPrincipal()}, resolved asynchronously, so it works with
+ * Spring Security's session lookup and without Spring Security) and a fresh {@link RequestScope} into the
+ * Reactor Context of every request, and into the exchange's attributes ({@link #PRINCIPAL_ATTRIBUTE},
+ * {@link #REQUEST_ATTRIBUTE}). It sets no thread-local: the synchronous endpoint methods of a handler see
+ * them through Reactor's automatic context propagation, which the starter turns on (see
+ * {@link dev.querycache.QueryScopes}). Runs after Spring Security's filters (order 0), before the route
+ * preloads.
  */
 public final class QueryScopeWebFilter implements WebFilter, Ordered {
 
@@ -32,8 +35,7 @@ public final class QueryScopeWebFilter implements WebFilter, Ordered {
                 .defaultIfEmpty(java.util.Optional.empty())
                 .flatMap(name -> {
                     name.ifPresent(n -> exchange.getAttributes().put(PRINCIPAL_ATTRIBUTE, n));
-                    Mono<Void> rest = QueryScopes.subscribedAs(name.orElse(null), request, chain.filter(exchange))
-                            .contextWrite(QueryScopes.withRequest(request));
+                    Mono<Void> rest = chain.filter(exchange).contextWrite(QueryScopes.withRequest(request));
                     return name.map(n -> rest.contextWrite(QueryScopes.withPrincipal(n))).orElse(rest);
                 })
                 .doFinally(signal -> request.close());

@@ -156,6 +156,22 @@ public class WebTestApplication {
         }
     }
 
+    /** A caller's notes (PRINCIPAL): written by handlers that read their request body first. */
+    @Component("notes")
+    @QueryEndpoint(scope = dev.querycache.QueryScope.PRINCIPAL, tags = "Note")
+    public static class Notes implements QueryFetcher<String, String> {
+        final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+
+        @Override
+        public Mono<String> fetch(String id) {
+            return Mono.deferContextual(ctx -> {
+                String user = dev.querycache.QueryScopes.principal(ctx);
+                int n = calls.computeIfAbsent(user + ":" + id, k -> new AtomicInteger()).incrementAndGet();
+                return Mono.just(user + "'s note " + id + " #" + n);
+            });
+        }
+    }
+
     /** Per request: read twice in one request, fetched once, gone afterwards. */
     @Component("requestNonce")
     @QueryEndpoint(scope = dev.querycache.QueryScope.REQUEST)
@@ -186,7 +202,9 @@ public class WebTestApplication {
                     return chain.filter(exchange);
                 }
                 java.security.Principal principal = () -> user;
-                return chain.filter(exchange.mutate().principal(Mono.just(principal)).build());
+                // resolved asynchronously, as Spring Security's session lookup is
+                return chain.filter(exchange.mutate()
+                        .principal(Mono.just(principal).delayElement(Duration.ofMillis(2))).build());
             }
         };
     }
@@ -253,6 +271,44 @@ public class WebTestApplication {
                     <script src="/_query/preload.js"></script>
                     </body></html>
                     """;
+        }
+
+        /** The most common write handler: the body is decoded first, then a synchronous write. */
+        @org.springframework.web.bind.annotation.PostMapping("/notes/{id}")
+        Mono<String> writeNote(@org.springframework.web.bind.annotation.PathVariable String id,
+                               @org.springframework.web.bind.annotation.RequestBody String body) {
+            client.endpoint(Notes.class).setData(id, body);
+            return Mono.just("written");
+        }
+
+        @org.springframework.web.bind.annotation.PostMapping("/notes/{id}/invalidate")
+        Mono<String> invalidateNote(@org.springframework.web.bind.annotation.PathVariable String id,
+                                    @org.springframework.web.bind.annotation.RequestBody String ignored) {
+            client.endpoint(Notes.class).invalidate(id);
+            return Mono.just("invalidated");
+        }
+
+        @GetMapping("/notes/{id}")
+        Mono<String> readNote(@org.springframework.web.bind.annotation.PathVariable String id) {
+            return client.endpoint(Notes.class).query(id);
+        }
+
+        /** A synchronous read, answered "no caller" when there is none. */
+        @GetMapping("/notes/{id}/state")
+        Mono<String> noteState(@org.springframework.web.bind.annotation.PathVariable String id) {
+            return Mono.fromCallable(() -> String.valueOf(client.endpoint(Notes.class).state(id).data()))
+                    .onErrorResume(IllegalStateException.class, e -> Mono.just("no caller"));
+        }
+
+        /** Reads a shared entry after an asynchronous hop; the page state must still hold it. */
+        @GetMapping(value = "/later/{name}", produces = MediaType.TEXT_HTML_VALUE)
+        Mono<String> later(@org.springframework.web.bind.annotation.PathVariable String name,
+                           org.springframework.web.server.ServerWebExchange exchange) {
+            return Mono.delay(Duration.ofMillis(20))
+                    .flatMap(x -> client.endpoint(PokemonFetcher.class).query(name))
+                    .flatMap(p -> Mono.delay(Duration.ofMillis(5)).thenReturn(p))
+                    .map(p -> p.name() + stateJson.scriptElement(
+                            dev.querycache.spring.web.QueryScopeWebFilter.request(exchange)));
         }
 
         /** Per-user data as JSON. */
