@@ -3,6 +3,8 @@ package dev.querycache.spring.web;
 import dev.querycache.spring.EndpointTypes;
 import dev.querycache.spring.EntryViews;
 import dev.querycache.QueryClient;
+import dev.querycache.QueryScope;
+import dev.querycache.QueryScopes;
 import dev.querycache.QueryState;
 import dev.querycache.Tag;
 import dev.querycache.spring.web.JsonInput.BadInput;
@@ -78,24 +80,27 @@ final class DevtoolsHandlers {
         }
     }
 
+    /** Refetches the row's entry, as the row's caller for a {@code PRINCIPAL} entry. */
     Mono<ServerResponse> refetch(ServerRequest request) {
-        return entryAction(request, (endpoint, arg) -> {
-            if (EndpointTypes.of(client, endpoint).infinite()) {
-                client.infiniteEndpoint(endpoint).refetch(arg).subscribe(v -> { }, e -> { });
-            } else {
-                client.endpoint(endpoint).refetch(arg).subscribe(v -> { }, e -> { });
+        return entryAction(request, (endpoint, arg, principal) -> {
+            Mono<?> fetch = EndpointTypes.of(client, endpoint).infinite()
+                    ? client.infiniteEndpoint(endpoint).refetch(arg) : client.endpoint(endpoint).refetch(arg);
+            if (principal != null) {
+                fetch = fetch.contextWrite(QueryScopes.withPrincipal(principal));
             }
+            fetch.subscribe(v -> { }, e -> { });
         });
     }
 
+    /** Removes the row's entry (invalidates it: an unused entry goes, a subscribed one is refetched). */
     Mono<ServerResponse> remove(ServerRequest request) {
-        return entryAction(request, (endpoint, arg) -> {
+        return entryAction(request, (endpoint, arg, principal) -> QueryScopes.runAs(principal, null, () -> {
             if (EndpointTypes.of(client, endpoint).infinite()) {
                 client.infiniteEndpoint(endpoint).invalidate(arg);
             } else {
                 client.endpoint(endpoint).invalidate(arg);
             }
-        });
+        }));
     }
 
     Mono<ServerResponse> invalidate(ServerRequest request) {
@@ -111,14 +116,35 @@ final class DevtoolsHandlers {
         }).onErrorResume(JsonInput::handle);
     }
 
-    private Mono<ServerResponse> entryAction(ServerRequest request, java.util.function.BiConsumer<String, Object> action) {
+    /** What a row's button does: the row's endpoint, its arg and, for a {@code PRINCIPAL} entry, its caller. */
+    @FunctionalInterface
+    private interface RowAction {
+        void apply(String endpoint, Object arg, String principal);
+    }
+
+    /**
+     * Acts on the row the page shows, whatever its scope: a {@code PRINCIPAL} row carries its caller
+     * ({@code "principal"}), and the action runs as that caller; without one such a row is 400. The page
+     * never shows an entry's data, only its key, status and tags.
+     */
+    private Mono<ServerResponse> entryAction(ServerRequest request, RowAction action) {
         return input.object(request).flatMap(body -> {
             JsonNode name = body.get("endpoint");
             if (name == null || !name.isString() || !client.endpointNames().contains(name.asString())) {
                 throw new BadInput(HttpStatus.NOT_FOUND, "no such endpoint");
             }
-            EndpointTypes.Types types = EndpointTypes.of(client, name.asString());
-            action.accept(name.asString(), input.arg(body.get("arg"), types.arg()));
+            String endpoint = name.asString();
+            JsonNode p = body.get("principal");
+            String principal = p == null || p.isNull() ? null : p.asString();
+            QueryScope scope = client.scope(endpoint);
+            if (scope == QueryScope.PRINCIPAL && (principal == null || principal.isBlank())) {
+                throw new BadInput(HttpStatus.BAD_REQUEST, "endpoint '" + endpoint + "' is per caller: \"principal\" is required");
+            }
+            if (scope != QueryScope.PRINCIPAL) {
+                principal = null;
+            }
+            EndpointTypes.Types types = EndpointTypes.of(client, endpoint);
+            action.apply(endpoint, input.arg(body.get("arg"), types.arg()), principal);
             return ServerResponse.accepted().build();
         }).onErrorResume(JsonInput::handle);
     }

@@ -27,6 +27,9 @@ class DevtoolsBrowserTest {
     int port;
 
     @Autowired
+    org.springframework.context.ApplicationContext ctx;
+
+    @Autowired
     QueryClient client;
 
     @Autowired
@@ -107,5 +110,28 @@ class DevtoolsBrowserTest {
         Path shot = Browser.screenshot(driver, "devtools.png");
         assertThat(Files.size(shot)).isGreaterThan(1000);
         watched.close();
+    }
+
+    @Test
+    void actsOnPrincipalRowsAsTheRowsCaller() {
+        var notes = client.endpoint("notes");
+        for (String user : new String[] {"ash", "misty"}) {
+            notes.query("x").contextWrite(dev.querycache.QueryScopes.withPrincipal(user)).block(Duration.ofSeconds(30));
+        }
+        WebTestApplication.Notes fetcher = ctx.getBean(WebTestApplication.Notes.class);
+        driver.get("http://localhost:" + port + "/_query/devtools");
+        waitFor(() -> row("notes", "\"x\" · ash") != null && row("notes", "\"x\" · misty") != null,
+                "both callers' rows are listed");
+        assertThat(String.join(" ", row("notes", "\"x\" · ash"))).as("no data is shown").doesNotContain("note x");
+
+        click("notes", "\"x\" · misty", "refetch");
+        waitFor(() -> fetcher.calls.get("misty:x").get() == 2, "Refetch fetched misty's entry again");
+        assertThat(fetcher.calls.get("ash:x").get()).isEqualTo(1);
+
+        click("notes", "\"x\" · ash", "remove");
+        waitFor(() -> dev.querycache.QueryScopes.callAs("ash", null, () -> notes.state("x").data()) == null,
+                "Remove removed ash's entry");
+        assertThat(dev.querycache.QueryScopes.callAs("misty", null, () -> notes.state("x").data())).isNotNull();
+        waitFor(() -> row("notes", "\"x\" · ash") == null, "ash's row disappears");
     }
 }
