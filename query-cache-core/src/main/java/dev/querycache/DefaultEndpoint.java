@@ -7,15 +7,20 @@ import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
-/** {@link Endpoint} over one {@link EndpointRuntime}. Thread-safe, stateless beyond its references. */
+/**
+ * {@link Endpoint} over one {@link EndpointRuntime}, for every scope: the scope is the {@link EntryKeys}
+ * strategy that turns an arg into its entry's key. Thread-safe, stateless beyond its references.
+ */
 final class DefaultEndpoint<A, R> implements Endpoint<A, R> {
 
     private final EndpointRuntime runtime;
     private final QueryCache cache;
+    private final EntryKeys keys;
 
-    DefaultEndpoint(EndpointRuntime runtime, QueryCache cache) {
+    DefaultEndpoint(EndpointRuntime runtime, QueryCache cache, EntryKeys keys) {
         this.runtime = runtime;
         this.cache = cache;
+        this.keys = keys;
     }
 
     @Override
@@ -26,34 +31,45 @@ final class DefaultEndpoint<A, R> implements Endpoint<A, R> {
     @Override
     @SuppressWarnings("unchecked")
     public Mono<R> query(A arg) {
-        // The hit path: one Caffeine read (recorded for its eviction policy, no key made), no lock; the Mono
-        // was made when the data was stored. Allocates only inside a web request (the page's read list).
-        RequestScope request = QueryScopes.currentRequest();
-        if (request != null) {
-            request.read.add(new RequestScope.Read(runtime, arg));   // inside a web request only: the page's own state
+        if (keys.isIdentity()) {
+            return (Mono<R>) query(runtime, cache, arg, QueryScopes.currentRequest());
         }
-        Query q = runtime.store.getIfPresent(arg == null ? EndpointRuntime.NULL_ARG : arg);
+        return Mono.deferContextual(ctx -> (Mono<R>) query(runtime, cache, keys.key(ctx, arg), QueryScopes.request(ctx)));
+    }
+
+    /**
+     * The hit path: one Caffeine read by key (recorded for its eviction policy, no key made), no lock; a
+     * fresh state is itself the Mono of its data. Allocates only inside a web request (the page's read list).
+     */
+    static Mono<Object> query(EndpointRuntime runtime, QueryCache cache, Object key, RequestScope request) {
+        if (request != null) {
+            request.read.add(new RequestScope.Read(runtime, key));   // inside a request only: the page's own state
+        }
+        Query q = runtime.store.getIfPresent(key == null ? EndpointRuntime.NULL_ARG : key);
         if (q != null) {
             EntryState s = q.state();
             if (s.isFreshApartFromAge()) {
                 long stale = runtime.options().staleMillis();
                 if (stale == Long.MAX_VALUE || !s.isStaleByAge(runtime.nowMillis(), stale)) {
                     runtime.hits.increment();
-                    return (Mono<R>) (Mono<?>) s;
+                    return s;
                 }
                 if (runtime.options().staleWhileRevalidate()) {
                     runtime.hits.increment();
-                    cache.revalidate(runtime, arg);
-                    return (Mono<R>) (Mono<?>) s;
+                    cache.revalidate(runtime, key);
+                    return s;
                 }
             }
         }
-        return (Mono<R>) cache.query(runtime, arg, FetchRequest.REFRESH);
+        return cache.query(runtime, key, FetchRequest.REFRESH);
     }
 
     @Override
     public Mono<R> refetch(A arg) {
-        return cache.refetch(runtime, arg);
+        if (keys.isIdentity()) {
+            return cache.refetch(runtime, arg);
+        }
+        return Mono.deferContextual(ctx -> cache.refetch(runtime, keys.key(ctx, arg)));
     }
 
     @Override
@@ -64,7 +80,7 @@ final class DefaultEndpoint<A, R> implements Endpoint<A, R> {
     @Override
     public void prefetch(A arg, PrefetchOptions options) {
         Objects.requireNonNull(options, "options");
-        cache.fetch(runtime, arg, FetchRequest.REFRESH, FetchPolicy.of(options));
+        cache.fetch(runtime, keys.current(arg), FetchRequest.REFRESH, FetchPolicy.of(options));
     }
 
     @Override
@@ -74,7 +90,7 @@ final class DefaultEndpoint<A, R> implements Endpoint<A, R> {
 
     @Override
     public QuerySubscription<R> subscribe(A arg, SubscribeOptions options) {
-        return cache.subscribe(runtime, arg, Objects.requireNonNull(options, "options"));
+        return cache.subscribe(runtime, keys.current(arg), Objects.requireNonNull(options, "options"));
     }
 
     @Override
@@ -85,7 +101,7 @@ final class DefaultEndpoint<A, R> implements Endpoint<A, R> {
     @Override
     @SuppressWarnings({"unchecked", "rawtypes"})
     public Flux<QueryState<R>> watch(A arg, SubscribeOptions options) {
-        return (Flux) watchFlux(cache, runtime, arg, options);
+        return (Flux) watchFlux(cache, runtime, keys, arg, options);
     }
 
     /**
@@ -93,46 +109,55 @@ final class DefaultEndpoint<A, R> implements Endpoint<A, R> {
      * watcher slower than the changes skips to the newest state). States arrive on a worker of the
      * watcher's own, never on the thread that changed the entry.
      */
-    static Flux<Object> watchFlux(QueryCache cache, EndpointRuntime runtime, Object arg, SubscribeOptions options) {
+    static Flux<Object> watchFlux(QueryCache cache, EndpointRuntime runtime, EntryKeys keys, Object arg,
+                                  SubscribeOptions options) {
         Objects.requireNonNull(options, "options");
-        return Flux.create(sink -> {
-            Watcher watcher = new Watcher(sink);
-            SubscriptionImpl<Object> sub = cache.subscribe(runtime, arg, options);
-            sub.query.addWatcher(watcher);
-            sink.onDispose(() -> {
-                sub.query.removeWatcher(watcher);
-                sub.unsubscribe();
-            });
-            watcher.offer(runtime, sub.query.arg, sub.query.state());
-        }, FluxSink.OverflowStrategy.LATEST)
-                // delivered on a worker of the watcher's own: a slow watcher sees the latest state when it is
-                // ready, and never holds up (or, fed by polling, traps for good) the thread that changed the entry
-                .publishOn(Schedulers.boundedElastic(), 1);
+        return Flux.deferContextual(ctx -> {
+            Object key = keys.key(ctx, arg);
+            return Flux.create(sink -> {
+                Watcher watcher = new Watcher(sink);
+                SubscriptionImpl<Object> sub = cache.subscribe(runtime, key, options);
+                sub.query.addWatcher(watcher);
+                sink.onDispose(() -> {
+                    sub.query.removeWatcher(watcher);
+                    sub.unsubscribe();
+                });
+                watcher.offer(runtime, sub.query.arg, sub.query.state());
+            }, FluxSink.OverflowStrategy.LATEST)
+                    // delivered on a worker of the watcher's own: a slow watcher sees the latest state when it is
+                    // ready, and never holds up (or, fed by polling, traps for good) the thread that changed the entry
+                    .publishOn(Schedulers.boundedElastic(), 1);
+        });
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public QueryState<R> state(A arg) {
-        Query q = runtime.lookup(arg);
-        return (QueryState<R>) (q != null ? q.view()
-                : StateView.of(runtime, arg, EntryState.initial(runtime.options().staticTags())));
+        return (QueryState<R>) state(runtime, keys.current(arg));
+    }
+
+    static QueryState<?> state(EndpointRuntime runtime, Object key) {
+        Query q = runtime.lookup(key);
+        return q != null ? q.view() : StateView.of(runtime, key, EntryState.initial(runtime.options().staticTags()));
     }
 
     @Override
     public void setData(A arg, R data) {
-        cache.setData(runtime, arg, data);
+        cache.setData(runtime, keys.current(arg), data);
     }
 
     @Override
     public boolean updateData(A arg, UnaryOperator<R> updater) {
-        return cache.updateData(runtime, arg, Objects.requireNonNull(updater, "updater"));
+        return cache.updateData(runtime, keys.current(arg), Objects.requireNonNull(updater, "updater"));
     }
 
+    /** Invalidates the entry of {@code arg} (for PRINCIPAL endpoints: the caller's; use tags to reach every caller's). */
     @Override
     public void invalidate(A arg) {
-        cache.invalidateEntry(runtime, arg);
+        cache.invalidateEntry(runtime, keys.current(arg));
     }
 
+    /** Invalidates every entry of this endpoint (for PRINCIPAL endpoints: every caller's). */
     @Override
     public void invalidateAll() {
         cache.invalidateAll(runtime, true);

@@ -1,20 +1,26 @@
 package dev.querycache;
 
 import java.util.Objects;
+import java.util.function.Function;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** {@link InfiniteEndpoint} over one {@link EndpointRuntime} with an {@link InfiniteBehavior}. Thread-safe. */
+/**
+ * {@link InfiniteEndpoint} over one {@link EndpointRuntime} with an {@link InfiniteBehavior}, for every
+ * scope ({@link EntryKeys}). Thread-safe, stateless beyond its references.
+ */
 final class DefaultInfiniteEndpoint<A, P, R> implements InfiniteEndpoint<A, P, R> {
 
     private final EndpointRuntime runtime;
     private final QueryCache cache;
+    private final EntryKeys keys;
     private final DefaultEndpoint<A, InfiniteData<R, P>> plain;
 
-    DefaultInfiniteEndpoint(EndpointRuntime runtime, QueryCache cache) {
+    DefaultInfiniteEndpoint(EndpointRuntime runtime, QueryCache cache, EntryKeys keys) {
         this.runtime = runtime;
         this.cache = cache;
-        this.plain = new DefaultEndpoint<>(runtime, cache);
+        this.keys = keys;
+        this.plain = new DefaultEndpoint<>(runtime, cache, keys);
     }
 
     @Override
@@ -27,33 +33,37 @@ final class DefaultInfiniteEndpoint<A, P, R> implements InfiniteEndpoint<A, P, R
         return plain.query(arg);
     }
 
-    @Override
+    /** A Mono over the entry's key, taken from the subscriber's Context (or the arg itself when SHARED). */
     @SuppressWarnings("unchecked")
+    private Mono<InfiniteData<R, P>> withKey(A arg, Function<Object, Mono<Object>> call) {
+        if (keys.isIdentity()) {
+            return (Mono<InfiniteData<R, P>>) (Mono<?>) call.apply(arg);
+        }
+        return Mono.deferContextual(ctx -> (Mono<InfiniteData<R, P>>) (Mono<?>) call.apply(keys.key(ctx, arg)));
+    }
+
+    @Override
     public Mono<InfiniteData<R, P>> query(A arg, P initialPageParam) {
         if (initialPageParam == null) {
             return plain.query(arg);
         }
-        Query q = runtime.lookup(arg);
-        if (q != null && q.state().hasData) {
-            return plain.query(arg);
-        }
-        return (Mono<InfiniteData<R, P>>) (Mono<?>) cache.query(runtime, arg,
-                new FetchRequest(FetchKind.REFRESH, initialPageParam, 1));
+        return withKey(arg, key -> {
+            Query q = runtime.lookup(key);
+            if (q != null && q.state().hasData) {
+                return cache.query(runtime, key, FetchRequest.REFRESH);
+            }
+            return cache.query(runtime, key, new FetchRequest(FetchKind.REFRESH, initialPageParam, 1));
+        });
     }
 
     @Override
     public Mono<InfiniteData<R, P>> fetchNextPage(A arg) {
-        return page(arg, FetchRequest.NEXT, FetchPolicy.NEXT_PAGE);
+        return withKey(arg, key -> cache.fetch(runtime, key, FetchRequest.NEXT, FetchPolicy.NEXT_PAGE));
     }
 
     @Override
     public Mono<InfiniteData<R, P>> fetchPreviousPage(A arg) {
-        return page(arg, FetchRequest.PREVIOUS, FetchPolicy.PREVIOUS_PAGE);
-    }
-
-    @SuppressWarnings("unchecked")
-    private Mono<InfiniteData<R, P>> page(A arg, FetchRequest request, FetchPolicy policy) {
-        return (Mono<InfiniteData<R, P>>) (Mono<?>) cache.fetch(runtime, arg, request, policy);
+        return withKey(arg, key -> cache.fetch(runtime, key, FetchRequest.PREVIOUS, FetchPolicy.PREVIOUS_PAGE));
     }
 
     @Override
@@ -63,7 +73,7 @@ final class DefaultInfiniteEndpoint<A, P, R> implements InfiniteEndpoint<A, P, R
 
     @Override
     public void abort(A arg) {
-        Query q = runtime.lookup(arg);
+        Query q = runtime.lookup(keys.current(arg));
         if (q != null) {
             cache.abort(q);
         }
@@ -77,7 +87,8 @@ final class DefaultInfiniteEndpoint<A, P, R> implements InfiniteEndpoint<A, P, R
     @Override
     public void prefetch(A arg, PrefetchOptions options) {
         Objects.requireNonNull(options, "options");
-        cache.fetch(runtime, arg, new FetchRequest(FetchKind.REFRESH, null, options.pageCount()), FetchPolicy.of(options));
+        cache.fetch(runtime, keys.current(arg), new FetchRequest(FetchKind.REFRESH, null, options.pageCount()),
+                FetchPolicy.of(options));
     }
 
     @Override
@@ -93,7 +104,7 @@ final class DefaultInfiniteEndpoint<A, P, R> implements InfiniteEndpoint<A, P, R
     @Override
     @SuppressWarnings({"unchecked", "rawtypes"})
     public Flux<InfiniteQueryState<R, P>> watch(A arg) {
-        return (Flux) DefaultEndpoint.watchFlux(cache, runtime, arg, SubscribeOptions.none());
+        return (Flux) DefaultEndpoint.watchFlux(cache, runtime, keys, arg, SubscribeOptions.none());
     }
 
     @Override

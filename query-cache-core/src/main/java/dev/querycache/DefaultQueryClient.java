@@ -31,17 +31,10 @@ final class DefaultQueryClient implements QueryClient {
         this.byName = byName;
         this.bus = bus;
         Map<String, Object> f = new LinkedHashMap<>();
-        byName.forEach((name, rt) -> f.put(name, rt.isInfinite()
-                ? switch (rt.options().scope()) {
-                    case SHARED -> new DefaultInfiniteEndpoint<>(rt, cache);
-                    case PRINCIPAL -> new PrincipalInfiniteEndpoint<>(new DefaultInfiniteEndpoint<>(rt, cache), rt);
-                    case REQUEST -> new RequestInfiniteEndpoint<>(rt);
-                }
-                : switch (rt.options().scope()) {
-                    case SHARED -> new DefaultEndpoint<>(rt, cache);
-                    case PRINCIPAL -> new PrincipalEndpoint<>(new DefaultEndpoint<>(rt, cache), rt);
-                    case REQUEST -> new RequestEndpoint<>(rt);
-                }));
+        byName.forEach((name, rt) -> {
+            EntryKeys keys = EntryKeys.of(rt, cache);
+            f.put(name, rt.isInfinite() ? new DefaultInfiniteEndpoint<>(rt, cache, keys) : new DefaultEndpoint<>(rt, cache, keys));
+        });
         this.facades = f;
         if (bus != null) {
             cache.publishTo(invalidation -> bus.publish(withOrigin(invalidation)));
@@ -195,8 +188,6 @@ final class DefaultQueryClient implements QueryClient {
                         s.tags, q.endpoint.isInfinite()));
             }
         }
-        request.values.forEach((k, v) -> out.add(new DehydratedState.DehydratedQuery(k.endpoint().name(), k.arg(), v,
-                java.time.Instant.ofEpochMilli(k.endpoint().nowMillis()), Set.of(), false)));
         return new DehydratedState(out);
     }
 
@@ -205,7 +196,8 @@ final class DefaultQueryClient implements QueryClient {
         List<DehydratedState.DehydratedQuery> out = new ArrayList<>();
         for (Query q : cache.all()) {
             EntryState s = q.state();
-            if (s.status() == QueryStatus.SUCCESS && s.hasData && !(q.arg instanceof ScopedArg)) {
+            if (s.status() == QueryStatus.SUCCESS && s.hasData && !(q.arg instanceof ScopedArg)
+                    && !(q.arg instanceof RequestArg)) {
                 out.add(new DehydratedState.DehydratedQuery(q.endpoint.name(), q.arg, s.data, java.time.Instant.ofEpochMilli(s.fulfilledAtMillis), s.tags,
                         q.endpoint.isInfinite()));
             }
@@ -232,7 +224,9 @@ final class DefaultQueryClient implements QueryClient {
     public List<QueryState<?>> entries() {
         List<QueryState<?>> out = new ArrayList<>();
         for (Query q : cache.all()) {
-            out.add(q.view());
+            if (!(q.arg instanceof RequestArg)) {   // a request's own entries are its business
+                out.add(q.view());
+            }
         }
         return out;
     }

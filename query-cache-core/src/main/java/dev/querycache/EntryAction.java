@@ -56,7 +56,7 @@ sealed interface EntryAction {
     record Expire() implements EntryAction {
     }
 
-    /** {@code resetApiState}: remove the entry whatever its state, aborting its fetch. */
-    record Reset() implements EntryAction {
+    /** {@code resetApiState} (or the end of a REQUEST entry's request): remove the entry whatever its state, aborting its fetch. */
+    record Reset(String why) implements EntryAction {
     }
 }

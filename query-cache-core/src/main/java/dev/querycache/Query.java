@@ -101,8 +101,8 @@ final class Query extends Removable {
             } else {
                 remove(c);
             }
-        } else if (action instanceof EntryAction.Reset) {
-            abort(c, "fetch of endpoint '" + endpoint.name() + "' for arg " + arg + " was aborted by resetApiState");
+        } else if (action instanceof EntryAction.Reset r) {
+            abort(c, "fetch of endpoint '" + endpoint.name() + "' for arg " + ScopedArg.unwrap(arg) + " was aborted " + r.why());
             remove(c);
         }
         c.after = state;

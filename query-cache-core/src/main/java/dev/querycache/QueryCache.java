@@ -60,7 +60,8 @@ final class QueryCache {
         return Caffeine.newBuilder()
                 .executor(new MaintenanceExecutor(this::publishEvictions))
                 .maximumWeight(endpoint.options().maximumSize())
-                .weigher((Object k, Query q) -> q.isPinned() ? 0 : 1)
+                // a REQUEST entry stays while its request lives: its request removes it when it closes
+                .weigher((Object k, Query q) -> q.isPinned() || k instanceof RequestArg ? 0 : 1)
                 .evictionListener(this::onEvicted)
                 .build();
     }
@@ -185,6 +186,9 @@ final class QueryCache {
 
     /** Arms the keepUnusedDataFor timer of an entry that just became unused. */
     private void armRemoval(Query q) {
+        if (q.arg instanceof RequestArg) {
+            return;   // removed when its request closes
+        }
         long keep = q.endpoint.options().keepUnusedNanos();
         if (keep == 0) {
             expire(q);
@@ -416,9 +420,20 @@ final class QueryCache {
         if (q != null) {
             invalidate(q);
         }
+        if (arg instanceof RequestArg) {
+            return;   // a request's own entry: nothing of it exists elsewhere
+        }
         // a PRINCIPAL entry's key is internal: the message names the caller and the user's arg explicitly
         publish(arg instanceof ScopedArg scoped ? Invalidation.entry("", endpoint.name(), scoped.arg(), scoped.principal())
                 : Invalidation.entry("", endpoint.name(), arg));
+    }
+
+    /** Removes a REQUEST entry when its request closes, aborting a fetch still running for it. */
+    void drop(EndpointRuntime endpoint, Object key) {
+        Query q = endpoint.lookup(key);
+        if (q != null) {
+            dispatch(q, new EntryAction.Reset("because its request ended"));
+        }
     }
 
     /** Invalidates the entry of {@code arg} (for PRINCIPAL endpoints: of {@code principal}) without publishing. */
@@ -512,7 +527,7 @@ final class QueryCache {
     /** Drops every entry: aborts fetches (they settle as aborted), stops polling, completes watchers. */
     void reset() {
         for (Query q : all()) {
-            dispatch(q, new EntryAction.Reset());
+            dispatch(q, new EntryAction.Reset("by resetApiState"));
         }
     }
 

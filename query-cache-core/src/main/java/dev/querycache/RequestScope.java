@@ -3,13 +3,13 @@ package dev.querycache;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import reactor.core.publisher.Mono;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One request's own state: the entries of {@code REQUEST} endpoints (de-duplicated within the request,
- * gone with it, never in the shared cache) and the entries of any scope the request read, so that a page
- * can embed exactly those ({@link QueryClient#dehydrate(RequestScope)}). Open one per request
- * ({@link #open()}); the starter's web filter does. Thread-safe.
+ * One request's own state: its {@code REQUEST} entries (de-duplicated within the request, with the whole
+ * {@link Endpoint} contract, removed when it closes) and the entries of any scope the request read, so
+ * that a page can embed exactly those ({@link QueryClient#dehydrate(RequestScope)}). Open one per request
+ * ({@link #open()}) and close it when the request ends; the starter's web filter does both. Thread-safe.
  */
 public final class RequestScope {
 
@@ -17,13 +17,10 @@ public final class RequestScope {
     record Read(EndpointRuntime endpoint, Object key) {
     }
 
-    record RequestKey(EndpointRuntime endpoint, Object arg) {
-    }
-
-    final Map<RequestKey, Mono<Object>> entries = new ConcurrentHashMap<>();
-    final Map<RequestKey, Object> values = new ConcurrentHashMap<>();
     final Set<Read> read = ConcurrentHashMap.newKeySet();
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    /** This request's REQUEST entries, each with what removes it. */
+    private final Map<RequestArg, Runnable> entries = new ConcurrentHashMap<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private RequestScope() {
     }
@@ -33,13 +30,27 @@ public final class RequestScope {
         return new RequestScope();
     }
 
+    /** Records a REQUEST entry of this request (once per key); {@code drop} removes it when the request closes. */
+    void track(EndpointRuntime endpoint, RequestArg key, Runnable drop) {
+        if (closed.get()) {
+            throw new IllegalStateException("endpoint '" + endpoint.name() + "' has scope REQUEST, but its request has ended");
+        }
+        if (entries.putIfAbsent(key, () -> {
+            endpoint.liveRequestEntries.decrementAndGet();
+            drop.run();
+        }) == null) {
+            endpoint.liveRequestEntries.incrementAndGet();
+        }
+    }
+
     /**
-     * Ends the request: its {@code REQUEST} entries stop counting in {@link QueryClient#requestEntryCount()}.
+     * Ends the request: its {@code REQUEST} entries are removed (a fetch still running for one is aborted).
      * Idempotent; the starter's web filter calls it when the request completes.
      */
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            entries.keySet().forEach(k -> k.endpoint().liveRequestEntries.decrementAndGet());
+            entries.values().forEach(Runnable::run);
+            entries.clear();
         }
     }
 

@@ -5,6 +5,9 @@ record ScopedArg(String principal, Object arg) {
 
     /** The user's arg behind a cache key. */
     static Object unwrap(Object key) {
-        return key instanceof ScopedArg s ? s.arg() : key;
+        if (key instanceof ScopedArg s) {
+            return s.arg();
+        }
+        return key instanceof RequestArg r ? r.arg() : key;
     }
 }

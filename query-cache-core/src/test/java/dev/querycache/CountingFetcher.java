@@ -13,11 +13,18 @@ class CountingFetcher implements QueryFetcher<String, String> {
     final AtomicInteger calls = new AtomicInteger();
     final Map<String, AtomicInteger> perArg = new ConcurrentHashMap<>();
     volatile BiFunction<String, String, Set<Tag>> tags = (a, r) -> Set.of();
+    /** When set, the next call (counted) fails with "boom". */
+    volatile boolean failNext;
 
     @Override
     public Mono<String> fetch(String arg) {
         return Mono.fromSupplier(() -> {
             calls.incrementAndGet();
+            if (failNext) {
+                failNext = false;
+                perArg.computeIfAbsent(String.valueOf(arg), k -> new AtomicInteger()).incrementAndGet();
+                throw new IllegalStateException("boom");
+            }
             return arg + "#" + perArg.computeIfAbsent(String.valueOf(arg), k -> new AtomicInteger()).incrementAndGet();
         });
     }

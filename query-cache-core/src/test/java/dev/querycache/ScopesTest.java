@@ -90,12 +90,48 @@ class ScopesTest {
         assertThat(e.query("cart").contextWrite(QueryScopes.withRequest(first)).block()).isEqualTo("cart#1");
         assertThat(e.query("cart").contextWrite(QueryScopes.withRequest(first)).block()).isEqualTo("cart#1");
         assertThat(perRequest.callsFor("cart")).isEqualTo(1);
-        assertThat(client.size()).as("never in the shared cache").isZero();
+        assertThat(client.entries()).as("a request's own entries are not listed").isEmpty();
 
         RequestScope second = RequestScope.open();
         assertThat(e.query("cart").contextWrite(QueryScopes.withRequest(second)).block()).isEqualTo("cart#2");
         assertThatThrownBy(() -> e.query("cart").block()).hasMessageContaining("'perRequest'").hasMessageContaining("REQUEST");
-        assertThatThrownBy(() -> e.prefetch("cart")).hasMessageContaining("only query(arg)");
+        assertThatThrownBy(() -> e.prefetch("cart")).hasMessageContaining("'perRequest'").hasMessageContaining("REQUEST");
+        first.close();
+        second.close();
+        assertThat(client.size()).as("closed requests leave nothing behind").isZero();
+    }
+
+    @Test
+    void aRequestEndpointHonoursTheWholeEndpointContractWithinItsRequest() {
+        Endpoint<Object, Object> e = client.endpoint("perRequest");
+        RequestScope request = RequestScope.open();
+        perRequest.failNext = true;
+        assertThatThrownBy(() -> e.query("cart").contextWrite(QueryScopes.withRequest(request)).block())
+                .hasMessageContaining("boom");
+        assertThat(e.query("cart").contextWrite(QueryScopes.withRequest(request)).block())
+                .as("a failed fetch is not cached for the rest of the request").isEqualTo("cart#2");
+        assertThat(e.refetch("cart").contextWrite(QueryScopes.withRequest(request)).block())
+                .as("refetch fetches").isEqualTo("cart#3");
+        QueryScopes.runAs(null, request, () -> {
+            e.setData("cart", "written");
+            assertThat(e.state("cart").data()).isEqualTo("written");
+            assertThat(e.updateData("cart", d -> d + "!")).isTrue();
+            try (QuerySubscription<Object> sub = e.subscribe("other")) {
+                assertThat(sub.result().block()).isEqualTo("other#1");
+            }
+            e.prefetch("third");
+            e.invalidate("cart");
+            assertThat(e.state("cart").status()).isEqualTo(QueryStatus.UNINITIALIZED);
+        });
+        RequestScope another = RequestScope.open();
+        assertThat(QueryScopes.callAs(null, another, () -> e.state("other").status()))
+                .as("nothing of one request in another").isEqualTo(QueryStatus.UNINITIALIZED);
+        assertThat(request.requestEntryCount()).isEqualTo(3);
+        request.close();
+        another.close();
+        assertThat(client.size()).isZero();
+        assertThatThrownBy(() -> e.query("cart").contextWrite(QueryScopes.withRequest(request)).block())
+                .hasMessageContaining("ended");
     }
 
     @Test
@@ -133,8 +169,11 @@ class ScopesTest {
             once.query("b").contextWrite(QueryScopes.withRequest(request)).block();
             once.query("b").contextWrite(QueryScopes.withRequest(request)).block();
             assertThat(upstream.requests).containsExactly("a/1", "a/2", "a/1", "b/1");
-            assertThatThrownBy(() -> once.fetchNextPage("b")).hasMessageContaining("REQUEST");
+            assertThatThrownBy(() -> once.fetchNextPage("b").block()).hasMessageContaining("REQUEST");
+            assertThat(once.fetchNextPage("b").contextWrite(QueryScopes.withRequest(request)).block().pageParams())
+                    .as("within its request an infinite REQUEST entry pages like any other").containsExactly(1, 2);
             assertThat(c.entries()).extracting(QueryState::endpoint).containsOnly("mine");
+            request.close();
         }
     }
 }
