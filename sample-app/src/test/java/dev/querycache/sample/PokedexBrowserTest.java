@@ -160,4 +160,50 @@ class PokedexBrowserTest {
         assertThat(rows()).anyMatch(r -> r.contains("\"mew\"") && r.contains("SUCCESS") && r.contains("Pokemon:mew"));
         Browser.screenshot(driver, "devtools.png");
     }
+
+    /** Signs in through Spring Security's form login page. */
+    private static void signIn(ChromeDriver browser, String base, String user, String password) {
+        browser.get(base + "/team");   // not signed in: Spring Security shows its login form
+        new WebDriverWait(browser, Duration.ofSeconds(60)).withMessage("the login form")
+                .until(d -> !d.findElements(By.name("username")).isEmpty());
+        browser.findElement(By.name("username")).sendKeys(user);
+        browser.findElement(By.name("password")).sendKeys(password);
+        browser.findElement(By.cssSelector("button[type=submit]")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(60)).withMessage(user + " is signed in")
+                .until(d -> !d.findElements(By.id("trainer")).isEmpty());
+    }
+
+    @Test
+    void twoTrainersSignedInInTwoBrowsersEachSeeOnlyTheirOwnTeam() throws Exception {
+        ChromeDriver misty = Browser.start();
+        try {
+            signIn(driver, url(""), "ash", "pikachu");
+            signIn(misty, url(""), "misty", "starmie");
+            for (int round = 0; round < 2; round++) {   // the second round is served from the cache
+                driver.get(url("/team"));
+                misty.get(url("/team"));
+                new WebDriverWait(driver, Duration.ofSeconds(60)).until(d -> !d.findElements(By.id("team")).isEmpty());
+                new WebDriverWait(misty, Duration.ofSeconds(60)).until(d -> !d.findElements(By.id("team")).isEmpty());
+                assertThat(driver.findElement(By.id("trainer")).getText()).isEqualTo("ash");
+                assertThat(misty.findElement(By.id("trainer")).getText()).isEqualTo("misty");
+                assertThat(driver.findElement(By.id("team")).getText()).contains("Pikachu").doesNotContain("Starmie");
+                assertThat(misty.findElement(By.id("team")).getText()).contains("Starmie").doesNotContain("Pikachu");
+                String ashState = driver.findElement(By.id("query-cache-state")).getAttribute("textContent");
+                String mistyState = misty.findElement(By.id("query-cache-state")).getAttribute("textContent");
+                assertThat(ashState).contains("pikachu").doesNotContain("starmie");
+                assertThat(mistyState).contains("starmie").doesNotContain("pikachu");
+            }
+            for (ChromeDriver browser : new ChromeDriver[] {driver, misty}) {
+                browser.get(url("/_query/devtools"));
+                new WebDriverWait(browser, Duration.ofSeconds(60)).withMessage("devtools lists the team entries")
+                        .until(d -> d.findElement(By.id("entries")).getText().contains("myTeam"));
+                String devtools = browser.findElement(By.tagName("body")).getText();
+                assertThat(devtools).as("devtools shows whose entries they are, never their data")
+                        .doesNotContain("Pikachu").doesNotContain("Starmie").doesNotContain("Psyduck");
+            }
+            Browser.screenshot(misty, "team-misty.png");
+        } finally {
+            misty.quit();
+        }
+    }
 }

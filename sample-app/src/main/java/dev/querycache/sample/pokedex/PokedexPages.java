@@ -57,19 +57,15 @@ public class PokedexPages {
                         org.springframework.http.HttpStatus.NOT_FOUND, "no Pokémon named " + name));
     }
 
-    /** "My team": per user (PRINCIPAL), with a login picker. */
+    /** "My team": per user (PRINCIPAL); Spring Security makes sure a trainer is signed in. */
     @GetMapping("/team")
     Mono<String> team(Model model, org.springframework.web.server.ServerWebExchange exchange) {
         String user = QueryScopeWebFilter.principal(exchange);
         model.addAttribute("user", user);
-        model.addAttribute("users", java.util.List.of("ash", "misty", "brock"));
         model.addAttribute("upstreamRequests", upstream.requestCount());
-        if (user == null) {
-            model.addAttribute("team", java.util.List.of());
-            return Mono.just("team");
-        }
         return client.endpoint(MyTeam.class).query("current").map(team -> {
             model.addAttribute("team", team);
+            model.addAttribute("state", stateJson.scriptElement(QueryScopeWebFilter.request(exchange)));   // this request's own
             return "team";
         });
     }
