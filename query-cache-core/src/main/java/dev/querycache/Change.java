@@ -8,12 +8,10 @@ package dev.querycache;
  */
 final class Change {
 
-    static final int SUBSCRIBER_ADDED = 1;
-    static final int FETCH_STARTED = 1 << 1;
-    static final int UPDATED = 1 << 2;
-    static final int FETCH_SETTLED = 1 << 3;
-    static final int SUBSCRIBER_REMOVED = 1 << 4;
-    static final int REMOVED = 1 << 5;
+    /** The order events of one change are published in. */
+    static final QueryCacheEvent.Type[] EVENT_ORDER = {QueryCacheEvent.Type.SUBSCRIBER_ADDED,
+            QueryCacheEvent.Type.FETCH_STARTED, QueryCacheEvent.Type.UPDATED, QueryCacheEvent.Type.FETCH_SETTLED,
+            QueryCacheEvent.Type.SUBSCRIBER_REMOVED, QueryCacheEvent.Type.REMOVED};
 
     /** How polling must react. */
     enum Poll { UNCHANGED, RESCHEDULE, RESTART }
@@ -21,7 +19,8 @@ final class Change {
     final Query query;
     final EntryState before;
     EntryState after;
-    int events;
+    /** The events to publish, one bit per {@link QueryCacheEvent.Type#ordinal()}. */
+    private int events;
     /** A fetch this change created: the caller waits on it and {@link QueryCache} launches it. */
     Fetch started;
     /** A fetch that was already running and is joined. */
@@ -47,8 +46,12 @@ final class Change {
         this.after = before;
     }
 
-    boolean has(int event) {
-        return (events & event) != 0;
+    void add(QueryCacheEvent.Type event) {
+        events |= 1 << event.ordinal();
+    }
+
+    boolean has(QueryCacheEvent.Type event) {
+        return (events & (1 << event.ordinal())) != 0;
     }
 
     /** The fetch a caller waits on: the one started or joined, or null when no fetch was needed. */

@@ -133,12 +133,10 @@ final class DefaultEndpoint<A, R> implements Endpoint<A, R> {
     @Override
     @SuppressWarnings("unchecked")
     public QueryState<R> state(A arg) {
-        return (QueryState<R>) state(runtime, keys.current(arg));
-    }
-
-    static QueryState<?> state(EndpointRuntime runtime, Object key) {
+        Object key = keys.current(arg);
         Query q = runtime.lookup(key);
-        return q != null ? q.view() : StateView.of(runtime, key, EntryState.initial(runtime.options().staticTags()));
+        return (QueryState<R>) (q != null ? q.view()
+                : StateView.of(runtime, key, EntryState.initial(runtime.options().staticTags())));
     }
 
     @Override

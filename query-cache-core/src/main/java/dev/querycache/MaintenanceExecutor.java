@@ -19,11 +19,7 @@ final class MaintenanceExecutor implements Executor {
     private volatile Wrapped last;
 
     MaintenanceExecutor(Runnable afterwards) {
-        this(ForkJoinPool.commonPool(), afterwards);
-    }
-
-    MaintenanceExecutor(Executor delegate, Runnable afterwards) {
-        this.delegate = delegate;
+        this.delegate = ForkJoinPool.commonPool();
         this.afterwards = afterwards;
     }
 

@@ -53,10 +53,6 @@ final class Query extends Removable {
         return inFlight;
     }
 
-    boolean isRemoved() {
-        return isGone();
-    }
-
     /** Pinned entries (subscribed or fetching) weigh 0, so they are never evicted by size, and have no removal timer. */
     boolean isPinned() {
         return state.subscribers > 0 || inFlight != null;
@@ -127,7 +123,7 @@ final class Query extends Removable {
         inFlight = f;
         set(state.fetchStarted(request.kind()));
         c.started = f;
-        c.events |= Change.FETCH_STARTED;
+        c.add(QueryCacheEvent.Type.FETCH_STARTED);
         c.poll = Change.Poll.RESCHEDULE;
     }
 
@@ -139,7 +135,7 @@ final class Query extends Removable {
             }
             poller.add(s.options().pollingIntervalValue());
         }
-        c.events |= Change.SUBSCRIBER_ADDED;
+        c.add(QueryCacheEvent.Type.SUBSCRIBER_ADDED);
         c.poll = Change.Poll.RESCHEDULE;
         acquire(c, FetchRequest.REFRESH, s.policy(), s.nowMillis());
     }
@@ -149,7 +145,7 @@ final class Query extends Removable {
         if (u.options().pollingIntervalValue() != null && poller != null) {
             poller.remove(u.options().pollingIntervalValue());
         }
-        c.events |= Change.SUBSCRIBER_REMOVED;
+        c.add(QueryCacheEvent.Type.SUBSCRIBER_REMOVED);
         c.poll = Change.Poll.RESCHEDULE;
     }
 
@@ -167,7 +163,7 @@ final class Query extends Removable {
                 s.hasPrevious()));
         settled(c, f, FetchObserver.Outcome.SUCCESS);
         c.value = s.data();
-        c.events |= Change.UPDATED;
+        c.add(QueryCacheEvent.Type.UPDATED);
         c.invalidateAgain = invalidatedDuring;
     }
 
@@ -183,7 +179,7 @@ final class Query extends Removable {
         settled(c, f, e.error() instanceof QueryTimeoutException ? FetchObserver.Outcome.TIMEOUT
                 : FetchObserver.Outcome.ERROR);
         c.error = e.error();
-        c.events |= Change.UPDATED;
+        c.add(QueryCacheEvent.Type.UPDATED);
         c.invalidateAgain = invalidatedDuring;
     }
 
@@ -203,7 +199,7 @@ final class Query extends Removable {
     private static void settled(Change c, Fetch f, FetchObserver.Outcome outcome) {
         c.settled = f;
         c.outcome = outcome;
-        c.events |= Change.FETCH_SETTLED;
+        c.add(QueryCacheEvent.Type.FETCH_SETTLED);
         c.poll = Change.Poll.RESTART;
     }
 
@@ -219,7 +215,7 @@ final class Query extends Removable {
             return;
         }
         set(s.written(w.data(), w.fulfilledAtMillis(), w.tags(), w.hasNext(), w.hasPrevious()));
-        c.events |= Change.UPDATED;
+        c.add(QueryCacheEvent.Type.UPDATED);
     }
 
     private void invalidate(Change c, long nowMillis) {
@@ -227,10 +223,10 @@ final class Query extends Removable {
         if (f != null) {
             f.invalidated = true;   // handled when it settles, whatever the outcome
             set(state.withInvalidated());
-            c.events |= Change.UPDATED;
+            c.add(QueryCacheEvent.Type.UPDATED);
         } else if (state.subscribers > 0) {
             set(state.withInvalidated());
-            c.events |= Change.UPDATED;
+            c.add(QueryCacheEvent.Type.UPDATED);
             acquire(c, FetchRequest.REFRESH, FetchPolicy.ALWAYS, nowMillis);
         } else {
             remove(c);
@@ -240,7 +236,7 @@ final class Query extends Removable {
     private void remove(Change c) {
         markRemoved();
         c.remove = true;
-        c.events |= Change.REMOVED;
+        c.add(QueryCacheEvent.Type.REMOVED);
     }
 
     /** Marks the entry gone: no fetch, no polling, no timer. Call under the store's compute (or its eviction). */

@@ -141,23 +141,10 @@ final class QueryCache {
         if (c.settled != null) {
             observe(c.settled, c.outcome);
         }
-        if (c.has(Change.SUBSCRIBER_ADDED)) {
-            events.publish(QueryCacheEvent.Type.SUBSCRIBER_ADDED, q, c.after);
-        }
-        if (c.has(Change.FETCH_STARTED)) {
-            events.publish(QueryCacheEvent.Type.FETCH_STARTED, q, c.after);
-        }
-        if (c.has(Change.UPDATED)) {
-            events.publish(QueryCacheEvent.Type.UPDATED, q, c.after);
-        }
-        if (c.has(Change.FETCH_SETTLED)) {
-            events.publish(QueryCacheEvent.Type.FETCH_SETTLED, q, c.after);
-        }
-        if (c.has(Change.SUBSCRIBER_REMOVED)) {
-            events.publish(QueryCacheEvent.Type.SUBSCRIBER_REMOVED, q, c.after);
-        }
-        if (c.has(Change.REMOVED)) {
-            events.publish(QueryCacheEvent.Type.REMOVED, q, c.after);
+        for (QueryCacheEvent.Type type : Change.EVENT_ORDER) {
+            if (c.has(type)) {
+                events.publish(type, q, c.after);
+            }
         }
         if (c.remove) {
             q.completeWatchers();

@@ -32,8 +32,13 @@ final class UnknownPropertyCheck {
 
     private static final String ROOT = "query-cache";
 
-    /** A leaf property (ends the key), a nested group, or the map of endpoints. */
-    private record Node(Map<String, Node> children, boolean leaf, boolean endpointMap) {
+    /**
+     * A leaf property (ends the key), a nested group, or the map of endpoints; children by uniform name
+     * (lowercase, no dashes, as keys compare), with each child's dashed name for messages.
+     */
+    private record Node(Map<String, Node> children, Map<String, String> dashed, boolean leaf, boolean endpointMap) {
+        static final Node LEAF = new Node(Map.of(), Map.of(), true, false);
+        static final Node ENDPOINT_MAP = new Node(Map.of(), Map.of(), false, true);
     }
 
     private UnknownPropertyCheck() {
@@ -98,8 +103,8 @@ final class UnknownPropertyCheck {
         }
         Node option = endpoint.children().get(name.getElement(at, Form.UNIFORM));
         if (option == null) {
-            throw unknown(name, nearest(name.getElement(at, Form.DASHED), new ArrayList<>(endpoint.children().keySet()).stream()
-                    .map(k -> dashed(endpoint, k)).toList(), ROOT + ".endpoints." + name.getElement(at - 1, Form.ORIGINAL) + "."));
+            String nearest = nearest(name.getElement(at, Form.DASHED), List.copyOf(endpoint.dashed().values()));
+            throw unknown(name, ROOT + ".endpoints." + name.getElement(at - 1, Form.ORIGINAL) + "." + nearest);
         }
     }
 
@@ -129,40 +134,20 @@ final class UnknownPropertyCheck {
 
     // ------------------------------------------------------------------------------------ the valid names
 
-    private static final Map<Class<?>, Node> TREES = new java.util.concurrent.ConcurrentHashMap<>();
-
     private static Node tree(Class<?> type) {
-        Node cached = TREES.get(type);
-        if (cached != null) {
-            return cached;
-        }
         Map<String, Node> children = new java.util.LinkedHashMap<>();
+        Map<String, String> dashed = new java.util.LinkedHashMap<>();
         for (Method m : type.getMethods()) {
             String property = property(m);
             if (property == null) {
                 continue;
             }
             Class<?> t = m.getReturnType();
-            Node child;
-            if (Map.class.isAssignableFrom(t)) {
-                child = new Node(Map.of(), false, true);
-            } else if (isLeaf(t)) {
-                child = new Node(Map.of(), true, false);
-            } else {
-                child = tree(t);
-            }
+            Node child = Map.class.isAssignableFrom(t) ? Node.ENDPOINT_MAP : isLeaf(t) ? Node.LEAF : tree(t);
             children.put(uniform(property), child);
-            DASHED.put(uniform(property), dashed(property));
+            dashed.put(uniform(property), dashed(property));
         }
-        Node n = new Node(children, false, false);
-        TREES.put(type, n);
-        return n;
-    }
-
-    private static final Map<String, String> DASHED = new java.util.concurrent.ConcurrentHashMap<>();
-
-    private static String dashed(Node parent, String uniform) {
-        return DASHED.getOrDefault(uniform, uniform);
+        return new Node(children, dashed, false, false);
     }
 
     private static String property(Method m) {
@@ -202,14 +187,14 @@ final class UnknownPropertyCheck {
 
     private static void collect(Node node, String path, Node endpoint, Collection<String> endpoints, List<String> out) {
         node.children().forEach((k, child) -> {
-            String p = path + "." + dashed(node, k);
+            String p = path + "." + node.dashed().get(k);
             if (child.leaf()) {
                 out.add(p);
             } else if (child.endpointMap()) {
                 Set<String> names = new LinkedHashSet<>(endpoints.isEmpty() ? List.of("<name>") : endpoints);
                 for (String e : names) {
                     for (String option : endpoint.children().keySet()) {
-                        out.add(p + "." + (e.contains(".") ? "[" + e + "]" : e) + "." + dashed(endpoint, option));
+                        out.add(p + "." + (e.contains(".") ? "[" + e + "]" : e) + "." + endpoint.dashed().get(option));
                     }
                 }
             } else {
@@ -219,10 +204,6 @@ final class UnknownPropertyCheck {
     }
 
     private static String nearest(String wrong, List<String> valid) {
-        return nearest(wrong, valid, "");
-    }
-
-    private static String nearest(String wrong, List<String> valid, String prefix) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String v : valid) {
@@ -232,7 +213,7 @@ final class UnknownPropertyCheck {
                 best = v;
             }
         }
-        return best == null ? null : prefix + best;
+        return best;
     }
 
     /** Levenshtein distance. */

@@ -29,8 +29,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class PrefetchHandlers {
 
-    private static final int MAX_PATH = 2048;
-
     private final QueryClient client;
     private final JsonMapper mapper;
     private final JsonInput input;
@@ -136,64 +134,14 @@ final class PrefetchHandlers {
     Mono<ServerResponse> preload(ServerRequest request) {
         return input.object(request).flatMap(body -> {
             JsonNode p = body.get("path");
-            if (p != null && p.isString() && isPlainAbsolutePath(p.asString())) {
-                spend(request);
-            }
-            if (p == null || !p.isString() || !isPlainAbsolutePath(p.asString())) {
+            if (p == null || !p.isString() || !SafePaths.isPlainAbsolutePath(p.asString())) {
                 throw new BadInput(HttpStatus.BAD_REQUEST, "\"path\" must be a plain absolute path such as /pokemon/pikachu");
             }
+            spend(request);   // only well-formed requests count against the client's budget
             boolean matched = QueryScopes.callAs(QueryScopeWebFilter.principal(request.exchange()),
                     QueryScopeWebFilter.request(request.exchange()), () -> routes.preload(p.asString(), client));
             return matched ? ServerResponse.accepted().build() : ServerResponse.noContent().build();
         }).onErrorResume(JsonInput::handle);
-    }
-
-    /**
-     * "/a/b": starts with one slash, no scheme or host, no query, fragment or control chars, and no segment
-     * that is (or decodes to) "." or "..", or decodes to a control char, a slash or a backslash
-     * ({@code %2e%2e}, {@code %00}, {@code %0d%0a}, {@code %2f}); malformed escapes are refused too.
-     */
-    static boolean isPlainAbsolutePath(String path) {
-        if (path.isEmpty() || path.length() > MAX_PATH || path.charAt(0) != '/' || path.startsWith("//")) {
-            return false;
-        }
-        for (int i = 0; i < path.length(); i++) {
-            char c = path.charAt(i);
-            if (c < 0x20 || c == 0x7f || c == '\\' || c == '?' || c == '#' || Character.isWhitespace(c)) {
-                return false;
-            }
-        }
-        for (String segment : path.split("/", -1)) {
-            if (!isSafeSegment(segment)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** A path segment (or a path variable) that decodes to no "." / "..", control char, slash or backslash. */
-    static boolean isSafeSegment(String raw) {
-        String decoded;
-        try {
-            decoded = org.springframework.web.util.UriUtils.decode(raw, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException malformed) {
-            return false;
-        }
-        return isSafeValue(decoded);
-    }
-
-    /** A decoded value that is no "." / "..", and holds no control char, slash or backslash. */
-    static boolean isSafeValue(String decoded) {
-        if (decoded.equals(".") || decoded.equals("..")) {
-            return false;
-        }
-        for (int i = 0; i < decoded.length(); i++) {
-            char c = decoded.charAt(i);
-            if (c < 0x20 || c == 0x7f || c == '/' || c == '\\' || Character.isISOControl(c)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     Mono<ServerResponse> script(ServerRequest request) {

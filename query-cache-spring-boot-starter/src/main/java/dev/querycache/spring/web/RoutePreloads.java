@@ -70,7 +70,7 @@ public final class RoutePreloads {
         boolean matched = false;
         for (Route r : routes) {
             PathPattern.PathMatchInfo info = r.pattern().matchAndExtract(container);
-            if (info != null && info.getUriVariables().values().stream().allMatch(PrefetchHandlers::isSafeValue)) {
+            if (info != null && info.getUriVariables().values().stream().allMatch(SafePaths::isSafeValue)) {
                 matched = true;
                 r.preload().preload(info.getUriVariables(), client);
             }
