@@ -16,7 +16,7 @@ final class Change {
     /** How polling must react. */
     enum Poll { UNCHANGED, RESCHEDULE, RESTART }
 
-    final Query query;
+    final CacheEntry query;
     final EntryState before;
     EntryState after;
     /** The events to publish, one bit per {@link QueryCacheEvent.Type#ordinal()}. */
@@ -40,7 +40,7 @@ final class Change {
     boolean applied = true;
     Poll poll = Poll.UNCHANGED;
 
-    Change(Query query, EntryState before) {
+    Change(CacheEntry query, EntryState before) {
         this.query = query;
         this.before = before;
         this.after = before;

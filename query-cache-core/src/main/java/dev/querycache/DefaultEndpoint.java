@@ -45,7 +45,7 @@ final class DefaultEndpoint<A, R> implements Endpoint<A, R> {
         if (request != null) {
             request.read.add(new RequestScope.Read(runtime, key));   // inside a request only: the page's own state
         }
-        Query q = runtime.store.getIfPresent(key == null ? EndpointRuntime.NULL_ARG : key);
+        CacheEntry q = runtime.store.getIfPresent(key == null ? EndpointRuntime.NULL_ARG : key);
         if (q != null) {
             EntryState s = q.state();
             if (s.isFreshApartFromAge()) {
@@ -134,7 +134,7 @@ final class DefaultEndpoint<A, R> implements Endpoint<A, R> {
     @SuppressWarnings("unchecked")
     public QueryState<R> state(A arg) {
         Object key = keys.current(arg);
-        Query q = runtime.lookup(key);
+        CacheEntry q = runtime.lookup(key);
         return (QueryState<R>) (q != null ? q.view()
                 : StateView.of(runtime, key, EntryState.initial(runtime.options().staticTags())));
     }

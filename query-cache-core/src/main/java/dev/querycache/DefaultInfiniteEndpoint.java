@@ -48,7 +48,7 @@ final class DefaultInfiniteEndpoint<A, P, R> implements InfiniteEndpoint<A, P, R
             return plain.query(arg);
         }
         return withKey(arg, key -> {
-            Query q = runtime.lookup(key);
+            CacheEntry q = runtime.lookup(key);
             if (q != null && q.state().hasData) {
                 return cache.query(runtime, key, FetchRequest.REFRESH);
             }
@@ -73,7 +73,7 @@ final class DefaultInfiniteEndpoint<A, P, R> implements InfiniteEndpoint<A, P, R
 
     @Override
     public void abort(A arg) {
-        Query q = runtime.lookup(keys.current(arg));
+        CacheEntry q = runtime.lookup(keys.current(arg));
         if (q != null) {
             cache.abort(q);
         }

@@ -25,6 +25,7 @@ final class DefaultQueryClient implements QueryClient {
     private final ConcurrentHashMap<Class<?>, Object> byClass = new ConcurrentHashMap<>();
     private final String instanceId = java.util.UUID.randomUUID().toString();
     private final InvalidationBus bus;
+    private final Inspector inspector;
 
     private DefaultQueryClient(QueryCache cache, Map<String, EndpointRuntime> byName, InvalidationBus bus) {
         this.cache = cache;
@@ -36,6 +37,7 @@ final class DefaultQueryClient implements QueryClient {
             f.put(name, rt.isInfinite() ? new DefaultInfiniteEndpoint<>(rt, cache, keys) : new DefaultEndpoint<>(rt, cache, keys));
         });
         this.facades = f;
+        this.inspector = new ClientInspector(cache, byName, instanceId);
         if (bus != null) {
             cache.publishTo(invalidation -> bus.publish(withOrigin(invalidation)));
             bus.start(instanceId, this::applyRemote);
@@ -68,11 +70,6 @@ final class DefaultQueryClient implements QueryClient {
                 }
             }
         }
-    }
-
-    @Override
-    public String instanceId() {
-        return instanceId;
     }
 
     @Override
@@ -140,29 +137,6 @@ final class DefaultQueryClient implements QueryClient {
     }
 
     @Override
-    public List<String> endpointNames() {
-        return List.copyOf(byName.keySet());
-    }
-
-    @Override
-    public QueryScope scope(String endpoint) {
-        EndpointRuntime rt = byName.get(endpoint);
-        if (rt == null) {
-            throw new UnknownEndpointException("no endpoint named '" + endpoint + "'; known: " + byName.keySet());
-        }
-        return rt.scope();
-    }
-
-    @Override
-    public Object fetcher(String name) {
-        EndpointRuntime rt = byName.get(name);
-        if (rt == null) {
-            throw new UnknownEndpointException("no endpoint named '" + name + "'; known: " + byName.keySet());
-        }
-        return rt.behavior().fetcher();
-    }
-
-    @Override
     public void invalidateTags(Tag... tags) {
         invalidateTags(Arrays.asList(tags));
     }
@@ -181,7 +155,7 @@ final class DefaultQueryClient implements QueryClient {
     public DehydratedState dehydrate(RequestScope request) {
         List<DehydratedState.DehydratedQuery> out = new ArrayList<>();
         for (RequestScope.Read r : request.read) {
-            Query q = r.endpoint().lookup(r.key());
+            CacheEntry q = r.endpoint().lookup(r.key());
             EntryState s = q == null ? null : q.state();
             if (s != null && s.status() == QueryStatus.SUCCESS && s.hasData) {
                 out.add(new DehydratedState.DehydratedQuery(q.endpoint.name(), ScopedArg.unwrap(q.arg), s.data, java.time.Instant.ofEpochMilli(s.fulfilledAtMillis),
@@ -194,7 +168,7 @@ final class DefaultQueryClient implements QueryClient {
     @Override
     public DehydratedState dehydrate() {
         List<DehydratedState.DehydratedQuery> out = new ArrayList<>();
-        for (Query q : cache.all()) {
+        for (CacheEntry q : cache.all()) {
             EntryState s = q.state();
             if (s.status() == QueryStatus.SUCCESS && s.hasData && !(q.arg instanceof ScopedArg)
                     && !(q.arg instanceof RequestArg)) {
@@ -223,7 +197,7 @@ final class DefaultQueryClient implements QueryClient {
     @Override
     public List<QueryState<?>> entries() {
         List<QueryState<?>> out = new ArrayList<>();
-        for (Query q : cache.all()) {
+        for (CacheEntry q : cache.all()) {
             if (!(q.arg instanceof RequestArg)) {   // a request's own entries are its business
                 out.add(q.view());
             }
@@ -241,35 +215,8 @@ final class DefaultQueryClient implements QueryClient {
     }
 
     @Override
-    public QueryCacheStats stats(String endpoint) {
-        EndpointRuntime rt = byName.get(endpoint);
-        if (rt == null) {
-            throw new UnknownEndpointException("no endpoint named '" + endpoint + "'; known: " + byName.keySet());
-        }
-        return rt.stats();
-    }
-
-    @Override
-    public int size() {
-        return cache.size();
-    }
-
-    @Override
-    public int requestEntryCount() {
-        int n = 0;
-        for (EndpointRuntime rt : byName.values()) {
-            n += rt.liveRequestEntries.get();
-        }
-        return n;
-    }
-
-    @Override
-    public int subscriptionCount() {
-        int n = 0;
-        for (Query q : cache.all()) {
-            n += q.state().subscribers;
-        }
-        return n;
+    public Inspector inspector() {
+        return inspector;
     }
 
     @Override
@@ -375,6 +322,7 @@ final class DefaultQueryClient implements QueryClient {
         public QueryClient build() {
             Map<String, EndpointRuntime> byName = new LinkedHashMap<>();
             QueryCache cache = new QueryCache(List.copyOf(observers));
+            defaults.check(null, InvalidEndpointOptionException.Source.DEFAULTS);
             EndpointOptions clientBound = EndpointOptions.builder().maximumSize(maximumSize).build();
             Map<String, Object> owners = new LinkedHashMap<>();
             for (Registration r : registrations) {
@@ -385,9 +333,10 @@ final class DefaultQueryClient implements QueryClient {
                     throw new IllegalArgumentException("duplicate endpoint name '" + name + "': registered for "
                             + previous.getClass().getName() + " and " + r.fetcher().getClass().getName());
                 }
-                EndpointOptions merged = r.options().orElse(a.options(name)).orElse(defaults).orElse(clientBound)
+                EndpointOptions explicit = r.options().check(name, InvalidEndpointOptionException.Source.OPTIONS);
+                EndpointOptions merged = explicit.orElse(a.options(name)).orElse(defaults).orElse(clientBound)
                         .orElse(ResolvedOptions.BUILT_IN);
-                ResolvedOptions resolved = ResolvedOptions.of(name, merged, a.staticTags(), r.infinite());
+                ResolvedOptions resolved = ResolvedOptions.of(merged, a.staticTags());
                 FetchBehavior behavior = r.infinite()
                         ? new InfiniteBehavior((InfiniteQueryFetcher<?, ?, ?>) r.fetcher())
                         : new PlainBehavior((QueryFetcher<?, ?>) r.fetcher());
@@ -448,48 +397,56 @@ final class DefaultQueryClient implements QueryClient {
             return tags;
         }
 
+        /**
+         * The options the annotation writes, read generically: a duration attribute is a string ({@code ""} =
+         * not written), any other a one-value array ({@code {}} = not written).
+         *
+         * @throws InvalidEndpointOptionException for an attribute that does not parse, has several values or
+         *     a value its option does not accept
+         */
         EndpointOptions options(String endpoint) {
-            if (plain == null && infinite == null) {
-                return EndpointOptions.none();
+            java.lang.annotation.Annotation annotation = plain != null ? plain : infinite;
+            EndpointOptions options = EndpointOptions.none();
+            if (annotation == null) {
+                return options;
             }
-            String anno = plain != null ? "@QueryEndpoint" : "@InfiniteQueryEndpoint";
-            EndpointOptions.Builder b = EndpointOptions.builder();
-            String keep = plain != null ? plain.keepUnusedDataFor() : infinite.keepUnusedDataFor();
-            String stale = plain != null ? plain.staleTime() : infinite.staleTime();
-            Duration k = parse(endpoint, anno, "keepUnusedDataFor", keep);
-            if (k != null) {
-                b.keepUnusedDataFor(k);
-            }
-            Duration s = parse(endpoint, anno, "staleTime", stale);
-            if (s != null) {
-                b.staleTime(s);
-            }
-            boolean swr = plain != null ? plain.staleWhileRevalidate() : infinite.staleWhileRevalidate();
-            if (swr) {
-                b.staleWhileRevalidate(true);
-            }
-            QueryScope scope = plain != null ? plain.scope() : infinite.scope();
-            if (scope != QueryScope.SHARED) {
-                b.scope(scope);
-            }
-            if (infinite != null) {
-                if (infinite.maxPages() != 0) {
-                    b.maxPages(infinite.maxPages());
-                }
-                if (!infinite.refetchCachedPages()) {
-                    b.refetchCachedPages(false);
+            for (EndpointOption option : EndpointOption.all()) {
+                Object written = attribute(annotation, option.optionName());
+                Object value = written == null ? null : value(endpoint, option, written);
+                if (value != null) {
+                    option.check(endpoint, value, InvalidEndpointOptionException.Source.ANNOTATION);
+                    options = options.with(option, value);
                 }
             }
-            return b.build();
+            return options;
         }
 
-        private static Duration parse(String endpoint, String anno, String attribute, String text) {
+        private static Object attribute(java.lang.annotation.Annotation annotation, String name) {
             try {
-                return Durations.parse(text);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("endpoint '" + endpoint + "': " + anno + "(" + attribute + " = \""
-                        + text + "\"): " + e.getMessage(), e);
+                return annotation.annotationType().getMethod(name).invoke(annotation);
+            } catch (NoSuchMethodException e) {
+                return null;   // the annotation has no such attribute
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot read " + annotation.annotationType().getSimpleName() + "." + name, e);
             }
+        }
+
+        private static Object value(String endpoint, EndpointOption option, Object written) {
+            if (written instanceof String text) {
+                try {
+                    return Durations.parse(text);
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidEndpointOptionException(endpoint, option.optionName(),
+                            InvalidEndpointOptionException.Source.ANNOTATION, "\"" + text + "\" (" + e.getMessage() + ")", e);
+                }
+            }
+            int length = java.lang.reflect.Array.getLength(written);
+            if (length > 1) {
+                throw new InvalidEndpointOptionException(endpoint, option.optionName(),
+                        InvalidEndpointOptionException.Source.ANNOTATION, length + " values (write one value, or none)");
+            }
+            Object value = length == 0 ? null : java.lang.reflect.Array.get(written, 0);
+            return option.type() == Long.class && value instanceof Integer i ? Long.valueOf(i) : value;
         }
     }
 

@@ -3,7 +3,6 @@ package dev.querycache;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * Options of one endpoint, each optional. An option left unset falls back, in order, to the endpoint's
@@ -22,28 +21,11 @@ public final class EndpointOptions {
 
     private static final EndpointOptions NONE = new Builder().build();
 
-    private final Duration keepUnusedDataFor;
-    private final Duration staleTime;
-    private final Boolean staleWhileRevalidate;
-    private final Integer maxPages;
-    private final Boolean refetchCachedPages;
-    private final Integer retries;
-    private final Duration retryBackoff;
-    private final Duration fetchTimeout;
-    private final QueryScope scope;
-    private final Long maximumSize;
+    /** Indexed by {@link EndpointOption#ordinal()}; {@code null} = unset. */
+    private final Object[] values;
 
-    private EndpointOptions(Builder b) {
-        this.keepUnusedDataFor = b.keepUnusedDataFor;
-        this.staleTime = b.staleTime;
-        this.staleWhileRevalidate = b.staleWhileRevalidate;
-        this.maxPages = b.maxPages;
-        this.refetchCachedPages = b.refetchCachedPages;
-        this.retries = b.retries;
-        this.retryBackoff = b.retryBackoff;
-        this.fetchTimeout = b.fetchTimeout;
-        this.scope = b.scope;
-        this.maximumSize = b.maximumSize;
+    private EndpointOptions(Object[] values) {
+        this.values = values;
     }
 
     /** A builder with every option unset. */
@@ -56,100 +38,107 @@ public final class EndpointOptions {
         return NONE;
     }
 
-    public Optional<Duration> keepUnusedDataFor() { return Optional.ofNullable(keepUnusedDataFor); }
-    public Optional<Duration> staleTime() { return Optional.ofNullable(staleTime); }
-    public Optional<Boolean> staleWhileRevalidate() { return Optional.ofNullable(staleWhileRevalidate); }
-    public Optional<Integer> maxPages() { return Optional.ofNullable(maxPages); }
-    public Optional<Boolean> refetchCachedPages() { return Optional.ofNullable(refetchCachedPages); }
-    public Optional<Integer> retries() { return Optional.ofNullable(retries); }
-    public Optional<Duration> retryBackoff() { return Optional.ofNullable(retryBackoff); }
-    public Optional<Duration> fetchTimeout() { return Optional.ofNullable(fetchTimeout); }
-    public Optional<QueryScope> scope() { return Optional.ofNullable(scope); }
-    public Optional<Long> maximumSize() { return Optional.ofNullable(maximumSize); }
+    /** The value of {@code option}, {@code null} when unset. */
+    @SuppressWarnings("unchecked")
+    <T> T get(EndpointOption option) {
+        return (T) values[option.ordinal()];
+    }
+
+    /** These options, with every unset option taken from {@code fallback}. */
+    EndpointOptions orElse(EndpointOptions fallback) {
+        Objects.requireNonNull(fallback, "fallback");
+        Object[] merged = values.clone();
+        for (int i = 0; i < merged.length; i++) {
+            if (merged[i] == null) {
+                merged[i] = fallback.values[i];
+            }
+        }
+        return new EndpointOptions(merged);
+    }
 
     /**
-     * These options, with every unset option taken from {@code fallback}.
+     * Checks every option that is set.
      *
-     * @param fallback the lower-precedence options
-     * @return the merged options
+     * @throws InvalidEndpointOptionException for the first value an option does not accept
      */
-    public EndpointOptions orElse(EndpointOptions fallback) {
-        Objects.requireNonNull(fallback, "fallback");
-        Builder b = new Builder();
-        b.keepUnusedDataFor = keepUnusedDataFor != null ? keepUnusedDataFor : fallback.keepUnusedDataFor;
-        b.staleTime = staleTime != null ? staleTime : fallback.staleTime;
-        b.staleWhileRevalidate = staleWhileRevalidate != null ? staleWhileRevalidate : fallback.staleWhileRevalidate;
-        b.maxPages = maxPages != null ? maxPages : fallback.maxPages;
-        b.refetchCachedPages = refetchCachedPages != null ? refetchCachedPages : fallback.refetchCachedPages;
-        b.retries = retries != null ? retries : fallback.retries;
-        b.retryBackoff = retryBackoff != null ? retryBackoff : fallback.retryBackoff;
-        b.fetchTimeout = fetchTimeout != null ? fetchTimeout : fallback.fetchTimeout;
-        b.scope = scope != null ? scope : fallback.scope;
-        b.maximumSize = maximumSize != null ? maximumSize : fallback.maximumSize;
-        return b.build();
+    EndpointOptions check(String endpoint, InvalidEndpointOptionException.Source source) {
+        for (EndpointOption option : EndpointOption.all()) {
+            Object value = values[option.ordinal()];
+            if (value != null) {
+                option.check(endpoint, value, source);
+            }
+        }
+        return this;
+    }
+
+    /** Options with {@code option} set to {@code value} (already of the option's type) and the rest as these. */
+    EndpointOptions with(EndpointOption option, Object value) {
+        Object[] copy = values.clone();
+        copy[option.ordinal()] = option.type().cast(value);
+        return new EndpointOptions(copy);
     }
 
     @Override
     public String toString() {
-        return "EndpointOptions{keepUnusedDataFor=" + keepUnusedDataFor + ", staleTime=" + staleTime
-                + ", staleWhileRevalidate=" + staleWhileRevalidate + ", maxPages=" + maxPages
-                + ", refetchCachedPages=" + refetchCachedPages + ", retries=" + retries
-                + ", retryBackoff=" + retryBackoff + ", fetchTimeout=" + fetchTimeout + ", scope=" + scope + ", maximumSize=" + maximumSize + "}";
+        StringBuilder out = new StringBuilder("EndpointOptions{");
+        for (EndpointOption option : EndpointOption.all()) {
+            Object value = values[option.ordinal()];
+            if (value != null) {
+                out.append(out.length() > 16 ? ", " : "").append(option.optionName()).append('=').append(value);
+            }
+        }
+        return out.append('}').toString();
     }
 
-    /** Collects options; every setter is optional. Not thread-safe. */
+    /** Collects options; every setter is optional and the last call for an option wins. Not thread-safe. */
     public static final class Builder {
-        private Duration keepUnusedDataFor;
-        private Duration staleTime;
-        private Boolean staleWhileRevalidate;
-        private Integer maxPages;
-        private Boolean refetchCachedPages;
-        private Integer retries;
-        private Duration retryBackoff;
-        private Duration fetchTimeout;
-        private QueryScope scope;
-        private Long maximumSize;
+        private final Object[] values = new Object[EndpointOption.all().length];
 
         private Builder() {
         }
 
+        private Builder set(EndpointOption option, Object value) {
+            values[option.ordinal()] = Objects.requireNonNull(value, option.optionName());
+            return this;
+        }
+
         /** How long an entry without subscribers is kept; {@link Duration#ZERO} removes it at once, {@link #NEVER} keeps it. */
-        public Builder keepUnusedDataFor(Duration d) { this.keepUnusedDataFor = d; return this; }
+        public Builder keepUnusedDataFor(Duration d) { return set(EndpointOption.KEEP_UNUSED_DATA_FOR, d); }
 
         /** How long fetched data counts as fresh; {@link #NEVER} = never stale. */
-        public Builder staleTime(Duration d) { this.staleTime = d; return this; }
+        public Builder staleTime(Duration d) { return set(EndpointOption.STALE_TIME, d); }
 
         /** Whether {@code query} answers stale data at once and refetches in the background. */
-        public Builder staleWhileRevalidate(boolean b) { this.staleWhileRevalidate = b; return this; }
+        public Builder staleWhileRevalidate(boolean b) { return set(EndpointOption.STALE_WHILE_REVALIDATE, b); }
 
         /** Most pages per infinite entry, 0 = unlimited; must not be negative. */
-        public Builder maxPages(int n) { this.maxPages = n; return this; }
+        public Builder maxPages(int n) { return set(EndpointOption.MAX_PAGES, n); }
 
         /** Whether a refetch of an infinite entry fetches every cached page again or only the first. */
-        public Builder refetchCachedPages(boolean b) { this.refetchCachedPages = b; return this; }
+        public Builder refetchCachedPages(boolean b) { return set(EndpointOption.REFETCH_CACHED_PAGES, b); }
 
         /** How often a failed fetch (or page fetch) is tried again; must not be negative. */
-        public Builder retries(int n) { this.retries = n; return this; }
+        public Builder retries(int n) { return set(EndpointOption.RETRIES, n); }
 
         /** Wait before the first retry; doubles with each further retry (at most 30s). */
-        public Builder retryBackoff(Duration d) { this.retryBackoff = d; return this; }
+        public Builder retryBackoff(Duration d) { return set(EndpointOption.RETRY_BACKOFF, d); }
 
-        /** Longest one fetch attempt may take before it fails with {@link QueryTimeoutException}. */
-        public Builder fetchTimeout(Duration d) { this.fetchTimeout = d; return this; }
+        /** Longest one fetch attempt may take before it fails with {@link QueryTimeoutException}; must be positive. */
+        public Builder fetchTimeout(Duration d) { return set(EndpointOption.FETCH_TIMEOUT, d); }
 
-        /** Who shares the entries. */
-        public Builder scope(QueryScope s) { this.scope = s; return this; }
+        /** Who shares the entries ({@link QueryScope}). */
+        public Builder scope(QueryScope s) { return set(EndpointOption.SCOPE, s); }
 
         /**
          * Most unused entries this endpoint keeps (entries with a subscriber or a running fetch do not count);
          * beyond it Caffeine evicts by its policy (W-TinyLFU). Unset: the client's
          * {@link QueryClient.Builder#maximumSize(long)}. Must not be negative.
          */
-        public Builder maximumSize(long n) { this.maximumSize = n; return this; }
+        public Builder maximumSize(long n) { return set(EndpointOption.MAXIMUM_SIZE, n); }
 
-        /** The options; validated later, when the client is built. */
+        /** The options; checked later, when the client is built, so that an error can name the endpoint. */
         public EndpointOptions build() {
-            return new EndpointOptions(this);
+            return new EndpointOptions(values.clone());
         }
     }
 }

@@ -29,7 +29,7 @@ final class EndpointRuntime {
     private final ResolvedOptions options;
     private final Scheduler scheduler;
     /** Entries by arg key ({@link #argKey}); changed only by {@link QueryCache} (compute and eviction). */
-    final Cache<Object, Query> store;
+    final Cache<Object, CacheEntry> store;
 
     final LongAdder hits = new LongAdder();
     final LongAdder misses = new LongAdder();
@@ -41,7 +41,7 @@ final class EndpointRuntime {
     final AtomicInteger liveRequestEntries = new AtomicInteger();
 
     EndpointRuntime(String name, FetchBehavior behavior, ResolvedOptions options, Scheduler scheduler,
-                    java.util.function.Function<EndpointRuntime, Cache<Object, Query>> storeFactory) {
+                    java.util.function.Function<EndpointRuntime, Cache<Object, CacheEntry>> storeFactory) {
         this.name = name;
         this.behavior = behavior;
         this.options = options;
@@ -85,7 +85,7 @@ final class EndpointRuntime {
      * The entry for {@code arg}, or null; lock-free. Not a read in the eviction policy's sense: for the
      * cache's own bookkeeping (invalidation, state snapshots), never for answering a query.
      */
-    Query lookup(Object arg) {
+    CacheEntry lookup(Object arg) {
         return store.policy().getIfPresentQuietly(argKey(arg));
     }
 

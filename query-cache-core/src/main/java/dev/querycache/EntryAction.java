@@ -3,7 +3,7 @@ package dev.querycache;
 import java.util.Set;
 
 /**
- * Everything that can happen to one entry: the closed set of actions that {@link Query#dispatch} reduces
+ * Everything that can happen to one entry: the closed set of actions that {@link CacheEntry#dispatch} reduces
  * (TanStack's {@code #dispatch}, RTK's slice reducers). Each action is applied under the entry's monitor,
  * inside the store's compute for the entry's key, and yields a {@link Change} that says what to announce
  * once every lock is released. Immutable.

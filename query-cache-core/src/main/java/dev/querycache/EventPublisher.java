@@ -28,14 +28,14 @@ final class EventPublisher {
     private volatile boolean completed;
 
     /** Publishes the entry's current state. */
-    void publish(QueryCacheEvent.Type type, Query query) {
+    void publish(QueryCacheEvent.Type type, CacheEntry query) {
         if (!listeners.isEmpty()) {
             publish(type, query, query.state());
         }
     }
 
     /** Publishes {@code state}, the entry's state right after the change. */
-    void publish(QueryCacheEvent.Type type, Query query, EntryState state) {
+    void publish(QueryCacheEvent.Type type, CacheEntry query, EntryState state) {
         if (listeners.isEmpty()) {
             return;
         }

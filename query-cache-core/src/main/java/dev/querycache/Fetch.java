@@ -17,7 +17,7 @@ import reactor.core.publisher.Sinks;
  */
 final class Fetch {
 
-    final Query query;
+    final CacheEntry query;
     final FetchRequest request;
     /** The entry's state when the fetch was created: the infinite page loop reads its pages. */
     final EntryState startState;
@@ -31,7 +31,7 @@ final class Fetch {
     private Disposable subscription;
     private boolean cancelled;
 
-    Fetch(Query query, FetchRequest request, EntryState startState) {
+    Fetch(CacheEntry query, FetchRequest request, EntryState startState) {
         this.query = query;
         this.request = request;
         this.startState = startState;

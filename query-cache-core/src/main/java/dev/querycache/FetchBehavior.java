@@ -4,7 +4,7 @@ import java.util.Set;
 import reactor.core.publisher.Mono;
 
 /**
- * How an endpoint fetches: the strategy plugged into the one entry machinery ({@link Query}), in the
+ * How an endpoint fetches: the strategy plugged into the one entry machinery ({@link CacheEntry}), in the
  * shape of TanStack's {@code infiniteQueryBehavior}. {@link PlainBehavior} calls the fetcher once;
  * {@link InfiniteBehavior} runs the page loop. Implementations are stateless and thread-safe.
  */

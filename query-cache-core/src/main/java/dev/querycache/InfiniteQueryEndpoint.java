@@ -24,18 +24,33 @@ public @interface InfiniteQueryEndpoint {
     /** How long fetched data counts as fresh (default never stale). */
     String staleTime() default "";
 
-    /** Whether {@code query} answers stale data at once and refetches in the background. */
-    boolean staleWhileRevalidate() default false;
+    /**
+     * Whether {@code query} answers stale data at once and refetches in the background (default false).
+     * Write one value, {@code staleWhileRevalidate = true}; not written ({@code {}}) falls back to the
+     * client defaults, while a written {@code false} wins over them.
+     */
+    boolean[] staleWhileRevalidate() default {};
 
     /** Tag types that every entry of the endpoint provides. */
     String[] tags() default {};
 
-    /** Who shares the entries. */
-    QueryScope scope() default QueryScope.SHARED;
+    /**
+     * Who shares the entries (default {@link QueryScope#SHARED}). Write one value,
+     * {@code scope = QueryScope.PRINCIPAL}; not written ({@code {}}) falls back to the client defaults, while
+     * a written {@code SHARED} wins over them.
+     */
+    QueryScope[] scope() default {};
 
-    /** Most pages kept per entry; fetching beyond drops pages from the other end. 0 = unlimited. */
-    int maxPages() default 0;
+    /**
+     * Most pages kept per entry; fetching beyond drops pages from the other end. 0 = unlimited (the
+     * default); negative is invalid. Write one value, {@code maxPages = 3}; not written ({@code {}}) falls
+     * back to the client defaults.
+     */
+    int[] maxPages() default {};
 
-    /** Whether a refetch fetches every cached page again ({@code true}) or only the first. */
-    boolean refetchCachedPages() default true;
+    /**
+     * Whether a refetch fetches every cached page again ({@code true}, the default) or only the first. Write
+     * one value; not written ({@code {}}) falls back to the client defaults.
+     */
+    boolean[] refetchCachedPages() default {};
 }

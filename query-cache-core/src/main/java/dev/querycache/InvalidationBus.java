@@ -10,7 +10,7 @@ import java.util.function.Consumer;
  * {@code @InvalidatesTags}), {@code Endpoint.invalidate(arg)}, {@code invalidateAll()} — after applying
  * it locally; {@code setData} is not published. What the bus delivers is applied exactly as a local
  * invalidation (subscribed entries refetch, unused ones are removed) and is not published again; a
- * client ignores invalidations whose origin is its own {@link QueryClient#instanceId()}.
+ * client ignores invalidations whose origin is its own {@link QueryClient.Inspector#instanceId()}.
  *
  * <p>Implementations must be thread-safe; {@link #publish} must not block and must not throw (a bus
  * that cannot reach its transport keeps what it could not send and repairs it later, or drops it and

@@ -63,17 +63,17 @@ public final class PrefetchOptions {
     }
 
     /** Whether to fetch even when fresh data is cached. */
-    public boolean isForce() {
+    boolean isForce() {
         return force;
     }
 
     /** The age from which cached data is fetched again, or {@code null}. */
-    public Duration ifOlderThanAge() {
+    Duration ifOlderThanAge() {
         return ifOlderThan;
     }
 
     /** How many pages an infinite prefetch fetches at most, or 0 when not set (see {@link #pages(int)}). */
-    public int pageCount() {
+    int pageCount() {
         return pages;
     }
 

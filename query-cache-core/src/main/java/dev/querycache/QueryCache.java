@@ -28,7 +28,7 @@ import reactor.core.publisher.Mono;
  * store's compute for its key, which re-weighs it atomically with the change.
  *
  * One place where state changes. Every change is an EntryAction that dispatch() applies inside that
- * compute (Query.dispatch is the reducer); what to announce comes back as a Change, and afterChange()
+ * compute (CacheEntry.dispatch is the reducer); what to announce comes back as a Change, and afterChange()
  * announces it in one fixed order once every lock is released: index upkeep, removal timer, observers,
  * events, watchers, the fetch to launch, the waiters, a delayed invalidation, polling.
  *
@@ -46,7 +46,7 @@ final class QueryCache {
     private final TagIndex tagIndex = new TagIndex();
     private final Set<Fetch> running = ConcurrentHashMap.newKeySet();
     private final EventPublisher events = new EventPublisher();
-    private final ConcurrentLinkedQueue<Query> evicted = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<CacheEntry> evicted = new ConcurrentLinkedQueue<>();
     private final List<EndpointRuntime> endpoints = new CopyOnWriteArrayList<>();
     private final List<FetchObserver> observers;
 
@@ -55,13 +55,13 @@ final class QueryCache {
     }
 
     /** The store of one endpoint; see the design notes. */
-    Cache<Object, Query> newStore(EndpointRuntime endpoint) {
+    Cache<Object, CacheEntry> newStore(EndpointRuntime endpoint) {
         endpoints.add(endpoint);
         return Caffeine.newBuilder()
                 .executor(new MaintenanceExecutor(this::publishEvictions))
                 .maximumWeight(endpoint.options().maximumSize())
                 // a REQUEST entry stays while its request lives: its request removes it when it closes
-                .weigher((Object k, Query q) -> q.isPinned() || k instanceof RequestArg ? 0 : 1)
+                .weigher((Object k, CacheEntry q) -> q.isPinned() || k instanceof RequestArg ? 0 : 1)
                 .evictionListener(this::onEvicted)
                 .build();
     }
@@ -82,16 +82,16 @@ final class QueryCache {
     }
 
     /** Dispatches {@code action} on {@code q} itself: nothing happens when {@code q} is no longer the live entry. */
-    Change dispatch(Query q, EntryAction action) {
+    Change dispatch(CacheEntry q, EntryAction action) {
         return dispatch(q.endpoint, q.arg, false, q, action);
     }
 
-    private Change dispatch(EndpointRuntime endpoint, Object arg, boolean create, Query only, EntryAction action) {
+    private Change dispatch(EndpointRuntime endpoint, Object arg, boolean create, CacheEntry only, EntryAction action) {
         Change[] change = new Change[1];
         boolean[] created = new boolean[1];
         endpoint.store.asMap().compute(EndpointRuntime.argKey(arg), (k, q) -> {
             if (q == null && create) {
-                q = new Query(endpoint, arg);
+                q = new CacheEntry(endpoint, arg);
                 created[0] = true;
                 tagIndex.update(q, Set.of(), q.state().tags);
             }
@@ -131,7 +131,7 @@ final class QueryCache {
 
     /** Announces one change, with no lock held, in one fixed order. Never throws. */
     private void afterChange(Change c) {
-        Query q = c.query;
+        CacheEntry q = c.query;
         if (c.outcome == FetchObserver.Outcome.ABORTED) {
             c.settled.cancel();   // stop the upstream work
         }
@@ -172,7 +172,7 @@ final class QueryCache {
     // ---------------------------------------------------------------- removal
 
     /** Arms the keepUnusedDataFor timer of an entry that just became unused. */
-    private void armRemoval(Query q) {
+    private void armRemoval(CacheEntry q) {
         if (q.arg instanceof RequestArg) {
             return;   // removed when its request closes
         }
@@ -185,7 +185,7 @@ final class QueryCache {
     }
 
     /** keepUnusedDataFor ran out: removes {@code q} if it is still the live entry and unused. */
-    private void expire(Query q) {
+    private void expire(CacheEntry q) {
         Change c = dispatch(q, new EntryAction.Expire());
         if (c != null && c.remove) {
             q.endpoint.evictions.increment();
@@ -193,7 +193,7 @@ final class QueryCache {
     }
 
     /** Caffeine evicted an unused entry by size; runs under its eviction lock, so it only unlinks and queues. */
-    private void onEvicted(Object key, Query q, RemovalCause cause) {
+    private void onEvicted(Object key, CacheEntry q, RemovalCause cause) {
         if (q == null) {
             return;
         }
@@ -204,7 +204,7 @@ final class QueryCache {
     }
 
     private void publishEvictions() {
-        Query q;
+        CacheEntry q;
         while ((q = evicted.poll()) != null) {
             events.publish(QueryCacheEvent.Type.REMOVED, q);
         }
@@ -255,7 +255,7 @@ final class QueryCache {
     }
 
     /** The poll timer of {@code q} fired: refetches it if it is still the live entry and still polls. */
-    private void poll(Query q) {
+    private void poll(CacheEntry q) {
         if (q.pollFired()) {
             dispatch(q, new EntryAction.Acquire(FetchRequest.REFRESH, FetchPolicy.ALWAYS, q.endpoint.nowMillis()));
         }
@@ -263,7 +263,7 @@ final class QueryCache {
 
     /** Subscribes the fetcher of a fetch that a dispatch created. Call with no lock held. */
     private void launch(Fetch f) {
-        Query q = f.query;
+        CacheEntry q = f.query;
         EndpointRuntime endpoint = q.endpoint;
         f.startedAtNanos = System.nanoTime();
         endpoint.fetches.increment();
@@ -279,7 +279,7 @@ final class QueryCache {
     private static final Object EMPTY = new Object();
 
     private void settleSuccess(Fetch f, Object value) {
-        Query q = f.query;
+        CacheEntry q = f.query;
         EndpointRuntime endpoint = q.endpoint;
         Set<Tag> tags;
         boolean next;
@@ -308,7 +308,7 @@ final class QueryCache {
     }
 
     /** Aborts the running fetch of {@code q}: waiters get {@link QueryAbortedException}, data stays. */
-    void abort(Query q) {
+    void abort(CacheEntry q) {
         dispatch(q, new EntryAction.Abort("fetch of endpoint '" + q.endpoint.name() + "' for arg " + q.arg
                 + " was aborted"));
     }
@@ -355,7 +355,7 @@ final class QueryCache {
         return new SubscriptionImpl<>(this, c.query, options);
     }
 
-    void unsubscribe(Query q, SubscribeOptions options) {
+    void unsubscribe(CacheEntry q, SubscribeOptions options) {
         dispatch(q, new EntryAction.Unsubscribe(options));
     }
 
@@ -365,7 +365,7 @@ final class QueryCache {
      * Invalidates one entry: a running fetch is marked (handled when it settles, whatever the outcome), a
      * subscribed entry is refetched (its data stays visible meanwhile), an unused one removed.
      */
-    void invalidate(Query q) {
+    void invalidate(CacheEntry q) {
         dispatch(q, new EntryAction.Invalidate(q.endpoint.nowMillis()));
     }
 
@@ -393,7 +393,7 @@ final class QueryCache {
         for (Fetch f : running) {
             f.recordInvalidation(copy);
         }
-        for (Query q : tagIndex.matching(copy)) {
+        for (CacheEntry q : tagIndex.matching(copy)) {
             invalidate(q);
         }
         if (publish) {
@@ -403,7 +403,7 @@ final class QueryCache {
 
     /** {@code Endpoint.invalidate(arg)}: invalidates the entry here and tells the other instances. */
     void invalidateEntry(EndpointRuntime endpoint, Object arg) {
-        Query q = endpoint.lookup(arg);
+        CacheEntry q = endpoint.lookup(arg);
         if (q != null) {
             invalidate(q);
         }
@@ -412,12 +412,12 @@ final class QueryCache {
         }
         // a PRINCIPAL entry's key is internal: the message names the caller and the user's arg explicitly
         publish(arg instanceof ScopedArg scoped ? Invalidation.entry("", endpoint.name(), scoped.arg(), scoped.principal())
-                : Invalidation.entry("", endpoint.name(), arg));
+                : Invalidation.entry("", endpoint.name(), arg, null));
     }
 
     /** Removes a REQUEST entry when its request closes, aborting a fetch still running for it. */
     void drop(EndpointRuntime endpoint, Object key) {
-        Query q = endpoint.lookup(key);
+        CacheEntry q = endpoint.lookup(key);
         if (q != null) {
             dispatch(q, new EntryAction.Reset("because its request ended"));
         }
@@ -425,7 +425,7 @@ final class QueryCache {
 
     /** Invalidates the entry of {@code arg} (for PRINCIPAL endpoints: of {@code principal}) without publishing. */
     void invalidateRemoteEntry(EndpointRuntime endpoint, Object arg, String principal) {
-        Query q = endpoint.lookup(principal != null ? new ScopedArg(principal, arg) : arg);
+        CacheEntry q = endpoint.lookup(principal != null ? new ScopedArg(principal, arg) : arg);
         if (q != null) {
             invalidate(q);
         }
@@ -433,7 +433,7 @@ final class QueryCache {
 
     /** Invalidates {@code principal}'s entries of a PRINCIPAL endpoint, without publishing. */
     void invalidateCallerEntries(EndpointRuntime endpoint, String principal) {
-        for (Query q : new ArrayList<>(endpoint.store.asMap().values())) {
+        for (CacheEntry q : new ArrayList<>(endpoint.store.asMap().values())) {
             if (q.arg instanceof ScopedArg scoped && scoped.principal().equals(principal)) {
                 invalidate(q);
             }
@@ -441,11 +441,11 @@ final class QueryCache {
     }
 
     void invalidateAll(EndpointRuntime endpoint, boolean publish) {
-        for (Query q : new ArrayList<>(endpoint.store.asMap().values())) {
+        for (CacheEntry q : new ArrayList<>(endpoint.store.asMap().values())) {
             invalidate(q);
         }
         if (publish) {
-            publish(Invalidation.endpoint("", endpoint.name()));
+            publish(Invalidation.endpoint("", endpoint.name(), null));
         }
     }
 
@@ -458,7 +458,7 @@ final class QueryCache {
     @SuppressWarnings("unchecked")
     <R> boolean updateData(EndpointRuntime endpoint, Object arg, UnaryOperator<R> updater) {
         while (true) {
-            Query q = endpoint.lookup(arg);
+            CacheEntry q = endpoint.lookup(arg);
             if (q == null) {
                 return false;
             }
@@ -495,8 +495,8 @@ final class QueryCache {
 
     // ---------------------------------------------------------------- whole cache
 
-    List<Query> all() {
-        List<Query> out = new ArrayList<>();
+    List<CacheEntry> all() {
+        List<CacheEntry> out = new ArrayList<>();
         for (EndpointRuntime e : endpoints) {
             out.addAll(e.store.asMap().values());
         }
@@ -513,7 +513,7 @@ final class QueryCache {
 
     /** Drops every entry: aborts fetches (they settle as aborted), stops polling, completes watchers. */
     void reset() {
-        for (Query q : all()) {
+        for (CacheEntry q : all()) {
             dispatch(q, new EntryAction.Reset("by resetApiState"));
         }
     }

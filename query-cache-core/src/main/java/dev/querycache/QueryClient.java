@@ -95,27 +95,6 @@ public interface QueryClient extends AutoCloseable {
     InfiniteEndpoint<Object, Object, Object> infiniteEndpoint(String name);
 
     /**
-     * The scope of the named endpoint.
-     *
-     * @throws UnknownEndpointException when there is no such endpoint
-     */
-    QueryScope scope(String endpoint);
-
-    /** This client's random id, the origin of the invalidations it publishes ({@link InvalidationBus}). */
-    String instanceId();
-
-    /** The names of every registered endpoint, plain and infinite, in registration order. */
-    List<String> endpointNames();
-
-    /**
-     * The fetcher registered under {@code name} (a {@link QueryFetcher} or an {@link InfiniteQueryFetcher}),
-     * for integrations that need its generic signature, such as typing JSON args.
-     *
-     * @throws UnknownEndpointException when there is no such endpoint
-     */
-    Object fetcher(String name);
-
-    /**
      * Invalidates every entry providing a matching tag ({@link Tag#matches}): entries with subscribers are
      * refetched (their old data stays visible meanwhile), entries without are removed. An entry whose
      * fetch is running is handled when that fetch settles, also when it provides the tag only from that
@@ -138,7 +117,8 @@ public interface QueryClient extends AutoCloseable {
 
     /**
      * Only the successful entries that {@code request} read, of every scope (a {@code PRINCIPAL} entry with
-     * its plain arg): the state a page may embed.
+     * its plain arg): the state a server-rendered page may embed so that its browser code starts from what
+     * the server read. This is what {@code DehydratedStateJson.scriptElement(RequestScope)} writes.
      */
     DehydratedState dehydrate(RequestScope request);
 
@@ -159,20 +139,11 @@ public interface QueryClient extends AutoCloseable {
     QueryCacheStats stats();
 
     /**
-     * Counters of one endpoint.
-     *
-     * @throws UnknownEndpointException when there is no such endpoint
+     * A read-only view of this client for tooling (metrics, health, the actuator endpoint, HTTP
+     * integrations): endpoint names and kinds, per-endpoint counters, sizes. It cannot read or change
+     * cached data. Same object on every call; thread-safe.
      */
-    QueryCacheStats stats(String endpoint);
-
-    /** How many entries the cache holds. */
-    int size();
-
-    /** How many {@code REQUEST}-scope entries requests that have not ended hold (they are shown only as this count). */
-    int requestEntryCount();
-
-    /** How many subscriptions are live over all entries. */
-    int subscriptionCount();
+    Inspector inspector();
 
     /**
      * Cache events as they happen, hot: a subscriber sees the events after it subscribed. Slow
@@ -183,4 +154,57 @@ public interface QueryClient extends AutoCloseable {
     /** Resets the cache and completes {@link #events()}; the client must not be used afterwards. */
     @Override
     void close();
+
+    /**
+     * Introspection of a {@link QueryClient} ({@link QueryClient#inspector()}), in the manner of Caffeine's
+     * {@code cache.policy()}: what tooling needs, kept off the client's own interface. Every method is
+     * thread-safe and reads live values.
+     */
+    interface Inspector {
+
+        /** The client's random id: the origin of the invalidations it publishes ({@link InvalidationBus}). */
+        String instanceId();
+
+        /** The names of every registered endpoint, plain and infinite, in registration order. */
+        List<String> endpointNames();
+
+        /**
+         * The scope of the named endpoint.
+         *
+         * @throws UnknownEndpointException when there is no such endpoint
+         */
+        QueryScope scope(String endpoint);
+
+        /**
+         * Whether the named endpoint is an infinite one ({@link QueryClient#infiniteEndpoint(String)}).
+         *
+         * @throws UnknownEndpointException when there is no such endpoint
+         */
+        boolean isInfinite(String endpoint);
+
+        /**
+         * The class of the fetcher registered under {@code endpoint} (a {@link QueryFetcher} or an
+         * {@link InfiniteQueryFetcher}; possibly a proxy subclass), for integrations that read its generic
+         * signature, such as typing JSON args. The fetcher itself is not handed out: reads go through the cache.
+         *
+         * @throws UnknownEndpointException when there is no such endpoint
+         */
+        Class<?> fetcherType(String endpoint);
+
+        /**
+         * Counters of one endpoint.
+         *
+         * @throws UnknownEndpointException when there is no such endpoint
+         */
+        QueryCacheStats stats(String endpoint);
+
+        /** How many entries the cache holds, of every scope. */
+        int size();
+
+        /** How many {@code REQUEST}-scope entries requests that have not ended hold (shown only as this count). */
+        int requestEntryCount();
+
+        /** How many subscriptions are live over all entries. */
+        int subscriptionCount();
+    }
 }

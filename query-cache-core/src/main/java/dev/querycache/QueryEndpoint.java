@@ -27,12 +27,20 @@ public @interface QueryEndpoint {
     /** How long fetched data counts as fresh (default never stale). */
     String staleTime() default "";
 
-    /** Whether {@code query} answers stale data at once and refetches in the background. */
-    boolean staleWhileRevalidate() default false;
+    /**
+     * Whether {@code query} answers stale data at once and refetches in the background (default false).
+     * Write one value, {@code staleWhileRevalidate = true}; not written ({@code {}}) falls back to the
+     * client defaults, while a written {@code false} wins over them.
+     */
+    boolean[] staleWhileRevalidate() default {};
 
     /** Tag types that every entry of the endpoint provides. */
     String[] tags() default {};
 
-    /** Who shares the entries. */
-    QueryScope scope() default QueryScope.SHARED;
+    /**
+     * Who shares the entries (default {@link QueryScope#SHARED}). Write one value,
+     * {@code scope = QueryScope.PRINCIPAL}; not written ({@code {}}) falls back to the client defaults, while
+     * a written {@code SHARED} wins over them.
+     */
+    QueryScope[] scope() default {};
 }

@@ -100,14 +100,6 @@ public final class QueryScopes {
         }
     }
 
-    /** {@link #callAs} for work without a result. */
-    public static void runAs(String principal, RequestScope request, Runnable work) {
-        callAs(principal, request, () -> {
-            work.run();
-            return null;
-        });
-    }
-
     static String currentPrincipal() {
         return CURRENT_PRINCIPAL.get();
     }

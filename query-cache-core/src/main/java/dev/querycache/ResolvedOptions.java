@@ -11,57 +11,24 @@ record ResolvedOptions(long keepUnusedNanos, long staleMillis, boolean staleWhil
                        boolean refetchCachedPages, int retries, Duration retryBackoff, Duration fetchTimeout,
                        Set<Tag> staticTags, QueryScope scope, long maximumSize) {
 
-    static final EndpointOptions BUILT_IN = EndpointOptions.builder()
-            .keepUnusedDataFor(Duration.ofSeconds(60))
-            .staleTime(EndpointOptions.NEVER)
-            .staleWhileRevalidate(false)
-            .maxPages(0)
-            .refetchCachedPages(true)
-            .retries(0)
-            .retryBackoff(Duration.ofMillis(100))
-            .fetchTimeout(Duration.ofSeconds(30))
-            .scope(QueryScope.SHARED)
-            .build();
+    static final EndpointOptions BUILT_IN = builtIn();
 
-    /**
-     * Resolves and validates {@code merged} (every option set).
-     *
-     * @throws IllegalArgumentException naming {@code endpoint} and the option
-     */
-    static ResolvedOptions of(String endpoint, EndpointOptions merged, Set<Tag> staticTags, boolean infinite) {
-        Duration keep = nonNegative(endpoint, "keepUnusedDataFor", merged.keepUnusedDataFor().orElseThrow());
-        Duration stale = nonNegative(endpoint, "staleTime", merged.staleTime().orElseThrow());
-        Duration backoff = nonNegative(endpoint, "retryBackoff", merged.retryBackoff().orElseThrow());
-        Duration timeout = merged.fetchTimeout().orElseThrow();
-        if (timeout.isNegative() || timeout.isZero()) {
-            throw invalid(endpoint, "fetchTimeout", "must be positive but was " + timeout);
+    private static EndpointOptions builtIn() {
+        EndpointOptions options = EndpointOptions.none();
+        for (EndpointOption option : EndpointOption.all()) {
+            options = options.with(option, option.builtIn());
         }
-        int maxPages = merged.maxPages().orElseThrow();
-        if (maxPages < 0) {
-            throw invalid(endpoint, "maxPages", "must not be negative but was " + maxPages);
-        }
-        int retries = merged.retries().orElseThrow();
-        if (retries < 0) {
-            throw invalid(endpoint, "retries", "must not be negative but was " + retries);
-        }
-        QueryScope scope = merged.scope().orElseThrow();
-        long maximumSize = merged.maximumSize().orElseThrow();
-        if (maximumSize < 0) {
-            throw invalid(endpoint, "maximumSize", "must not be negative but was " + maximumSize);
-        }
+        return options;
+    }
+
+    /** Resolves {@code merged} (every option set, every value already checked). */
+    static ResolvedOptions of(EndpointOptions merged, Set<Tag> staticTags) {
+        Duration keep = merged.get(EndpointOption.KEEP_UNUSED_DATA_FOR);
+        Duration stale = merged.get(EndpointOption.STALE_TIME);
         return new ResolvedOptions(Durations.toNanosSaturated(keep), Durations.toMillisSaturated(stale),
-                merged.staleWhileRevalidate().orElseThrow(), maxPages, merged.refetchCachedPages().orElseThrow(),
-                retries, backoff, timeout, Set.copyOf(staticTags), scope, maximumSize);
-    }
-
-    private static Duration nonNegative(String endpoint, String option, Duration d) {
-        if (d.isNegative()) {
-            throw invalid(endpoint, option, "must not be negative but was " + d);
-        }
-        return d;
-    }
-
-    static IllegalArgumentException invalid(String endpoint, String option, String problem) {
-        return new IllegalArgumentException("endpoint '" + endpoint + "': " + option + " " + problem);
+                merged.get(EndpointOption.STALE_WHILE_REVALIDATE), merged.get(EndpointOption.MAX_PAGES),
+                merged.get(EndpointOption.REFETCH_CACHED_PAGES), merged.get(EndpointOption.RETRIES),
+                merged.get(EndpointOption.RETRY_BACKOFF), merged.get(EndpointOption.FETCH_TIMEOUT),
+                Set.copyOf(staticTags), merged.get(EndpointOption.SCOPE), merged.get(EndpointOption.MAXIMUM_SIZE));
     }
 }

@@ -57,12 +57,12 @@ public final class SubscribeOptions {
     }
 
     /** The polling interval, or {@code null}. */
-    public Duration pollingIntervalValue() {
+    Duration pollingIntervalValue() {
         return pollingInterval;
     }
 
     /** The age check, or {@code null}. */
-    public Duration refetchIfOlderThanValue() {
+    Duration refetchIfOlderThanValue() {
         return refetchIfOlderThan;
     }
 

@@ -7,11 +7,11 @@ import reactor.core.publisher.Mono;
 final class SubscriptionImpl<R> implements QuerySubscription<R> {
 
     private final QueryCache cache;
-    final Query query;
+    final CacheEntry query;
     private final SubscribeOptions options;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    SubscriptionImpl(QueryCache cache, Query query, SubscribeOptions options) {
+    SubscriptionImpl(QueryCache cache, CacheEntry query, SubscribeOptions options) {
         this.cache = cache;
         this.query = query;
         this.options = options;

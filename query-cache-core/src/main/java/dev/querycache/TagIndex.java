@@ -15,11 +15,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class TagIndex {
 
-    private final ConcurrentHashMap<String, Set<Query>> byType = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Tag, Set<Query>> byTag = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Set<CacheEntry>> byType = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Tag, Set<CacheEntry>> byTag = new ConcurrentHashMap<>();
 
     /** Replaces the tags indexed for {@code query}. */
-    void update(Query query, Set<Tag> oldTags, Set<Tag> newTags) {
+    void update(CacheEntry query, Set<Tag> oldTags, Set<Tag> newTags) {
         for (Tag t : oldTags) {
             if (!newTags.contains(t)) {
                 removeFrom(byTag, t, query);
@@ -34,7 +34,7 @@ final class TagIndex {
         }
     }
 
-    private static <K> void removeFrom(ConcurrentHashMap<K, Set<Query>> map, K key, Query query) {
+    private static <K> void removeFrom(ConcurrentHashMap<K, Set<CacheEntry>> map, K key, CacheEntry query) {
         map.computeIfPresent(key, (k, set) -> {
             set.remove(query);
             return set.isEmpty() ? null : set;
@@ -42,15 +42,15 @@ final class TagIndex {
     }
 
     /** Forgets {@code query}. */
-    void remove(Query query, Set<Tag> tags) {
+    void remove(CacheEntry query, Set<Tag> tags) {
         update(query, tags, Set.of());
     }
 
     /** The entries providing a tag that one of {@code tags} matches ({@link Tag#matches}). */
-    List<Query> matching(Collection<Tag> tags) {
-        Set<Query> out = new LinkedHashSet<>();
+    List<CacheEntry> matching(Collection<Tag> tags) {
+        Set<CacheEntry> out = new LinkedHashSet<>();
         for (Tag wanted : tags) {
-            Set<Query> set = wanted.id() == null ? byType.get(wanted.type()) : byTag.get(wanted);
+            Set<CacheEntry> set = wanted.id() == null ? byType.get(wanted.type()) : byTag.get(wanted);
             if (set != null) {
                 out.addAll(set);
             }

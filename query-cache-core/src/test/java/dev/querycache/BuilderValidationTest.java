@@ -110,7 +110,7 @@ class BuilderValidationTest {
                 .endpoint(new Annotated())
                 .endpoint("explicit", new Annotated(), EndpointOptions.builder().keepUnusedDataFor(Duration.ofSeconds(3)).build())
                 .build()) {
-            assertThat(client.endpointNames()).containsExactly("annotated", "explicit");
+            assertThat(client.inspector().endpointNames()).containsExactly("annotated", "explicit");
             Endpoint<Object, Object> annotated = client.endpoint("annotated");
             assertThat(annotated.name()).isEqualTo("annotated");
             annotated.query("x").block();

@@ -95,7 +95,7 @@ class ConcurrencyStressTest {
             assertThat(fastSeen.get()).isPositive();
             assertThat(client.stats().droppedEventCount()).as("the slow listener's overflow is counted").isPositive();
         }
-        assertThat(client.subscriptionCount()).isZero();
+        assertThat(client.inspector().subscriptionCount()).isZero();
         for (QueryState<?> s : client.entries()) {
             assertThat(s.subscriberCount()).isZero();
             assertThat(s.isFetching()).isFalse();
@@ -103,7 +103,7 @@ class ConcurrencyStressTest {
                 assertThat(produced).contains((String) s.data());
             }
         }
-        waitUntil(() -> client.size() == 0, "the cache drained after keepUnusedDataFor");
+        waitUntil(() -> client.inspector().size() == 0, "the cache drained after keepUnusedDataFor");
         for (int k = 0; k < KEYS; k++) {
             int key = k;
             String answer = Mono.defer(() -> items.query(key)).retry(10).block(Duration.ofSeconds(30));

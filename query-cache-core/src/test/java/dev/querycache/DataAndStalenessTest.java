@@ -38,7 +38,7 @@ class DataAndStalenessTest {
         try (QueryClient client = client(EndpointOptions.none())) {
             Endpoint<Object, Object> items = client.endpoint("items");
             assertThat(items.updateData("a", v -> v + "!")).isFalse();
-            assertThat(client.size()).isZero();
+            assertThat(client.inspector().size()).isZero();
             items.query("a").block();
             assertThat(items.updateData("a", v -> v + "!")).isTrue();
             assertThat(items.query("a").block()).isEqualTo("a#1!");
@@ -69,7 +69,7 @@ class DataAndStalenessTest {
             watching.dispose();
             assertThat(e.state("a").subscriberCount()).isZero();
             clock.advance(Duration.ofSeconds(5));
-            assertThat(client.size()).isZero();
+            assertThat(client.inspector().size()).isZero();
         }
     }
 

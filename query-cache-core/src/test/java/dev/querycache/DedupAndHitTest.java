@@ -59,7 +59,7 @@ class DedupAndHitTest {
             assertThat(items.query(null).block()).isEqualTo("null#1");
             assertThat(items.query(null).block()).isEqualTo("null#1");
             assertThat(fetcher.calls).hasValue(3);
-            assertThat(client.size()).isEqualTo(3);
+            assertThat(client.inspector().size()).isEqualTo(3);
         }
     }
 

@@ -75,7 +75,7 @@ class HydrationResetStatsEventsTest {
                     new DehydratedState.DehydratedQuery("items", "a", "from-server", later, Set.of(), false),
                     new DehydratedState.DehydratedQuery("gone", "a", "x", later, Set.of(), false))));
             assertThat(items.state("a").data()).isEqualTo("from-server");
-            assertThat(client.size()).isEqualTo(1);
+            assertThat(client.inspector().size()).isEqualTo(1);
         }
     }
 
@@ -93,14 +93,14 @@ class HydrationResetStatsEventsTest {
 
             client.resetApiState();
 
-            assertThat(client.size()).isZero();
+            assertThat(client.inspector().size()).isZero();
             assertThat(client.entries()).isEmpty();
             assertThatThrownBy(running::block).isInstanceOf(QueryAbortedException.class);
             clock.advance(Duration.ofMinutes(5));
             assertThat(fetcher.calls).hasValue(before);
             assertThat(client.awaitRunningQueries().block(Duration.ofSeconds(1))).isNull();
             slow.completeNext("late");
-            assertThat(client.size()).as("a late result of an aborted fetch is dropped").isZero();
+            assertThat(client.inspector().size()).as("a late result of an aborted fetch is dropped").isZero();
             polling.unsubscribe();
             assertThat(client.endpoint("items").query("q").block()).isEqualTo("q#2");
         }
@@ -121,7 +121,7 @@ class HydrationResetStatsEventsTest {
             slow.failNext(new IllegalStateException("x"));
             clock.advance(Duration.ofSeconds(1));
             assertThat(client.stats()).isEqualTo(new QueryCacheStats(1, 2, 2, 1, 2, 1));
-            assertThat(client.stats("slow")).isEqualTo(client.stats());
+            assertThat(client.inspector().stats("slow")).isEqualTo(client.stats());
         }
     }
 

@@ -51,7 +51,7 @@ class InvalidationBusTest {
             assertThat(fetcherB.callsFor("x")).isEqualTo(2);
             assertThat(b.endpoint("items").state("y").status()).isEqualTo(QueryStatus.UNINITIALIZED);
             assertThat(bus.published).as("B applied it without publishing it again").hasSize(1);
-            assertThat(bus.published.get(0).origin()).isEqualTo(a.instanceId());
+            assertThat(bus.published.get(0).origin()).isEqualTo(a.inspector().instanceId());
             sub.close();
         }
     }

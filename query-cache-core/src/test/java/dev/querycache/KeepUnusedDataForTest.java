@@ -28,7 +28,7 @@ class KeepUnusedDataForTest {
 
             clock.advanceAndCleanUp(client, Duration.ofMillis(2));
             assertThat(items.state("a").status()).isEqualTo(QueryStatus.UNINITIALIZED);
-            assertThat(client.size()).isZero();
+            assertThat(client.inspector().size()).isZero();
             assertThat(client.stats().evictionCount()).isEqualTo(1);
         }
     }
@@ -39,7 +39,7 @@ class KeepUnusedDataForTest {
             Endpoint<Object, Object> items = client.endpoint("items");
             items.query("a").block();
             clock.advance(Duration.ofSeconds(15));
-            assertThat(client.size()).isZero();
+            assertThat(client.inspector().size()).isZero();
         }
     }
 
@@ -71,7 +71,7 @@ class KeepUnusedDataForTest {
             assertThat(fetcher.calls).hasValue(1);
             sub.close();
             clock.advanceAndCleanUp(client, Duration.ofSeconds(11));
-            assertThat(client.size()).isZero();
+            assertThat(client.inspector().size()).isZero();
         }
     }
 
@@ -80,11 +80,11 @@ class KeepUnusedDataForTest {
         try (QueryClient client = client(Duration.ZERO)) {
             Endpoint<Object, Object> items = client.endpoint("items");
             assertThat(items.query("a").block()).isEqualTo("a#1");
-            assertThat(client.size()).isZero();
+            assertThat(client.inspector().size()).isZero();
             QuerySubscription<Object> sub = items.subscribe("b");
-            assertThat(client.size()).isEqualTo(1);
+            assertThat(client.inspector().size()).isEqualTo(1);
             sub.unsubscribe();
-            assertThat(client.size()).isZero();
+            assertThat(client.inspector().size()).isZero();
         }
     }
 
@@ -111,7 +111,7 @@ class KeepUnusedDataForTest {
             clock.advanceAndCleanUp(client, Duration.ofMillis(999));
             assertThat(e.state("a").data()).isEqualTo("A");
             clock.advanceAndCleanUp(client, Duration.ofMillis(2));
-            assertThat(client.size()).isZero();
+            assertThat(client.inspector().size()).isZero();
         }
     }
 

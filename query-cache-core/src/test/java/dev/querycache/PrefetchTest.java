@@ -71,7 +71,7 @@ class PrefetchTest {
     void prefetchCreatesNoSubscription() {
         items.prefetch("a");
         assertThat(items.state("a").subscriberCount()).isZero();
-        assertThat(client.subscriptionCount()).isZero();
+        assertThat(client.inspector().subscriptionCount()).isZero();
     }
 
     @Test

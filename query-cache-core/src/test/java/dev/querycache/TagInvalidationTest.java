@@ -166,7 +166,7 @@ class TagInvalidationTest {
             posts.invalidateAll();
             assertThat(fetcher.callsFor("1")).isEqualTo(2);
             assertThat(posts.state("3").status()).isEqualTo(QueryStatus.UNINITIALIZED);
-            assertThat(client.size()).isEqualTo(1);
+            assertThat(client.inspector().size()).isEqualTo(1);
             sub.close();
         }
     }

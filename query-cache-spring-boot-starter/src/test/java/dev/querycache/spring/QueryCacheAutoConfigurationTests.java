@@ -31,7 +31,7 @@ class QueryCacheAutoConfigurationTests {
         runner.withUserConfiguration(EndpointsConfig.class).run(ctx -> {
             assertThat(ctx).hasSingleBean(QueryClient.class);
             QueryClient client = ctx.getBean(QueryClient.class);
-            assertThat(client.endpointNames()).containsExactlyInAnyOrder("pokemonByName", "types", "catalogue");
+            assertThat(client.inspector().endpointNames()).containsExactlyInAnyOrder("pokemonByName", "types", "catalogue");
             assertThat(client.endpoint(PokemonByName.class).query("pikachu").block()).isEqualTo("pikachu#1");
             assertThat(client.infiniteEndpoint(Catalogue.class).fetchNextPage("all").block().pages())
                     .containsExactly(List.of(0, 1));
@@ -107,7 +107,7 @@ class QueryCacheAutoConfigurationTests {
                 .withPropertyValues("query-cache.endpoints.pokemonByName.scope=PRINCIPAL")
                 .run(ctx -> {
                     QueryClient client = ctx.getBean(QueryClient.class);
-                    assertThat(client.scope("pokemonByName")).isEqualTo(dev.querycache.QueryScope.PRINCIPAL);
+                    assertThat(client.inspector().scope("pokemonByName")).isEqualTo(dev.querycache.QueryScope.PRINCIPAL);
                     org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.endpoint("pokemonByName").query("a").block())
                             .hasMessageContaining("'pokemonByName'").hasMessageContaining("PRINCIPAL");
                     assertThat(client.endpoint("pokemonByName").query("a")

@@ -32,9 +32,9 @@ public class QueryCacheEndpoint {
     public Map<String, Object> cache() {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("stats", client.stats());
-        out.put("size", client.size());
-        out.put("subscriptions", client.subscriptionCount());
-        out.put("requestEntries", client.requestEntryCount());
+        out.put("size", client.inspector().size());
+        out.put("subscriptions", client.inspector().subscriptionCount());
+        out.put("requestEntries", client.inspector().requestEntryCount());
         List<Map<String, Object>> entries = new ArrayList<>();
         Instant now = Instant.now();
         for (QueryState<?> s : client.entries()) {

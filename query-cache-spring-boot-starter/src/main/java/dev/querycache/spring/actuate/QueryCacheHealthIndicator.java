@@ -16,9 +16,9 @@ public class QueryCacheHealthIndicator implements HealthIndicator {
     @Override
     public Health health() {
         return Health.up()
-                .withDetail("entries", client.size())
-                .withDetail("subscriptions", client.subscriptionCount())
-                .withDetail("endpoints", client.endpointNames())
+                .withDetail("entries", client.inspector().size())
+                .withDetail("subscriptions", client.inspector().subscriptionCount())
+                .withDetail("endpoints", client.inspector().endpointNames())
                 .build();
     }
 }

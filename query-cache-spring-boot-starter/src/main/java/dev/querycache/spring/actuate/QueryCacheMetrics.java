@@ -34,11 +34,11 @@ public final class QueryCacheMetrics implements MeterBinder, FetchObserver {
     @Override
     public void bindTo(MeterRegistry registry) {
         QueryClient c = client.getObject();
-        for (String name : c.endpointNames()) {
-            requests(registry, c, name, "hit", s -> c.stats(name).hitCount());
-            requests(registry, c, name, "miss", s -> c.stats(name).missCount());
-            requests(registry, c, name, "dedup", s -> c.stats(name).dedupCount());
-            FunctionCounter.builder("query.cache.evictions", c, x -> x.stats(name).evictionCount())
+        for (String name : c.inspector().endpointNames()) {
+            requests(registry, c, name, "hit", s -> c.inspector().stats(name).hitCount());
+            requests(registry, c, name, "miss", s -> c.inspector().stats(name).missCount());
+            requests(registry, c, name, "dedup", s -> c.inspector().stats(name).dedupCount());
+            FunctionCounter.builder("query.cache.evictions", c, x -> x.inspector().stats(name).evictionCount())
                     .description("Entries removed by keepUnusedDataFor or maximumSize")
                     .tag("endpoint", name).register(registry);
         }

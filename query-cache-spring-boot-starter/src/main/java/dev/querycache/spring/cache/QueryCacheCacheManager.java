@@ -20,7 +20,7 @@ public class QueryCacheCacheManager implements CacheManager {
 
     @Override
     public Cache getCache(String name) {
-        if (!client.endpointNames().contains(name)) {
+        if (!client.inspector().endpointNames().contains(name)) {
             return null;
         }
         return caches.computeIfAbsent(name, n -> client.fetcher(n) instanceof InfiniteQueryFetcher<?, ?, ?>
@@ -30,6 +30,6 @@ public class QueryCacheCacheManager implements CacheManager {
 
     @Override
     public Collection<String> getCacheNames() {
-        return client.endpointNames();
+        return client.inspector().endpointNames();
     }
 }

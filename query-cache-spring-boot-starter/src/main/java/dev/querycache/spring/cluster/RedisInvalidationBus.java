@@ -424,7 +424,7 @@ public final class RedisInvalidationBus implements InvalidationBus {
                 Object typed = null;
                 if (arg != null && !arg.isNull()) {
                     QueryClient c = client.getObject();
-                    typed = c.endpointNames().contains(endpoint)
+                    typed = c.inspector().endpointNames().contains(endpoint)
                             ? mapper.convertValue(arg, mapper.getTypeFactory().constructType(EndpointTypes.of(c, endpoint).arg()))
                             : mapper.treeToValue(arg, Object.class);
                 }

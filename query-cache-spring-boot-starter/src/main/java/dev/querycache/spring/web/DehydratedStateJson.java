@@ -75,7 +75,7 @@ public final class DehydratedStateJson {
         }
         for (JsonNode n : queries) {
             String endpoint = n.get("endpoint").asString();
-            if (!client.endpointNames().contains(endpoint)) {
+            if (!client.inspector().endpointNames().contains(endpoint)) {
                 continue;
             }
             EndpointTypes.Types types = EndpointTypes.of(client, endpoint);

@@ -64,7 +64,7 @@ final class DevtoolsHandlers {
     String snapshot() {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("stats", client.stats());
-        out.put("requestEntries", client.requestEntryCount());
+        out.put("requestEntries", client.inspector().requestEntryCount());
         List<Map<String, Object>> entries = new ArrayList<>();
         Instant now = Instant.now();
         for (QueryState<?> s : client.entries()) {
@@ -94,12 +94,13 @@ final class DevtoolsHandlers {
 
     /** Removes the row's entry (invalidates it: an unused entry goes, a subscribed one is refetched). */
     Mono<ServerResponse> remove(ServerRequest request) {
-        return entryAction(request, (endpoint, arg, principal) -> QueryScopes.runAs(principal, null, () -> {
+        return entryAction(request, (endpoint, arg, principal) -> QueryScopes.callAs(principal, null, () -> {
             if (EndpointTypes.of(client, endpoint).infinite()) {
                 client.infiniteEndpoint(endpoint).invalidate(arg);
             } else {
                 client.endpoint(endpoint).invalidate(arg);
             }
+            return null;
         }));
     }
 
@@ -130,13 +131,13 @@ final class DevtoolsHandlers {
     private Mono<ServerResponse> entryAction(ServerRequest request, RowAction action) {
         return input.object(request).flatMap(body -> {
             JsonNode name = body.get("endpoint");
-            if (name == null || !name.isString() || !client.endpointNames().contains(name.asString())) {
+            if (name == null || !name.isString() || !client.inspector().endpointNames().contains(name.asString())) {
                 throw new BadInput(HttpStatus.NOT_FOUND, "no such endpoint");
             }
             String endpoint = name.asString();
             JsonNode p = body.get("principal");
             String principal = p == null || p.isNull() ? null : p.asString();
-            QueryScope scope = client.scope(endpoint);
+            QueryScope scope = client.inspector().scope(endpoint);
             if (scope == QueryScope.PRINCIPAL && (principal == null || principal.isBlank())) {
                 throw new BadInput(HttpStatus.BAD_REQUEST, "endpoint '" + endpoint + "' is per caller: \"principal\" is required");
             }

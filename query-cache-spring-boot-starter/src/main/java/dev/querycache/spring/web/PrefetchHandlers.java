@@ -82,10 +82,10 @@ final class PrefetchHandlers {
                 throw new BadInput(HttpStatus.BAD_REQUEST, "\"endpoint\" must be a non-empty string");
             }
             String endpoint = name.asString();
-            if (!prefetchable.contains(endpoint) || !client.endpointNames().contains(endpoint)) {
+            if (!prefetchable.contains(endpoint) || !client.inspector().endpointNames().contains(endpoint)) {
                 throw new BadInput(HttpStatus.NOT_FOUND, "no prefetchable endpoint named '" + shorten(endpoint) + "'");
             }
-            QueryScope scope = client.scope(endpoint);
+            QueryScope scope = client.inspector().scope(endpoint);
             if (scope == QueryScope.REQUEST) {
                 throw new BadInput(HttpStatus.NOT_FOUND, "no prefetchable endpoint named '" + shorten(endpoint) + "'");
             }

@@ -39,7 +39,7 @@ final class RoutePreloadWebFilter implements WebFilter, Ordered {
             if (!path.startsWith(basePath + "/") && !routes.isEmpty()
                     && budget.tryAcquire(PrefetchHandlers.clientOf(exchange))) {
                 try {
-                    QueryScopes.runAs(QueryScopeWebFilter.principal(exchange), QueryScopeWebFilter.request(exchange),
+                    QueryScopes.callAs(QueryScopeWebFilter.principal(exchange), QueryScopeWebFilter.request(exchange),
                             () -> routes.preload(path, client));
                 } catch (RuntimeException e) {
                     log.warn("route preload for " + path + " failed: " + e);

@@ -43,7 +43,7 @@ class PokedexHttpTest {
     void applicationYmlConfiguresTheClient() {
         assertThat(properties.getEndpoints().get("pokemon").getStaleTime()).isEqualTo(Duration.ofHours(1));
         assertThat(properties.getDefaults().getKeepUnusedDataFor()).isEqualTo(Duration.ofMinutes(5));
-        assertThat(client.endpointNames()).containsExactlyInAnyOrder("pokemon", "typesFetcher");
+        assertThat(client.inspector().endpointNames()).containsExactlyInAnyOrder("pokemon", "typesFetcher");
     }
 
     @Test

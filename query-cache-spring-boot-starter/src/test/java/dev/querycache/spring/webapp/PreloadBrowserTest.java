@@ -94,12 +94,12 @@ class PreloadBrowserTest {
         assertThat(PreloadCounter.POSTS).as("one POST per path per few seconds").hasValue(1);
         Browser.screenshot(driver, "preload-hover.png");
 
-        long hitsBefore = client.stats("pokemon").hitCount();
+        long hitsBefore = client.inspector().stats("pokemon").hitCount();
         driver.findElement(By.id("pikachu")).click();
         waitFor(() -> driver.findElements(By.id("name")).size() == 1, "the detail page rendered");
         assertThat(driver.findElement(By.id("name")).getText()).isEqualTo("pikachu");
         assertThat(upstream.calls("pokemon:pikachu")).as("the navigation did not wait on the upstream").isEqualTo(1);
-        assertThat(client.stats("pokemon").hitCount()).as("the page was served from the cache").isGreaterThan(hitsBefore);
+        assertThat(client.inspector().stats("pokemon").hitCount()).as("the page was served from the cache").isGreaterThan(hitsBefore);
         assertThat(driver.findElement(By.id("query-cache-state")).getAttribute("textContent")).contains("\"pikachu\"");
         Browser.screenshot(driver, "preload-detail.png");
     }

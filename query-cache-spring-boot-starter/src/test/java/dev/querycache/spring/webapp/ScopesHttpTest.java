@@ -76,7 +76,7 @@ class ScopesHttpTest {
     void aPrincipalEndpointWithoutACallerFailsAndIsNeverShared() {
         ResponseEntity<String> r = get(null, "/api/team");
         assertThat(r.getStatusCode().is5xxServerError()).isTrue();
-        assertThat(client.size()).isZero();
+        assertThat(client.inspector().size()).isZero();
     }
 
     @Test
@@ -85,10 +85,10 @@ class ScopesHttpTest {
         assertThat(get("ash", "/api/nonce-twice").getBody()).isEqualTo("nonce-2,nonce-2");
         assertThat(client.entries()).noneMatch(s -> s.endpoint().equals("requestNonce"));
         long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (client.requestEntryCount() != 0 && System.nanoTime() < end) {
+        while (client.inspector().requestEntryCount() != 0 && System.nanoTime() < end) {
             Thread.onSpinWait();
         }
-        assertThat(client.requestEntryCount()).as("ended requests hold no entries (the request ends just after its response)").isZero();
+        assertThat(client.inspector().requestEntryCount()).as("ended requests hold no entries (the request ends just after its response)").isZero();
     }
 
     @Test
@@ -119,6 +119,6 @@ class ScopesHttpTest {
                 .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"endpoint\":\"requestNonce\",\"arg\":\"n\"}")
                 .exchangeToMono(x -> x.toEntity(String.class)).block(Duration.ofSeconds(30));
         assertThat(perRequest.getStatusCode().value()).isEqualTo(404);
-        assertThat(client.size()).isEqualTo(1);
+        assertThat(client.inspector().size()).isEqualTo(1);
     }
 }

@@ -108,13 +108,13 @@ class WebPrefetchTest {
     // ------------------------------------------------------------------------ hostile input
 
     private void refused(String path, String body, int status, String message) {
-        int before = client.size();
+        int before = client.inspector().size();
         long fetches = client.stats().fetchCount();
         ResponseEntity<String> r = post(path, body);
         assertThat(r.getStatusCode()).isEqualTo(HttpStatusCode.valueOf(status));
         assertThat(r.getBody()).startsWith("{\"error\":\"").contains(message).doesNotContain("Exception", "\tat ", "\n");
         assertThat(r.getHeaders().getContentType()).isEqualTo(MediaType.APPLICATION_JSON);
-        assertThat(client.size()).as("nothing in the cache changed").isEqualTo(before);
+        assertThat(client.inspector().size()).as("nothing in the cache changed").isEqualTo(before);
         assertThat(client.stats().fetchCount()).isEqualTo(fetches);
     }
 

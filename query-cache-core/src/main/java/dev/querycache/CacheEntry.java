@@ -5,7 +5,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /*
  * Design notes.
  *
- * One Query is one cache entry: its arg, an immutable EntryState swapped on every change, the running
+ * One CacheEntry is one cache entry: its arg, an immutable EntryState swapped on every change, the running
  * Fetch (at most one), the keepUnusedDataFor timer (Removable), the polling unit (Poller, made for the
  * first polling subscriber) and the watchers (made for the first watch).
  *
@@ -20,7 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * returns (see EntryState).
  */
 /** One cache entry. Thread-safe; see the design notes in the source. */
-final class Query extends Removable {
+final class CacheEntry extends Removable {
 
     final EndpointRuntime endpoint;
     /** The arg as the endpoint's fetcher takes it (for PRINCIPAL entries, a {@link ScopedArg}). */
@@ -33,7 +33,7 @@ final class Query extends Removable {
     /** {@code watch} fluxes; made on the first one (most entries are never watched). */
     private volatile CopyOnWriteArrayList<Watcher> watchers;
 
-    Query(EndpointRuntime endpoint, Object arg) {
+    CacheEntry(EndpointRuntime endpoint, Object arg) {
         this.endpoint = endpoint;
         this.arg = arg;
         this.state = EntryState.initial(endpoint.options().staticTags());
@@ -313,6 +313,6 @@ final class Query extends Removable {
 
     @Override
     public String toString() {
-        return "Query{" + endpoint.name() + "(" + arg + ")}";
+        return "CacheEntry{" + endpoint.name() + "(" + arg + ")}";
     }
 }
