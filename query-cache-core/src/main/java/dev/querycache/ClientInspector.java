@@ -76,4 +76,9 @@ final class ClientInspector implements QueryClient.Inspector {
         }
         return n;
     }
+
+    @Override
+    public reactor.core.Disposable observeFetches(FetchObserver observer) {
+        return cache.observeFetches(observer);
+    }
 }

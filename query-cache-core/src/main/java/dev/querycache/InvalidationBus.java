@@ -30,6 +30,14 @@ public interface InvalidationBus {
      */
     void start(String instanceId, Consumer<Invalidation> receiver);
 
+    /**
+     * Whether the bus can reach its transport now; a health check reports the cache DOWN while it cannot
+     * (invalidations made meanwhile are kept or repaired as the implementation documents). Default: true.
+     */
+    default boolean isConnected() {
+        return true;
+    }
+
     /** Stops delivering; called when the client closes. */
     default void stop() {
     }

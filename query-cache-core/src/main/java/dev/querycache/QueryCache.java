@@ -51,7 +51,7 @@ final class QueryCache {
     private final List<FetchObserver> observers;
 
     QueryCache(List<FetchObserver> observers) {
-        this.observers = observers;
+        this.observers = new java.util.concurrent.CopyOnWriteArrayList<>(observers);
     }
 
     /** The store of one endpoint; see the design notes. */
@@ -311,6 +311,12 @@ final class QueryCache {
     void abort(CacheEntry q) {
         dispatch(q, new EntryAction.Abort("fetch of endpoint '" + q.endpoint.name() + "' for arg " + q.arg
                 + " was aborted"));
+    }
+
+    /** Adds an observer of settled fetches; disposing the result removes it. */
+    reactor.core.Disposable observeFetches(FetchObserver observer) {
+        observers.add(java.util.Objects.requireNonNull(observer, "observer"));
+        return () -> observers.remove(observer);
     }
 
     private void observe(Fetch f, FetchObserver.Outcome outcome) {

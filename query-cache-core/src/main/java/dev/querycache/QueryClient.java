@@ -206,5 +206,12 @@ public interface QueryClient extends AutoCloseable {
 
         /** How many subscriptions are live over all entries. */
         int subscriptionCount();
+
+        /**
+         * Tells {@code observer} about every fetch that settles from now on, as
+         * {@link Builder#fetchObserver} does, for tooling that meets a client it did not build (metrics for an
+         * application's own client). Disposing the result stops it.
+         */
+        reactor.core.Disposable observeFetches(FetchObserver observer);
     }
 }
