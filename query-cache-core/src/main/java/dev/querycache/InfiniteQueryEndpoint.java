@@ -15,31 +15,8 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 public @interface InfiniteQueryEndpoint {
 
-    /** Endpoint name; {@code ""} = the class's simple name with its first letter lower-cased. */
+    /** As {@link QueryEndpoint#name()}. */
     String name() default "";
-
-    /** How long an entry without subscribers is kept (default 60s). */
-    String keepUnusedDataFor() default "";
-
-    /** How long fetched data counts as fresh (default never stale). */
-    String staleTime() default "";
-
-    /**
-     * Whether {@code query} answers stale data at once and refetches in the background (default false).
-     * Write one value, {@code staleWhileRevalidate = true}; not written ({@code {}}) falls back to the
-     * client defaults, while a written {@code false} wins over them.
-     */
-    boolean[] staleWhileRevalidate() default {};
-
-    /** Tag types that every entry of the endpoint provides. */
-    String[] tags() default {};
-
-    /**
-     * Who shares the entries (default {@link QueryScope#SHARED}). Write one value,
-     * {@code scope = QueryScope.PRINCIPAL}; not written ({@code {}}) falls back to the client defaults, while
-     * a written {@code SHARED} wins over them.
-     */
-    QueryScope[] scope() default {};
 
     /**
      * Most pages kept per entry; fetching beyond drops pages from the other end. 0 = unlimited (the
@@ -53,4 +30,19 @@ public @interface InfiniteQueryEndpoint {
      * one value; not written ({@code {}}) falls back to the client defaults.
      */
     boolean[] refetchCachedPages() default {};
+
+    /** As {@link QueryEndpoint#scope()}: one value, or none for the client defaults. */
+    QueryScope[] scope() default {};
+
+    /** As {@link QueryEndpoint#tags()}. */
+    String[] tags() default {};
+
+    /** As {@link QueryEndpoint#keepUnusedDataFor()}. */
+    String keepUnusedDataFor() default "";
+
+    /** As {@link QueryEndpoint#staleWhileRevalidate()}: one value, or none for the client defaults. */
+    boolean[] staleWhileRevalidate() default {};
+
+    /** As {@link QueryEndpoint#staleTime()}. */
+    String staleTime() default "";
 }

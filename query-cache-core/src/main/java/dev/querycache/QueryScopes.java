@@ -7,7 +7,8 @@ import reactor.util.context.Context;
 import reactor.util.context.ContextView;
 
 /**
- * Who is asking, for endpoints whose {@link QueryScope} is not {@code SHARED}. The caller and the request
+ * Who is asking, for endpoints whose {@link QueryScope} is not {@code SHARED}: static helpers that put the
+ * caller (a principal name) and the {@link RequestScope} into a Reactor {@code Context} and read them back. The caller and the request
  * travel in the Reactor {@code Context} only ({@link #withPrincipal}, {@link #withRequest}); the starter's
  * web filter puts them there for every WebFlux request.
  *

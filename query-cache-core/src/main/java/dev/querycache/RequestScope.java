@@ -6,7 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One request's own state: its {@code REQUEST} entries (de-duplicated within the request, with the whole
+ * One running request, as the entries of {@link QueryScope#REQUEST} endpoints and the page state see it.
+ * Its own state: its {@code REQUEST} entries (de-duplicated within the request, with the whole
  * {@link Endpoint} contract, removed when it closes) and the entries of any scope the request read, so
  * that a page can embed exactly those ({@link QueryClient#dehydrate(RequestScope)}). Open one per request
  * ({@link #open()}) and close it when the request ends; the starter's web filter does both. Thread-safe.

@@ -82,7 +82,6 @@ public final class ClusterInvalidationLoad {
             System.out.printf("publish-to-applied delay: p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
                     delays[n / 2] / 1e6, delays[Math.min(n - 1, (int) (n * 0.99))] / 1e6, delays[n - 1] / 1e6);
         }
-        System.out.printf("repairs (type-wide invalidations after a lost message) on B: %d%n", b.bus.repairCount());
         a.close();
         b.close();
         if (n != total) {

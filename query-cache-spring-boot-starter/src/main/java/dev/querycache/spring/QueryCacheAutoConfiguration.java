@@ -1,6 +1,10 @@
 package dev.querycache.spring;
 
+import dev.querycache.FetchObserver;
+import dev.querycache.InvalidationBus;
 import dev.querycache.QueryClient;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
@@ -22,7 +26,7 @@ import org.springframework.context.annotation.Role;
 @AutoConfiguration
 @ConditionalOnBooleanProperty(name = "query-cache.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(QueryCacheProperties.class)
-public class QueryCacheAutoConfiguration {
+public final class QueryCacheAutoConfiguration {
 
     /** The Spring Boot generations this starter is built and tested for. */
     static final String SUPPORTED = "Spring Boot 4.x (tested with 4.1.1), Java 17+";
@@ -77,12 +81,22 @@ public class QueryCacheAutoConfiguration {
         }
     }
 
+    /**
+     * The client. An {@link InvalidationBus} bean (the application's own, or the Redis one of
+     * {@code query-cache.cluster.redis.enabled}) becomes its bus, and every {@link FetchObserver} bean observes
+     * its fetches (in {@code @Order}); {@link QueryClientCustomizer}s run last and may change both.
+     */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     QueryClient queryClient(ListableBeanFactory beanFactory, QueryCacheProperties properties,
-                            ObjectProvider<QueryClientCustomizer> customizers,
+                            ObjectProvider<QueryClientCustomizer> customizers, ObjectProvider<InvalidationBus> buses,
+                            ObjectProvider<FetchObserver> observers,
                             org.springframework.core.env.Environment environment) {
-        return new QueryClientFactory(beanFactory, properties, environment).create(customizers.orderedStream().toList());
+        List<QueryClientCustomizer> all = new ArrayList<>();
+        buses.ifUnique(bus -> all.add(builder -> builder.invalidationBus(bus)));
+        observers.orderedStream().forEach(observer -> all.add(builder -> builder.fetchObserver(observer)));
+        all.addAll(customizers.orderedStream().toList());
+        return new QueryClientFactory(beanFactory, properties, environment).create(all);
     }
 
     @Bean
@@ -93,6 +107,7 @@ public class QueryCacheAutoConfiguration {
     }
 
     @Bean
+    @ConditionalOnMissingBean
     @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
     static InvalidatesTagsPostProcessor invalidatesTagsPostProcessor(ObjectProvider<QueryClient> client) {
         return new InvalidatesTagsPostProcessor(client);

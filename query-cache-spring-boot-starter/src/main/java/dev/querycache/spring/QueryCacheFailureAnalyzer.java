@@ -4,7 +4,7 @@ import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
 /** Turns a {@link QueryCacheConfigurationException} into Spring Boot's "APPLICATION FAILED TO START" report. */
-public class QueryCacheFailureAnalyzer extends AbstractFailureAnalyzer<QueryCacheConfigurationException> {
+class QueryCacheFailureAnalyzer extends AbstractFailureAnalyzer<QueryCacheConfigurationException> {
 
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, QueryCacheConfigurationException cause) {

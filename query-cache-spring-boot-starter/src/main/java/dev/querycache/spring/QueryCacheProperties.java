@@ -32,10 +32,10 @@ public class QueryCacheProperties {
 
     /** Options for every endpoint, below annotations and per-endpoint options. */
     @NestedConfigurationProperty
-    private final Endpoint defaults = new Endpoint();
+    private final EndpointProperties defaults = new EndpointProperties();
 
     /** Options per endpoint name, above annotations; a name that is no endpoint fails startup. */
-    private final Map<String, Endpoint> endpoints = new LinkedHashMap<>();
+    private final Map<String, EndpointProperties> endpoints = new LinkedHashMap<>();
 
     /** HTTP prefetch, route preloads and preload.js (WebFlux). */
     private final Web web = new Web();
@@ -56,8 +56,8 @@ public class QueryCacheProperties {
     public void setEnabled(boolean enabled) { this.enabled = enabled; }
     public long getMaximumSize() { return maximumSize; }
     public void setMaximumSize(long maximumSize) { this.maximumSize = maximumSize; }
-    public Endpoint getDefaults() { return defaults; }
-    public Map<String, Endpoint> getEndpoints() { return endpoints; }
+    public EndpointProperties getDefaults() { return defaults; }
+    public Map<String, EndpointProperties> getEndpoints() { return endpoints; }
     public Web getWeb() { return web; }
     public Devtools getDevtools() { return devtools; }
     public Persistence getPersistence() { return persistence; }
@@ -65,7 +65,7 @@ public class QueryCacheProperties {
     public Cluster getCluster() { return cluster; }
 
     /** Options of one endpoint (or the defaults); every one optional. */
-    public static class Endpoint {
+    public static class EndpointProperties {
 
         /** How long an entry without subscribers is kept ("0" removes at once, "never" keeps it). */
         @NeverAllowed
@@ -120,20 +120,13 @@ public class QueryCacheProperties {
         public QueryScope getScope() { return scope; }
         public void setScope(QueryScope v) { this.scope = v; }
 
-        /** These properties as core options (unset stays unset). */
+        /**
+         * These properties as core options (unset stays unset). Read generically: every property is passed to
+         * the {@link EndpointOptions.Builder} method of the same name, so an option is written once in the
+         * core's model and once here (for binding and IDE metadata), never mapped by hand.
+         */
         EndpointOptions toOptions() {
-            EndpointOptions.Builder b = EndpointOptions.builder();
-            if (keepUnusedDataFor != null) { b.keepUnusedDataFor(keepUnusedDataFor); }
-            if (staleTime != null) { b.staleTime(staleTime); }
-            if (staleWhileRevalidate != null) { b.staleWhileRevalidate(staleWhileRevalidate); }
-            if (maxPages != null) { b.maxPages(maxPages); }
-            if (refetchCachedPages != null) { b.refetchCachedPages(refetchCachedPages); }
-            if (retries != null) { b.retries(retries); }
-            if (retryBackoff != null) { b.retryBackoff(retryBackoff); }
-            if (fetchTimeout != null) { b.fetchTimeout(fetchTimeout); }
-            if (scope != null) { b.scope(scope); }
-            if (maximumSize != null) { b.maximumSize(maximumSize); }
-            return b.build();
+            return OptionProperties.toOptions(this);
         }
     }
 

@@ -2,10 +2,10 @@ package dev.querycache.spring;
 
 import dev.querycache.InfiniteQueryEndpoint;
 import dev.querycache.InfiniteQueryFetcher;
+import dev.querycache.InvalidEndpointOptionException;
 import dev.querycache.QueryClient;
 import dev.querycache.QueryEndpoint;
 import dev.querycache.QueryFetcher;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -44,8 +44,6 @@ final class QueryClientFactory {
     }
 
     QueryClient create(List<QueryClientCustomizer> customizers) {
-        validate(properties.getDefaults(), "defaults");
-        properties.getEndpoints().forEach((name, p) -> validate(p, "endpoints." + name));
         List<EndpointBean> endpoints = endpointBeans();
         if (environment != null) {
             UnknownPropertyCheck.check(environment, endpoints.stream().map(EndpointBean::name).toList());
@@ -56,7 +54,7 @@ final class QueryClientFactory {
                 .maximumSize(properties.getMaximumSize())
                 .defaults(properties.getDefaults().toOptions());
         for (EndpointBean e : endpoints) {
-            QueryCacheProperties.Endpoint p = properties.getEndpoints().get(e.name());
+            QueryCacheProperties.EndpointProperties p = properties.getEndpoints().get(e.name());
             var options = p != null ? p.toOptions() : dev.querycache.EndpointOptions.none();
             if (e.infinite()) {
                 builder.infiniteEndpoint(e.name(), (InfiniteQueryFetcher<?, ?, ?>) e.fetcher(), options);
@@ -67,6 +65,8 @@ final class QueryClientFactory {
         customizers.forEach(c -> c.customize(builder));
         try {
             return builder.build();
+        } catch (InvalidEndpointOptionException ex) {
+            throw attribute(ex, endpoints);
         } catch (IllegalArgumentException ex) {
             throw new QueryCacheConfigurationException("query-cache could not build its client: " + ex.getMessage()
                     + describeSource(endpoints, ex.getMessage()),
@@ -125,39 +125,35 @@ final class QueryClientFactory {
         }
     }
 
-    private static void validate(QueryCacheProperties.Endpoint p, String path) {
-        negative(p.getKeepUnusedDataFor(), path + ".keep-unused-data-for");
-        negative(p.getStaleTime(), path + ".stale-time");
-        negative(p.getRetryBackoff(), path + ".retry-backoff");
-        if (p.getFetchTimeout() != null && (p.getFetchTimeout().isNegative() || p.getFetchTimeout().isZero())) {
-            throw invalid(path + ".fetch-timeout", p.getFetchTimeout() + " (must be positive)");
-        }
-        if (p.getMaxPages() != null && p.getMaxPages() < 0) {
-            throw invalid(path + ".max-pages", p.getMaxPages() + " (must be 0 for unlimited, or positive)");
-        }
-        if (p.getRetries() != null && p.getRetries() < 0) {
-            throw invalid(path + ".retries", p.getRetries() + " (must not be negative)");
-        }
-        if (p.getMaximumSize() != null && p.getMaximumSize() < 0) {
-            throw invalid(path + ".maximum-size", p.getMaximumSize() + " (must not be negative)");
-        }
+    /**
+     * Points an invalid option at where it was written: the {@code endpoints.<name>.*} or {@code defaults.*}
+     * property, or the bean's annotation attribute.
+     */
+    private RuntimeException attribute(InvalidEndpointOptionException ex, List<EndpointBean> endpoints) {
+        String property = OptionProperties.propertyName(ex.option());
+        return switch (ex.source()) {
+            case DEFAULTS -> invalidProperty("defaults." + property, ex);
+            case OPTIONS -> properties.getEndpoints().containsKey(ex.endpoint())
+                    ? invalidProperty("endpoints." + ex.endpoint() + "." + property, ex)
+                    : new QueryCacheConfigurationException("query-cache could not build its client: " + ex.getMessage()
+                            + ".", "Fix the option in the QueryClientCustomizer that registers endpoint '" + ex.endpoint() + "'.", ex);
+            case ANNOTATION -> new QueryCacheConfigurationException("query-cache could not build its client: " + ex.getMessage()
+                    + describeSource(endpoints, ex.endpoint()) + ".",
+                    "Fix the attribute '" + ex.option() + "' of the annotation on that bean, or override it with '"
+                            + PREFIX + "endpoints." + ex.endpoint() + "." + property + "'.", ex);
+        };
     }
 
-    private static void negative(Duration d, String property) {
-        if (d != null && d.isNegative()) {
-            throw invalid(property, d + " (must not be negative)");
-        }
-    }
-
-    private static QueryCacheConfigurationException invalid(String property, String value) {
-        return new QueryCacheConfigurationException("Property '" + PREFIX + property + "' has an invalid value: " + value + ".",
-                "Set '" + PREFIX + property + "' to a valid value.");
+    private static QueryCacheConfigurationException invalidProperty(String property, InvalidEndpointOptionException ex) {
+        return new QueryCacheConfigurationException("Property '" + PREFIX + property + "' has an invalid value: "
+                + ex.getMessage().substring(ex.getMessage().indexOf(" = ") + 3) + ".",
+                "Set '" + PREFIX + property + "' to a valid value.", ex);
     }
 
     /** Names the bean whose endpoint the core's message is about. */
     private static String describeSource(List<EndpointBean> endpoints, String message) {
         for (EndpointBean e : endpoints) {
-            if (message != null && message.contains("'" + e.name() + "'")) {
+            if (message != null && (message.equals(e.name()) || message.contains("'" + e.name() + "'"))) {
                 return " (bean '" + e.beanName() + "', " + e.fetcher().getClass().getName() + ")";
             }
         }

@@ -46,7 +46,7 @@ final class UnknownPropertyCheck {
 
     static void check(Environment environment, Collection<String> endpointNames) {
         Node root = tree(QueryCacheProperties.class);
-        Node endpoint = tree(QueryCacheProperties.Endpoint.class);
+        Node endpoint = tree(QueryCacheProperties.EndpointProperties.class);
         ConfigurationPropertyName prefix = ConfigurationPropertyName.of(ROOT);
         for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
             if (!(source instanceof IterableConfigurationPropertySource iterable)) {

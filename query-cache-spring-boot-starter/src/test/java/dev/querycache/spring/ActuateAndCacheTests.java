@@ -92,7 +92,7 @@ class ActuateAndCacheTests {
 
     @Test
     void theActuatorEndpointReadsStatsAndEntriesAndInvalidatesTags() {
-        runner.run(ctx -> {
+        runner.withPropertyValues("spring.jmx.enabled=true", "management.endpoints.jmx.exposure.include=querycache").run(ctx -> {
             QueryClient client = ctx.getBean(QueryClient.class);
             client.endpoint(PokemonByName.class).query("pikachu").block();
             QueryCacheEndpoint endpoint = ctx.getBean(QueryCacheEndpoint.class);

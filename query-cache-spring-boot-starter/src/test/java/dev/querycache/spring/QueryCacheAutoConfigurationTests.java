@@ -41,14 +41,14 @@ class QueryCacheAutoConfigurationTests {
     @Test
     void theEndpointNameDefaultsToTheBeanName() {
         runner.withUserConfiguration(RenamedBeanConfig.class).run(ctx ->
-                assertThat(ctx.getBean(QueryClient.class).endpointNames()).containsExactly("pikachuFetcher"));
+                assertThat(ctx.getBean(QueryClient.class).inspector().endpointNames()).containsExactly("pikachuFetcher"));
     }
 
     @Test
     void backsOffWhenTheApplicationDefinesAQueryClient() {
         runner.withUserConfiguration(EndpointsConfig.class, UserClientConfig.class).run(ctx -> {
             assertThat(ctx).hasSingleBean(QueryClient.class);
-            assertThat(ctx.getBean(QueryClient.class).endpointNames()).containsExactly("mine");
+            assertThat(ctx.getBean(QueryClient.class).inspector().endpointNames()).containsExactly("mine");
         });
     }
 
@@ -56,7 +56,7 @@ class QueryCacheAutoConfigurationTests {
     void appliesCustomizersInOrder() {
         runner.withUserConfiguration(CustomizerConfig.class).run(ctx -> {
             assertThat(ctx.getBean("order", List.class)).containsExactly("first", "second");
-            assertThat(ctx.getBean(QueryClient.class).endpointNames()).containsExactly("fromCustomizer");
+            assertThat(ctx.getBean(QueryClient.class).inspector().endpointNames()).containsExactly("fromCustomizer");
         });
     }
 

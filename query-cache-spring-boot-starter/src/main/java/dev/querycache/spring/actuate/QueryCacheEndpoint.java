@@ -3,7 +3,7 @@ package dev.querycache.spring.actuate;
 import dev.querycache.QueryClient;
 import dev.querycache.QueryState;
 import dev.querycache.Tag;
-import dev.querycache.spring.EntryViews;
+import dev.querycache.spring.internal.EntryViews;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,24 +1,40 @@
 package dev.querycache.spring.actuate;
 
+import dev.querycache.InvalidationBus;
 import dev.querycache.QueryClient;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
-/** Reports the query client as up, with its entry and subscription counts. */
+/**
+ * The query cache's health: UP with its entry and subscription counts and endpoint names, DOWN while its
+ * {@link InvalidationBus} (the cluster's Redis, say) cannot reach its transport: the instance still answers
+ * from its local cache, but invalidations from the others do not arrive. Thread-safe.
+ */
 public class QueryCacheHealthIndicator implements HealthIndicator {
 
     private final QueryClient client;
+    private final InvalidationBus bus;
 
-    public QueryCacheHealthIndicator(QueryClient client) {
+    /**
+     * @param client the client reported on
+     * @param bus the client's invalidation bus, or {@code null} for a single instance
+     */
+    public QueryCacheHealthIndicator(QueryClient client, InvalidationBus bus) {
         this.client = client;
+        this.bus = bus;
     }
 
     @Override
     public Health health() {
-        return Health.up()
-                .withDetail("entries", client.inspector().size())
-                .withDetail("subscriptions", client.inspector().subscriptionCount())
-                .withDetail("endpoints", client.inspector().endpointNames())
+        QueryClient.Inspector inspector = client.inspector();
+        Health.Builder health = bus == null || bus.isConnected() ? Health.up() : Health.down();
+        if (bus != null) {
+            health.withDetail("cluster", bus.isConnected() ? "connected" : "unreachable: invalidations from other instances "
+                    + "are not arriving; they are repaired when it is back");
+        }
+        return health.withDetail("entries", inspector.size())
+                .withDetail("subscriptions", inspector.subscriptionCount())
+                .withDetail("endpoints", inspector.endpointNames())
                 .build();
     }
 }

@@ -19,10 +19,11 @@ import org.springframework.beans.factory.ObjectProvider;
  * {@code query.cache.fetches} timer ({@code endpoint}, {@code outcome}=success|error|timeout|aborted),
  * gauges {@code query.cache.entries} and {@code query.cache.subscriptions}, counter
  * {@code query.cache.evictions} ({@code endpoint}). Counters read the client's own counters, so the hit
- * path does no Micrometer work; the timer records each settled fetch into every bound registry.
- * Thread-safe.
+ * path does no Micrometer work; the timer records each settled fetch into every bound registry, through
+ * {@link dev.querycache.QueryClient.Inspector#observeFetches}, so it works for an application's own
+ * {@code QueryClient} bean too. Thread-safe.
  */
-public final class QueryCacheMetrics implements MeterBinder, FetchObserver {
+public final class QueryCacheMetrics implements MeterBinder {
 
     private final ObjectProvider<QueryClient> client;
     private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
@@ -42,10 +43,13 @@ public final class QueryCacheMetrics implements MeterBinder, FetchObserver {
                     .description("Entries removed by keepUnusedDataFor or maximumSize")
                     .tag("endpoint", name).register(registry);
         }
-        Gauge.builder("query.cache.entries", c, QueryClient::size)
+        Gauge.builder("query.cache.entries", c, x -> x.inspector().size())
                 .description("Entries in the query cache").register(registry);
-        Gauge.builder("query.cache.subscriptions", c, QueryClient::subscriptionCount)
+        Gauge.builder("query.cache.subscriptions", c, x -> x.inspector().subscriptionCount())
                 .description("Live subscriptions over all entries").register(registry);
+        if (registries.isEmpty()) {
+            c.inspector().observeFetches(this::fetchSettled);
+        }
         registries.add(registry);
     }
 
@@ -56,8 +60,7 @@ public final class QueryCacheMetrics implements MeterBinder, FetchObserver {
                 .tags("endpoint", endpoint, "result", result).register(registry);
     }
 
-    @Override
-    public void fetchSettled(String endpoint, Duration duration, Outcome outcome) {
+    private void fetchSettled(String endpoint, Duration duration, FetchObserver.Outcome outcome) {
         for (MeterRegistry registry : registries) {
             Timer.builder("query.cache.fetches")
                     .description("Fetches by outcome, from start to settle, retries included")

@@ -2,7 +2,8 @@ package dev.querycache.spring.actuate;
 
 import dev.querycache.QueryClient;
 import dev.querycache.spring.QueryCacheAutoConfiguration;
-import dev.querycache.spring.QueryClientCustomizer;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -12,21 +13,19 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * Registers {@link QueryCacheMetrics} as a {@code MeterBinder} (Spring Boot binds it to every
- * {@code MeterRegistry}) and as a fetch observer of the auto-configured client. Only with Micrometer on
- * the classpath.
+ * {@code MeterRegistry}), for the auto-configured client or the application's own {@code QueryClient}. Only
+ * with Micrometer on the classpath and a {@code QueryClient} bean; backs off when the application defines
+ * its own {@code QueryCacheMetrics}.
  */
-@AutoConfiguration(before = QueryCacheAutoConfiguration.class)
+@AutoConfiguration(after = QueryCacheAutoConfiguration.class)
+@ConditionalOnBean(QueryClient.class)
 @ConditionalOnClass(MeterRegistry.class)
 @ConditionalOnBooleanProperty(name = "query-cache.enabled", matchIfMissing = true)
-public class QueryCacheMetricsAutoConfiguration {
+public final class QueryCacheMetricsAutoConfiguration {
 
     @Bean
+    @ConditionalOnMissingBean
     QueryCacheMetrics queryCacheMetrics(ObjectProvider<QueryClient> client) {
         return new QueryCacheMetrics(client);
-    }
-
-    @Bean
-    QueryClientCustomizer queryCacheMetricsCustomizer(QueryCacheMetrics metrics) {
-        return builder -> builder.fetchObserver(metrics);
     }
 }

@@ -23,7 +23,7 @@ public class QueryCacheCacheManager implements CacheManager {
         if (!client.inspector().endpointNames().contains(name)) {
             return null;
         }
-        return caches.computeIfAbsent(name, n -> client.fetcher(n) instanceof InfiniteQueryFetcher<?, ?, ?>
+        return caches.computeIfAbsent(name, n -> client.inspector().isInfinite(n)
                 ? new EndpointCache(client.infiniteEndpoint(n))
                 : new EndpointCache(client.endpoint(n)));
     }

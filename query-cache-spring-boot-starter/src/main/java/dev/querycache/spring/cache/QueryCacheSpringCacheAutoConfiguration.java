@@ -7,6 +7,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.cache.CacheManager;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -19,9 +20,10 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnClass(CacheManager.class)
 @ConditionalOnBean(QueryClient.class)
 @ConditionalOnBooleanProperty(name = "query-cache.spring-cache.enabled")
-public class QueryCacheSpringCacheAutoConfiguration {
+public final class QueryCacheSpringCacheAutoConfiguration {
 
     @Bean
+    @ConditionalOnMissingBean(name = "queryCacheManager")
     QueryCacheCacheManager queryCacheManager(QueryClient client) {
         return new QueryCacheCacheManager(client);
     }

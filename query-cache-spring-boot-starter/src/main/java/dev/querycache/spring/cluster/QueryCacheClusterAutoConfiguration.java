@@ -3,7 +3,8 @@ package dev.querycache.spring.cluster;
 import dev.querycache.QueryClient;
 import dev.querycache.spring.QueryCacheAutoConfiguration;
 import dev.querycache.spring.QueryCacheProperties;
-import dev.querycache.spring.QueryClientCustomizer;
+import dev.querycache.InvalidationBus;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.springframework.beans.factory.ObjectProvider;
@@ -18,15 +19,18 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Invalidation across instances over Redis ({@code query-cache.cluster.redis.enabled=true}, Spring Data
  * Redis on the classpath): a {@link RedisInvalidationBus} on the application's
- * {@code ReactiveRedisConnectionFactory}, handed to the auto-configured client.
+ * {@code ReactiveRedisConnectionFactory}, which the auto-configured client uses as its {@link InvalidationBus}.
+ * Backs off when the application defines its own {@code InvalidationBus} bean; meters
+ * {@code query.cache.cluster.failures} and {@code query.cache.cluster.repairs} with Micrometer.
  */
 @AutoConfiguration(before = QueryCacheAutoConfiguration.class,
         afterName = "org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration")
 @ConditionalOnClass({ReactiveRedisConnectionFactory.class, JsonMapper.class})
 @ConditionalOnBooleanProperty(name = "query-cache.cluster.redis.enabled")
-public class QueryCacheClusterAutoConfiguration {
+public final class QueryCacheClusterAutoConfiguration {
 
     @Bean
+    @ConditionalOnMissingBean(InvalidationBus.class)
     RedisInvalidationBus queryCacheRedisInvalidationBus(ReactiveRedisConnectionFactory factory,
                                                         ObjectProvider<JsonMapper> mapper, ObjectProvider<QueryClient> client,
                                                         QueryCacheProperties properties) {
@@ -35,19 +39,20 @@ public class QueryCacheClusterAutoConfiguration {
                 c.getVersionsKey(), c.getReconcileInterval());
     }
 
-    @Bean
-    QueryClientCustomizer queryCacheRedisInvalidationBusCustomizer(RedisInvalidationBus bus) {
-        return builder -> builder.invalidationBus(bus);
-    }
-
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(MeterBinder.class)
     static class Metrics {
         @Bean
-        MeterBinder queryCacheClusterMeters(RedisInvalidationBus bus) {
-            return registry -> FunctionCounter.builder("query.cache.cluster.failures", bus, RedisInvalidationBus::failureCount)
-                    .description("Failed attempts to reach Redis (publish, listen, reconcile)")
-                    .register(registry);
+        @ConditionalOnMissingBean(name = "queryCacheClusterMeters")
+        MeterBinder queryCacheClusterMeters(ObjectProvider<RedisInvalidationBus> buses) {
+            return registry -> buses.ifAvailable(bus -> {
+                FunctionCounter.builder("query.cache.cluster.failures", bus, RedisInvalidationBus::failureCount)
+                        .description("Failed attempts to reach Redis (publish, listen, reconcile)")
+                        .register(registry);
+                FunctionCounter.builder("query.cache.cluster.repairs", bus, RedisInvalidationBus::repairCount)
+                        .description("Type- or endpoint-wide invalidations made to repair messages lost on the way")
+                        .register(registry);
+            });
         }
     }
 }

@@ -4,8 +4,8 @@ import dev.querycache.Invalidation;
 import dev.querycache.InvalidationBus;
 import dev.querycache.QueryClient;
 import dev.querycache.Tag;
-import dev.querycache.spring.EndpointTypes;
-import dev.querycache.spring.TagJson;
+import dev.querycache.spring.internal.EndpointTypes;
+import dev.querycache.spring.internal.TagJson;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -83,7 +83,6 @@ public final class RedisInvalidationBus implements InvalidationBus {
     private final AtomicLong failures = new AtomicLong();
     private final AtomicBoolean down = new AtomicBoolean();
     private volatile boolean initialized;
-    private volatile boolean paused;
     private volatile boolean stopped;
     private volatile String instanceId;
     private volatile Consumer<Invalidation> receiver = i -> { };
@@ -204,22 +203,11 @@ public final class RedisInvalidationBus implements InvalidationBus {
     // ------------------------------------------------------------------------------------ receive
 
     /**
-     * For tests: while paused, incoming messages are dropped as if lost on the way and reconciliation
-     * waits, so that after resuming, what was lost can only come back through reconciliation.
-     */
-    public void pauseDelivery(boolean pause) {
-        this.paused = pause;
-    }
-
-    /**
      * Applies one message. Its versions count as applied even when the rest cannot be read here (an arg
      * type this instance does not have, garbage): an unreadable message is logged and dropped, and never
      * becomes, through reconciliation, a wider invalidation than the one that was sent.
      */
     private void onMessage(String json) {
-        if (paused) {
-            return;
-        }
         JsonNode node;
         try {
             node = mapper.readTree(json);
@@ -248,9 +236,6 @@ public final class RedisInvalidationBus implements InvalidationBus {
     // ------------------------------------------------------------------------------------ reconcile
 
     private Mono<Void> reconcileOnce() {
-        if (paused) {
-            return Mono.empty();
-        }
         return redis.<String, String>opsForHash().entries(versionsKey)
                 .filter(e -> isVersion(e.getKey(), e.getValue()))
                 .collectMap(e -> e.getKey(), e -> Long.parseLong(e.getValue()))
@@ -316,8 +301,8 @@ public final class RedisInvalidationBus implements InvalidationBus {
 
     private final AtomicLong repairs = new AtomicLong();
 
-    /** Type- or endpoint-wide invalidations made to repair lost messages so far. */
-    public long repairCount() {
+    /** Type- or endpoint-wide invalidations made to repair lost messages so far ({@code query.cache.cluster.repairs}). */
+    long repairCount() {
         return repairs.get();
     }
 
@@ -334,7 +319,7 @@ public final class RedisInvalidationBus implements InvalidationBus {
             String principal = rest.substring(colon + 2 + length);
             i = Invalidation.endpoint(REPAIR_ORIGIN, endpoint, principal);   // that caller's entries only
         } else {
-            i = Invalidation.endpoint(REPAIR_ORIGIN, field.substring("endpoint:".length()));
+            i = Invalidation.endpoint(REPAIR_ORIGIN, field.substring("endpoint:".length()), null);
         }
         try {
             receiver.accept(i);
@@ -378,14 +363,15 @@ public final class RedisInvalidationBus implements InvalidationBus {
         }
     }
 
-    /** Failures to reach Redis so far (publish, listen, reconcile). */
-    public long failureCount() {
+    /** Failures to reach Redis so far (publish, listen, reconcile): {@code query.cache.cluster.failures}. */
+    long failureCount() {
         return failures.get();
     }
 
-    /** Whether the last attempt to reach Redis failed. */
-    public boolean isDown() {
-        return down.get();
+    /** False while Redis cannot be reached (the last attempt failed); the health indicator reports DOWN then. */
+    @Override
+    public boolean isConnected() {
+        return !down.get();
     }
 
     // ------------------------------------------------------------------------------------ JSON

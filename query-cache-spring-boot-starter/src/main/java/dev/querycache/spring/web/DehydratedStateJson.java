@@ -1,7 +1,7 @@
 package dev.querycache.spring.web;
 
-import dev.querycache.spring.EndpointTypes;
-import dev.querycache.spring.TagJson;
+import dev.querycache.spring.internal.EndpointTypes;
+import dev.querycache.spring.internal.TagJson;
 import dev.querycache.DehydratedState;
 import dev.querycache.InfiniteData;
 import dev.querycache.QueryClient;

@@ -1,7 +1,7 @@
 package dev.querycache.spring.web;
 
-import dev.querycache.spring.EndpointTypes;
-import dev.querycache.spring.EntryViews;
+import dev.querycache.spring.internal.EndpointTypes;
+import dev.querycache.spring.internal.EntryViews;
 import dev.querycache.QueryClient;
 import dev.querycache.QueryScope;
 import dev.querycache.QueryScopes;

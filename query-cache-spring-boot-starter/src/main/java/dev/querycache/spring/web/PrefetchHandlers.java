@@ -1,6 +1,6 @@
 package dev.querycache.spring.web;
 
-import dev.querycache.spring.EndpointTypes;
+import dev.querycache.spring.internal.EndpointTypes;
 import dev.querycache.PrefetchOptions;
 import dev.querycache.QueryClient;
 import dev.querycache.QueryScope;

@@ -23,13 +23,15 @@ import tools.jackson.databind.json.JsonMapper;
  * The WebFlux side of query-cache: {@link RoutePreloads} run by a filter, HTTP prefetch and preload,
  * {@code preload.js} (with {@code query-cache.web.enabled=true}), devtools (with
  * {@code query-cache.devtools.enabled=true}), {@link DehydratedStateJson}, and persistence (with
- * {@code query-cache.persistence.file}).
+ * {@code query-cache.persistence.file}). Every bean backs off when the application defines its own (the
+ * route functions and the route-preload filter by their names, {@code queryCacheWebRoutes},
+ * {@code queryCacheDevtoolsRoutes}, {@code queryCacheRoutePreloadWebFilter}).
  */
 @AutoConfiguration(after = QueryCacheAutoConfiguration.class,
         afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
 @ConditionalOnClass(JsonMapper.class)
 @ConditionalOnBean(QueryClient.class)
-public class QueryCacheWebAutoConfiguration {
+public final class QueryCacheWebAutoConfiguration {
 
     private static JsonMapper mapper(ObjectProvider<JsonMapper> mapper) {
         return mapper.getIfAvailable(JsonMapper::new);
@@ -42,6 +44,7 @@ public class QueryCacheWebAutoConfiguration {
     }
 
     @Bean
+    @ConditionalOnMissingBean
     @ConditionalOnProperty(name = "query-cache.persistence.file")
     @ConditionalOnBooleanProperty(name = "query-cache.persistence.enabled", matchIfMissing = true)
     QueryCachePersistence queryCachePersistence(QueryClient client, DehydratedStateJson json, QueryCacheProperties properties) {
@@ -79,6 +82,7 @@ public class QueryCacheWebAutoConfiguration {
         }
 
         @Bean
+        @ConditionalOnMissingBean(name = "queryCacheWebBudget")
         WebBudget queryCacheWebBudget(QueryClient client, QueryCacheProperties properties) {
             QueryCacheProperties.Budget b = properties.getWeb().getBudget();
             return new WebBudget(client, b.getPerClientRate(), b.getPerClientBurst(), b.getMaxNewEntriesPerEndpoint(),
@@ -86,12 +90,14 @@ public class QueryCacheWebAutoConfiguration {
         }
 
         @Bean
-        RoutePreloadWebFilter queryCacheRoutePreloadWebFilter(RoutePreloads routes, QueryClient client,
+        @ConditionalOnMissingBean(name = "queryCacheRoutePreloadWebFilter")
+        org.springframework.web.server.WebFilter queryCacheRoutePreloadWebFilter(RoutePreloads routes, QueryClient client,
                                                               QueryCacheProperties properties, WebBudget budget) {
             return new RoutePreloadWebFilter(routes, client, properties.getWeb().getBasePath(), budget);
         }
 
         @Bean
+        @ConditionalOnMissingBean(name = "queryCacheWebRoutes")
         RouterFunction<ServerResponse> queryCacheWebRoutes(QueryClient client, ObjectProvider<JsonMapper> mapper,
                                                            RoutePreloads routes, QueryCacheProperties properties,
                                                            WebBudget budget) {
@@ -114,6 +120,7 @@ public class QueryCacheWebAutoConfiguration {
     @ConditionalOnBooleanProperty(name = "query-cache.web.enabled")
     static class BudgetMetricsConfiguration {
         @Bean
+        @ConditionalOnMissingBean(name = "queryCacheWebBudgetMetrics")
         io.micrometer.core.instrument.binder.MeterBinder queryCacheWebBudgetMetrics(ObjectProvider<WebBudget> budgets) {
             return registry -> budgets.ifAvailable(budget -> {
                 io.micrometer.core.instrument.FunctionCounter.builder("query.cache.web.refused", budget,
@@ -135,6 +142,7 @@ public class QueryCacheWebAutoConfiguration {
     static class DevtoolsConfiguration {
 
         @Bean
+        @ConditionalOnMissingBean(name = "queryCacheDevtoolsRoutes")
         RouterFunction<ServerResponse> queryCacheDevtoolsRoutes(QueryClient client, ObjectProvider<JsonMapper> mapper,
                                                                 QueryCacheProperties properties) {
             QueryCacheProperties.Web web = properties.getWeb();

@@ -47,7 +47,7 @@ class PersistenceTest {
         Files.writeString(corrupt, "{\"queries\": [ {\"endpoint\": ");
         runner(corrupt).run(ctx -> {
             assertThat(ctx).hasNotFailed();
-            assertThat(ctx.getBean(QueryClient.class).size()).isZero();
+            assertThat(ctx.getBean(QueryClient.class).inspector().size()).isZero();
         });
         Path foreign = dir.resolve("foreign.json");
         Files.writeString(foreign, "{\"name\": \"something else\"}");
@@ -62,11 +62,11 @@ class PersistenceTest {
         Path copy = Files.copy(file, dir.resolve("copy.json"));
         runner(file).withPropertyValues("query-cache.persistence.max-file-size=" + (size - 1) + "B").run(ctx -> {
             assertThat(ctx).hasNotFailed();
-            assertThat(ctx.getBean(QueryClient.class).size()).as("an oversized state file is ignored").isZero();
+            assertThat(ctx.getBean(QueryClient.class).inspector().size()).as("an oversized state file is ignored").isZero();
         });
         Files.copy(copy, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         runner(file).withPropertyValues("query-cache.persistence.max-file-size=" + size + "B").run(ctx ->
-                assertThat(ctx.getBean(QueryClient.class).size()).isEqualTo(1));
+                assertThat(ctx.getBean(QueryClient.class).inspector().size()).isEqualTo(1));
     }
 
     @Test

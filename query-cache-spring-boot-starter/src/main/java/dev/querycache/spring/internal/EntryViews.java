@@ -1,4 +1,4 @@
-package dev.querycache.spring;
+package dev.querycache.spring.internal;
 
 import dev.querycache.QueryState;
 import dev.querycache.Tag;

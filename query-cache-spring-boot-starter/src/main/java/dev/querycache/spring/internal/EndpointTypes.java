@@ -1,4 +1,4 @@
-package dev.querycache.spring;
+package dev.querycache.spring.internal;
 
 import dev.querycache.InfiniteQueryFetcher;
 import dev.querycache.QueryClient;
@@ -29,7 +29,7 @@ public final class EndpointTypes {
 
     /** The types of the named endpoint. */
     public static Types of(QueryClient client, String endpoint) {
-        return BY_CLASS.get(client.fetcher(endpoint).getClass());
+        return BY_CLASS.get(client.inspector().fetcherType(endpoint));
     }
 
     private static Types resolve(Class<?> fetcherClass) {
