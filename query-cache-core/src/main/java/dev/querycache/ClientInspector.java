@@ -81,4 +81,9 @@ final class ClientInspector implements QueryClient.Inspector {
     public reactor.core.Disposable observeFetches(FetchObserver observer) {
         return cache.observeFetches(observer);
     }
+
+    @Override
+    public reactor.core.publisher.Flux<QueryState<?>> invalidations() {
+        return cache.invalidated().flux();
+    }
 }

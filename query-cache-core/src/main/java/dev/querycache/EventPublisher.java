@@ -11,7 +11,8 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Publishes {@link QueryCacheEvent}s to the subscribers of {@link QueryClient#events()}.
+ * Publishes events (the {@link QueryCacheEvent}s of {@link QueryClient#events()}, the invalidated entries of
+ * {@link QueryClient.Inspector#invalidations()}) to their subscribers.
  *
  * <p>Publishing never blocks, spins, throws or runs a listener's code: each listener has its own bounded
  * queue ({@value #BUFFER} events) drained on a worker of its own, at the pace of the listener's demand.
@@ -19,7 +20,7 @@ import reactor.core.scheduler.Schedulers;
  * ({@link #droppedCount()}); the cache's state and every caller's outcome are the same with or without
  * listeners. Costs one volatile read when nobody listens. Thread-safe; callers publish with no lock held.
  */
-final class EventPublisher {
+final class EventPublisher<E> {
 
     static final int BUFFER = 10_000;
 
@@ -27,19 +28,13 @@ final class EventPublisher {
     private final LongAdder dropped = new LongAdder();
     private volatile boolean completed;
 
-    /** Publishes the entry's current state. */
-    void publish(QueryCacheEvent.Type type, CacheEntry query) {
-        if (!listeners.isEmpty()) {
-            publish(type, query, query.state());
-        }
+    /** Whether anyone listens (one volatile read): lets callers skip building an event nobody gets. */
+    boolean hasListeners() {
+        return !listeners.isEmpty();
     }
 
-    /** Publishes {@code state}, the entry's state right after the change. */
-    void publish(QueryCacheEvent.Type type, CacheEntry query, EntryState state) {
-        if (listeners.isEmpty()) {
-            return;
-        }
-        QueryCacheEvent event = new QueryCacheEvent(type, StateView.of(query.endpoint, query.arg, state));
+    /** Publishes {@code event} to every listener. */
+    void publish(E event) {
         for (Listener l : listeners) {
             l.offer(event);
         }
@@ -50,7 +45,7 @@ final class EventPublisher {
         return dropped.sum();
     }
 
-    Flux<QueryCacheEvent> flux() {
+    Flux<E> flux() {
         return Flux.create(sink -> {
             Listener l = new Listener(sink, Schedulers.boundedElastic().createWorker());
             listeners.add(l);
@@ -72,18 +67,18 @@ final class EventPublisher {
     /** One subscriber of {@link #flux()}: a bounded queue and a drain loop on its own worker. */
     private final class Listener implements Runnable {
 
-        private final FluxSink<QueryCacheEvent> sink;
+        private final FluxSink<E> sink;
         private final Scheduler.Worker worker;
-        private final ConcurrentLinkedQueue<QueryCacheEvent> queue = new ConcurrentLinkedQueue<>();
+        private final ConcurrentLinkedQueue<E> queue = new ConcurrentLinkedQueue<>();
         private final AtomicInteger size = new AtomicInteger();
         private final AtomicInteger wip = new AtomicInteger();
 
-        Listener(FluxSink<QueryCacheEvent> sink, Scheduler.Worker worker) {
+        Listener(FluxSink<E> sink, Scheduler.Worker worker) {
             this.sink = sink;
             this.worker = worker;
         }
 
-        void offer(QueryCacheEvent event) {
+        void offer(E event) {
             if (size.incrementAndGet() > BUFFER) {
                 size.decrementAndGet();
                 dropped.increment();
@@ -108,7 +103,7 @@ final class EventPublisher {
             int missed = 1;
             do {
                 while (!sink.isCancelled() && sink.requestedFromDownstream() > 0) {
-                    QueryCacheEvent e = queue.poll();
+                    E e = queue.poll();
                     if (e == null) {
                         break;
                     }

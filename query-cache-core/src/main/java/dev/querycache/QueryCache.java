@@ -45,7 +45,8 @@ final class QueryCache {
 
     private final TagIndex tagIndex = new TagIndex();
     private final Set<Fetch> running = ConcurrentHashMap.newKeySet();
-    private final EventPublisher events = new EventPublisher();
+    private final EventPublisher<QueryCacheEvent> events = new EventPublisher<>();
+    private final EventPublisher<QueryState<?>> invalidated = new EventPublisher<>();
     private final ConcurrentLinkedQueue<CacheEntry> evicted = new ConcurrentLinkedQueue<>();
     private final List<EndpointRuntime> endpoints = new CopyOnWriteArrayList<>();
     private final List<FetchObserver> observers;
@@ -66,7 +67,18 @@ final class QueryCache {
                 .build();
     }
 
-    EventPublisher events() {
+    EventPublisher<QueryState<?>> invalidated() {
+        return invalidated;
+    }
+
+    /** Publishes the entry's state {@code state} (its current one when null) as an event of {@code type}. */
+    private void publishEvent(QueryCacheEvent.Type type, CacheEntry q, EntryState state) {
+        if (q != null && events.hasListeners()) {
+            events.publish(new QueryCacheEvent(type, StateView.of(q.endpoint, q.arg, state != null ? state : q.state())));
+        }
+    }
+
+    EventPublisher<QueryCacheEvent> events() {
         return events;
     }
 
@@ -118,7 +130,7 @@ final class QueryCache {
         publishEvictions();
         Change c = change[0];
         if (created[0]) {
-            events.publish(QueryCacheEvent.Type.ADDED, c != null ? c.query : endpoint.lookup(arg));
+            publishEvent(QueryCacheEvent.Type.ADDED, c != null ? c.query : endpoint.lookup(arg), null);
             if (c != null && !c.remove && !c.query.isPinned()) {
                 c.unpinned = true;
             }
@@ -143,7 +155,7 @@ final class QueryCache {
         }
         for (QueryCacheEvent.Type type : Change.EVENT_ORDER) {
             if (c.has(type)) {
-                events.publish(type, q, c.after);
+                publishEvent(type, q, c.after);
             }
         }
         if (c.remove) {
@@ -206,7 +218,7 @@ final class QueryCache {
     private void publishEvictions() {
         CacheEntry q;
         while ((q = evicted.poll()) != null) {
-            events.publish(QueryCacheEvent.Type.REMOVED, q);
+            publishEvent(QueryCacheEvent.Type.REMOVED, q, null);
         }
     }
 
@@ -373,6 +385,9 @@ final class QueryCache {
      */
     void invalidate(CacheEntry q) {
         dispatch(q, new EntryAction.Invalidate(q.endpoint.nowMillis()));
+        if (invalidated.hasListeners() && !(q.arg instanceof RequestArg)) {
+            invalidated.publish(q.view());
+        }
     }
 
     /** Where invalidations made here are published (an {@link InvalidationBus}); none by default. */
@@ -527,5 +542,6 @@ final class QueryCache {
     void close() {
         reset();
         events.complete();
+        invalidated.complete();
     }
 }

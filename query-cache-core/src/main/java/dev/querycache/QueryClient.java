@@ -213,5 +213,15 @@ public interface QueryClient extends AutoCloseable {
          * application's own client). Disposing the result stops it.
          */
         reactor.core.Disposable observeFetches(FetchObserver observer);
+
+        /**
+         * The entries invalidated from now on, hot: one snapshot per entry, after the invalidation applied to
+         * it, whatever made it (tags, {@code @InvalidatesTags}, {@code invalidate(arg)}, {@code invalidateAll()},
+         * another instance's message, a delayed invalidation once its fetch settled). {@code REQUEST} entries are
+         * left out; a {@code PRINCIPAL} entry says whose it is ({@link QueryState#principal()}). For pushing
+         * invalidations to browser caches. Each subscriber has its own bounded queue, as {@link QueryClient#events()}
+         * subscribers do; the flux completes when the client closes.
+         */
+        Flux<QueryState<?>> invalidations();
     }
 }

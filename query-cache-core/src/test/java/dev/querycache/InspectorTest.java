@@ -50,4 +50,42 @@ class InspectorTest {
             assertThat(client.inspector().stats("upper").fetchCount()).isEqualTo(3);
         }
     }
+
+    static final class Tagged implements QueryFetcher<String, String> {
+        @Override
+        public Mono<String> fetch(String arg) {
+            return Mono.just(arg);
+        }
+
+        @Override
+        public java.util.Set<Tag> providesTags(String arg, String result) {
+            return java.util.Set.of(Tag.of("Item", arg));
+        }
+    }
+
+    @Test
+    void invalidationsNameEveryInvalidatedEntryWithItsCallerButNoRequestEntries() {
+        try (QueryClient client = QueryClient.builder()
+                .endpoint("items", new Tagged(), EndpointOptions.none())
+                .endpoint("mine", new Tagged(), EndpointOptions.builder().scope(QueryScope.PRINCIPAL).build())
+                .endpoint("perRequest", new Tagged(), EndpointOptions.builder().scope(QueryScope.REQUEST).build())
+                .build()) {
+            List<String> seen = new CopyOnWriteArrayList<>();
+            Disposable listening = client.inspector().invalidations()
+                    .subscribe(s -> seen.add(s.endpoint() + ":" + s.arg() + ":" + s.principal()));
+            client.endpoint("items").query("a").block();
+            client.endpoint("items").query("b").block();
+            client.endpoint("mine").query("a").contextWrite(QueryScopes.withPrincipal("ash")).block();
+            RequestScope request = RequestScope.open();
+            client.endpoint("perRequest").query("a").contextWrite(QueryScopes.withRequest(request)).block();
+
+            client.invalidateTags(Tag.of("Item", "a"));
+            client.endpoint("items").invalidate("b");
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> seen.size() >= 3);
+            assertThat(seen).containsExactlyInAnyOrder("items:a:null", "mine:a:ash", "items:b:null");
+            request.close();
+            listening.dispose();
+        }
+    }
 }
