@@ -148,6 +148,15 @@ public class QueryCacheProperties {
         /** Most pages one HTTP prefetch of an infinite endpoint may ask for. */
         private int maxPrefetchPages = 10;
 
+        /**
+         * The format of the page state that DehydratedStateJson.scriptElement writes: 'query-cache' (its own),
+         * 'tanstack' (TanStack Query v5's DehydratedState) or 'rtk-query' (an RTK Query api slice state).
+         */
+        private dev.querycache.spring.web.StateFormat stateFormat = dev.querycache.spring.web.StateFormat.QUERY_CACHE;
+
+        /** How often the invalidation events stream ({base-path}/events) sends a comment to keep idle connections open. */
+        private Duration eventsHeartbeat = Duration.ofSeconds(20);
+
         /** What HTTP prefetch, preload and GET route preloads may cost: they run for anyone who can reach them. */
         private final Budget budget = new Budget();
 
@@ -161,6 +170,10 @@ public class QueryCacheProperties {
         public void setPrefetchable(List<String> prefetchable) { this.prefetchable = prefetchable; }
         public DataSize getMaxBodySize() { return maxBodySize; }
         public void setMaxBodySize(DataSize maxBodySize) { this.maxBodySize = maxBodySize; }
+        public dev.querycache.spring.web.StateFormat getStateFormat() { return stateFormat; }
+        public void setStateFormat(dev.querycache.spring.web.StateFormat stateFormat) { this.stateFormat = stateFormat; }
+        public Duration getEventsHeartbeat() { return eventsHeartbeat; }
+        public void setEventsHeartbeat(Duration eventsHeartbeat) { this.eventsHeartbeat = eventsHeartbeat; }
         public int getMaxPrefetchPages() { return maxPrefetchPages; }
         public void setMaxPrefetchPages(int maxPrefetchPages) { this.maxPrefetchPages = maxPrefetchPages; }
     }

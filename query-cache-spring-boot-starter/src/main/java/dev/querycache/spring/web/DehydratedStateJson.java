@@ -21,7 +21,10 @@ import tools.jackson.databind.node.ObjectNode;
  * Writes and reads a {@link DehydratedState} as JSON with the application's Jackson mapper, and writes it
  * as a {@code <script type="application/json" id="query-cache-state">} element for a server-rendered page.
  *
- * <p>Format: {@code {"queries":[{"endpoint":..,"arg":..,"data":..,"fulfilledAt":<epoch ms>,"tags":[{"type":..,"id":..}],"infinite":..}]}},
+ * <p>{@link #scriptElement} writes the configured {@link StateFormat} ({@code query-cache.web.state-format}):
+ * query-cache's own, TanStack Query's or RTK Query's, so that the front end's cache starts from it.
+ *
+ * <p>Own format: {@code {"queries":[{"endpoint":..,"arg":..,"data":..,"fulfilledAt":<epoch ms>,"tags":[{"type":..,"id":..}],"infinite":..}]}},
  * infinite data as {@code {"pages":[..],"pageParams":[..]}}. Reading types each arg, page param and datum
  * from the endpoint's fetcher signature ({@code QueryFetcher<A, R>}, {@code InfiniteQueryFetcher<A, P, R>});
  * entries of endpoints the client does not know are skipped.
@@ -37,13 +40,39 @@ public final class DehydratedStateJson {
 
     private final JsonMapper mapper;
     private final QueryClient client;
+    private final StateFormat pageFormat;
+    private final BrowserCacheStates browser;
 
+    /** Writes page state in query-cache's own format. */
     public DehydratedStateJson(JsonMapper mapper, QueryClient client) {
-        this.mapper = mapper;
-        this.client = client;
+        this(mapper, client, StateFormat.QUERY_CACHE);
     }
 
-    /** {@code state} as JSON. */
+    /**
+     * @param pageFormat the format of the script elements written without one ({@code query-cache.web.state-format})
+     */
+    public DehydratedStateJson(JsonMapper mapper, QueryClient client, StateFormat pageFormat) {
+        this.mapper = mapper;
+        this.client = client;
+        this.pageFormat = java.util.Objects.requireNonNull(pageFormat, "pageFormat");
+        this.browser = new BrowserCacheStates(mapper);
+    }
+
+    /** {@code state} as JSON in {@code format}; only {@link StateFormat#QUERY_CACHE} can be {@link #read} back. */
+    public String write(DehydratedState state, StateFormat format) {
+        return switch (format) {
+            case QUERY_CACHE -> write(state);
+            case TANSTACK -> mapper.writeValueAsString(browser.tanstack(state));
+            case RTK_QUERY -> mapper.writeValueAsString(browser.rtkQuery(state));
+        };
+    }
+
+    /** The TanStack query key of an entry, {@code [endpoint, arg]}, as the page state and the events stream write it. */
+    public String queryKey(String endpoint, Object arg) {
+        return mapper.writeValueAsString(browser.queryKey(endpoint, arg));
+    }
+
+    /** {@code state} as JSON in query-cache's own format. */
     public String write(DehydratedState state) {
         ObjectNode root = mapper.createObjectNode();
         ArrayNode queries = root.putArray("queries");
@@ -99,17 +128,30 @@ public final class DehydratedStateJson {
     }
 
     /**
-     * The state of one request — only the entries it read, of every scope — as a script element: what a
-     * page should embed. {@code QueryScopeWebFilter.request(exchange)} or {@code QueryScopes.request(ctx)}
-     * gives the request's scope.
+     * The state of one request — only the entries it read, of every scope — as a script element in the
+     * configured format ({@code query-cache.web.state-format}): what a page should embed.
+     * {@code QueryScopeWebFilter.request(exchange)} or {@code QueryScopes.request(ctx)} gives the request's scope.
      */
     public String scriptElement(dev.querycache.RequestScope request) {
-        return scriptElement(client.dehydrate(request));
+        return scriptElement(client.dehydrate(request), pageFormat);
     }
 
-    /** The state as a script element that no data can break out of. */
+    /** {@link #scriptElement(dev.querycache.RequestScope)} in {@code format}. */
+    public String scriptElement(dev.querycache.RequestScope request, StateFormat format) {
+        return scriptElement(client.dehydrate(request), format);
+    }
+
+    /** The state as a script element, in the configured format, that no data can break out of. */
     public String scriptElement(DehydratedState state) {
-        return "<script type=\"application/json\" id=\"" + SCRIPT_ID + "\">" + escapeForScript(write(state)) + "</script>";
+        return scriptElement(state, pageFormat);
+    }
+
+    /** The state as a script element in {@code format} that no data can break out of. */
+    public String scriptElement(DehydratedState state, StateFormat format) {
+        String formatAttribute = format == StateFormat.QUERY_CACHE ? ""
+                : " data-format=\"" + format.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + "\"";
+        return "<script type=\"application/json\" id=\"" + SCRIPT_ID + "\"" + formatAttribute + ">"
+                + escapeForScript(write(state, format)) + "</script>";
     }
 
     /** JSON made safe inside an HTML script element (and as a JavaScript literal). */

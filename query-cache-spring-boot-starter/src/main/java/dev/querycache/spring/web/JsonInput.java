@@ -69,16 +69,37 @@ final class JsonInput {
     }
 
     private JsonNode parse(String text) {
+        JsonNode node = tree(text);
+        if (node == null || !node.isObject()) {
+            throw new BadInput(HttpStatus.BAD_REQUEST, "request body must be a JSON object");
+        }
+        return node;
+    }
+
+    /**
+     * A JSON value given as text outside a body (a query parameter), with the body's limits: at most the
+     * body size, nested at most {@value #MAX_DEPTH} levels; {@code null} text is JSON {@code null}.
+     *
+     * @throws BadInput 400 naming what was wrong
+     */
+    JsonNode value(String name, String text) {
+        if (text == null) {
+            return null;
+        }
+        if (text.length() > maxBytes) {
+            throw new BadInput(HttpStatus.BAD_REQUEST, "\"" + name + "\" is longer than " + maxBytes + " characters");
+        }
+        return tree(text);
+    }
+
+    private JsonNode tree(String text) {
         JsonNode node;
         try {
             node = mapper.readTree(text);
         } catch (JacksonException e) {
             throw new BadInput(HttpStatus.BAD_REQUEST, "malformed JSON");
         }
-        if (node == null || !node.isObject()) {
-            throw new BadInput(HttpStatus.BAD_REQUEST, "request body must be a JSON object");
-        }
-        if (depth(node, 0) > MAX_DEPTH) {
+        if (node != null && depth(node, 0) > MAX_DEPTH) {
             throw new BadInput(HttpStatus.BAD_REQUEST, "JSON is nested deeper than " + MAX_DEPTH + " levels");
         }
         return node;

@@ -3,7 +3,6 @@ package dev.querycache.spring.web;
 import dev.querycache.spring.internal.EndpointTypes;
 import dev.querycache.PrefetchOptions;
 import dev.querycache.QueryClient;
-import dev.querycache.QueryScope;
 import dev.querycache.QueryState;
 import dev.querycache.QueryStatus;
 import dev.querycache.QueryScopes;
@@ -13,7 +12,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -32,7 +30,7 @@ final class PrefetchHandlers {
     private final QueryClient client;
     private final JsonMapper mapper;
     private final JsonInput input;
-    private final Set<String> prefetchable;
+    private final ExposedEndpoints exposed;
     private final int maxPages;
     private final RoutePreloads routes;
     private final String script;
@@ -44,7 +42,7 @@ final class PrefetchHandlers {
         this.budget = budget;
         this.mapper = mapper;
         this.input = new JsonInput(mapper, maxBodyBytes);
-        this.prefetchable = Set.copyOf(prefetchable);
+        this.exposed = new ExposedEndpoints(client, prefetchable);
         this.maxPages = maxPages;
         this.routes = routes;
         this.script = resource("preload.js").replace("__BASE_PATH__", basePath);
@@ -82,18 +80,8 @@ final class PrefetchHandlers {
                 throw new BadInput(HttpStatus.BAD_REQUEST, "\"endpoint\" must be a non-empty string");
             }
             String endpoint = name.asString();
-            if (!prefetchable.contains(endpoint) || !client.inspector().endpointNames().contains(endpoint)) {
-                throw new BadInput(HttpStatus.NOT_FOUND, "no prefetchable endpoint named '" + shorten(endpoint) + "'");
-            }
-            QueryScope scope = client.inspector().scope(endpoint);
-            if (scope == QueryScope.REQUEST) {
-                throw new BadInput(HttpStatus.NOT_FOUND, "no prefetchable endpoint named '" + shorten(endpoint) + "'");
-            }
             String principal = QueryScopeWebFilter.principal(request.exchange());
-            if (scope == QueryScope.PRINCIPAL && principal == null) {
-                throw new BadInput(HttpStatus.UNAUTHORIZED, "endpoint '" + shorten(endpoint) + "' is per user: sign in first");
-            }
-            EndpointTypes.Types types = EndpointTypes.of(client, endpoint);
+            EndpointTypes.Types types = exposed.resolve(endpoint, principal);
             Object arg = input.arg(body.get("arg"), types.arg());
             JsonNode pagesNode = body.get("pages");
             int pages = 1;
@@ -150,6 +138,6 @@ final class PrefetchHandlers {
     }
 
     private static String shorten(String s) {
-        return s.length() > 64 ? s.substring(0, 64) + "…" : s;
+        return ExposedEndpoints.shorten(s);
     }
 }

@@ -39,8 +39,9 @@ public final class QueryCacheWebAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    DehydratedStateJson dehydratedStateJson(ObjectProvider<JsonMapper> mapper, QueryClient client) {
-        return new DehydratedStateJson(mapper(mapper), client);
+    DehydratedStateJson dehydratedStateJson(ObjectProvider<JsonMapper> mapper, QueryClient client,
+                                            QueryCacheProperties properties) {
+        return new DehydratedStateJson(mapper(mapper), client, properties.getWeb().getStateFormat());
     }
 
     @Bean
@@ -100,15 +101,22 @@ public final class QueryCacheWebAutoConfiguration {
         @ConditionalOnMissingBean(name = "queryCacheWebRoutes")
         RouterFunction<ServerResponse> queryCacheWebRoutes(QueryClient client, ObjectProvider<JsonMapper> mapper,
                                                            RoutePreloads routes, QueryCacheProperties properties,
-                                                           WebBudget budget) {
+                                                           WebBudget budget, DehydratedStateJson stateJson) {
             QueryCacheProperties.Web web = properties.getWeb();
-            PrefetchHandlers h = new PrefetchHandlers(client, mapper(mapper), (int) web.getMaxBodySize().toBytes(),
+            int maxBytes = (int) web.getMaxBodySize().toBytes();
+            PrefetchHandlers h = new PrefetchHandlers(client, mapper(mapper), maxBytes,
                     web.getPrefetchable(), web.getMaxPrefetchPages(), routes, web.getBasePath(), budget);
+            BrowserCacheHandlers b = new BrowserCacheHandlers(client, mapper(mapper), maxBytes,
+                    new ExposedEndpoints(client, web.getPrefetchable()), budget, stateJson, web.getEventsHeartbeat(),
+                    web.getBasePath());
             String base = web.getBasePath();
             return RouterFunctions.route()
                     .POST(base + "/prefetch", h::prefetch)
                     .POST(base + "/preload", h::preload)
                     .GET(base + "/preload.js", h::script)
+                    .GET(base + "/q/{endpoint}", b::query)
+                    .GET(base + "/events", b::events)
+                    .GET(base + "/tanstack.js", b::script)
                     .build();
         }
     }
