@@ -142,6 +142,52 @@ class PokedexBrowserTest {
     }
 
     @SuppressWarnings("unchecked")
+    private List<String> islandNames() {
+        Object island = driver.executeScript("return window.favouritesIsland && window.favouritesIsland.names;");
+        return island == null ? null : (List<String>) island;
+    }
+
+    private long queryReads() {
+        return (Long) driver.executeScript(
+                "return performance.getEntriesByType('resource').filter(e => e.name.includes('/_query/q/')).length;");
+    }
+
+    @Test
+    void theFavouritesIslandHydratesWithoutARequestAndFollowsAToggleInAnotherTab() throws Exception {
+        driver.get(url("/favourites"));
+        String island = driver.getWindowHandle();
+        waitFor(() -> islandNames() != null, "the TanStack Query island rendered");
+        waitFor(() -> Boolean.TRUE.equals(driver.executeScript("return window.favouritesEventsReady === true;")),
+                "the island listens to /_query/events");
+        assertThat(islandNames()).as("rendered from the page state").doesNotContain("bulbasaur");
+        assertThat(islandNames()).hasSize(Integer.parseInt(
+                driver.findElement(By.id("favourites-island")).getDomAttribute("data-server-count")));
+        assertThat(driver.findElement(By.id("favourites-status")).getText()).doesNotContain("loading");
+        assertThat(queryReads()).as("hydrated: no request for the data").isZero();
+        long upstreamFavourites = upstream.requestCount("favourites");
+
+        driver.switchTo().newWindow(WindowType.TAB);
+        driver.get(url("/pokemon/bulbasaur"));
+        waitFor(() -> driver.findElement(By.id("live")).getText().equals("not a favourite"), "bulbasaur's page is live");
+        driver.findElement(By.id("favourite")).click();
+        long clicked = System.nanoTime();
+        driver.switchTo().window(island);
+        new WebDriverWait(driver, Duration.ofSeconds(60)).pollingEvery(Duration.ofMillis(20))
+                .withMessage("the island shows the new favourite").until(d -> islandNames().contains("bulbasaur"));
+        long tookMillis = (System.nanoTime() - clicked) / 1_000_000;
+        System.out.println("favourites island updated " + tookMillis + " ms after the toggle in the other tab"
+                + " (toggle upstream call, invalidation, events stream, /_query/q refetch, upstream call)");
+        assertThat(queryReads()).as("the refetch read through /_query/q").isPositive();
+        assertThat(upstream.requestCount("favourites")).isGreaterThan(upstreamFavourites);
+        Browser.screenshot(driver, "favourites-island.png");
+
+        driver.switchTo().window(driver.getWindowHandles().stream().filter(h -> !h.equals(island)).findFirst().orElseThrow());
+        driver.findElement(By.id("favourite")).click();
+        driver.switchTo().window(island);
+        waitFor(() -> !islandNames().contains("bulbasaur"), "and back");
+    }
+
+    @SuppressWarnings("unchecked")
     private List<String> rows() {
         return (List<String>) driver.executeScript(
                 "return Array.from(document.querySelectorAll('#entries tr')).map(tr => tr.innerText);");

@@ -6,7 +6,7 @@ import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 
-/** The mutation: toggling a favourite upstream invalidates that Pokémon's entries (and the lists holding it). */
+/** The mutation: toggling a favourite upstream invalidates that Pokémon's entries (and the lists holding it) and the favourites. */
 @Service
 public class FavouriteService {
 
@@ -17,6 +17,7 @@ public class FavouriteService {
     }
 
     @InvalidatesTags(type = "Pokemon", id = "#name")
+    @InvalidatesTags("Favourites")
     public Mono<Boolean> toggle(String name) {
         return upstream.web().post().uri("/upstream/pokemon/{name}/favourite", name).retrieve()
                 .bodyToMono(new ParameterizedTypeReference<Map<String, Object>>() { })

@@ -70,6 +70,22 @@ public class PokedexPages {
         });
     }
 
+    /**
+     * The favourites, a client island: the server reads them (so the page state holds them, in TanStack
+     * Query's format), and the browser's TanStack {@code QueryClient} starts from that state, with no request,
+     * and refetches when the server announces that a toggle invalidated them.
+     */
+    @GetMapping("/favourites")
+    Mono<String> favourites(Model model, org.springframework.web.server.ServerWebExchange exchange) {
+        model.addAttribute("upstreamRequests", upstream.requestCount());
+        return client.endpoint(Favourites.class).query(null).defaultIfEmpty(java.util.List.of()).map(list -> {
+            model.addAttribute("count", list.size());
+            model.addAttribute("state", stateJson.scriptElement(QueryScopeWebFilter.request(exchange),
+                    dev.querycache.spring.web.StateFormat.TANSTACK));
+            return "favourites";
+        });
+    }
+
     @GetMapping("/type/{type}")
     Mono<String> type(@PathVariable String type, Model model) {
         return client.endpoint(PokemonByType.class).query(type).map(list -> {

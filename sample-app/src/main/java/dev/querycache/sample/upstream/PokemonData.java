@@ -63,6 +63,12 @@ public class PokemonData {
         return byName.values().stream().flatMap(p -> p.types().stream()).distinct().sorted().toList();
     }
 
+    /** The favourites, by number. */
+    public List<Pokemon> favourites() {
+        return favourites.stream().map(this::byName).filter(java.util.Objects::nonNull)
+                .sorted(java.util.Comparator.comparingInt(Pokemon::id)).toList();
+    }
+
     /** Toggles the favourite; returns the new state. */
     public boolean toggleFavourite(String name) {
         if (favourites.remove(name)) {

@@ -67,6 +67,11 @@ public class UpstreamController {
         return slow("teams/" + trainer, data.team(trainer));
     }
 
+    @GetMapping("/upstream/favourites")
+    Mono<List<Pokemon>> favourites() {
+        return slow("favourites", data.favourites());
+    }
+
     @PostMapping("/upstream/pokemon/{name}/favourite")
     Mono<Map<String, Object>> favourite(@PathVariable String name) {
         if (data.byName(name) == null) {
