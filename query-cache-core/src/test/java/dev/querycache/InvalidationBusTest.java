@@ -57,6 +57,21 @@ class InvalidationBusTest {
     }
 
     @Test
+    void anInvalidationFromAnotherInstanceIsAnnouncedByInvalidationsLikeALocalOne() {
+        try (QueryClient a = client(fetcherA); QueryClient b = client(fetcherB)) {
+            java.util.List<String> onB = new java.util.concurrent.CopyOnWriteArrayList<>();
+            reactor.core.Disposable listening = b.inspector().invalidations().subscribe(s -> onB.add(s.endpoint() + ":" + s.arg()));
+            b.endpoint("items").query("x").block();
+            b.endpoint("items").query("y").block();
+            a.invalidateTags(Tag.of("Item", "x"));
+            a.endpoint("items").invalidate("y");
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> onB.size() >= 2);
+            assertThat(onB).containsExactly("items:x", "items:y");
+            listening.dispose();
+        }
+    }
+
+    @Test
     void entryAndEndpointInvalidationsCrossOverAndSetDataDoesNot() {
         try (QueryClient a = client(fetcherA); QueryClient b = client(fetcherB)) {
             b.endpoint("items").query("x").block();
