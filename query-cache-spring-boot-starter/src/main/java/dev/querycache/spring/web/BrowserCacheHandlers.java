@@ -1,17 +1,11 @@
 package dev.querycache.spring.web;
 
-import dev.querycache.InfiniteData;
 import dev.querycache.QueryAbortedException;
 import dev.querycache.QueryClient;
-import dev.querycache.QueryScopes;
-import dev.querycache.QueryState;
-import dev.querycache.QueryStatus;
 import dev.querycache.QueryTimeoutException;
 import dev.querycache.spring.internal.EndpointTypes;
 import dev.querycache.spring.web.JsonInput.BadInput;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.http.HttpStatus;
@@ -68,37 +62,22 @@ final class BrowserCacheHandlers {
             String principal = QueryScopeWebFilter.principal(request.exchange());
             EndpointTypes.Types types = exposed.resolve(endpoint, principal);
             Object arg = input.arg(input.value("arg", request.queryParam("arg").orElse(null)), types.arg());
-            boolean created = QueryScopes.callAs(principal, null, () -> {
-                QueryState<?> state = types.infinite() ? client.infiniteEndpoint(endpoint).state(arg)
-                        : client.endpoint(endpoint).state(arg);
-                if (state.status() != QueryStatus.UNINITIALIZED || state.isFetching()) {
-                    return true;   // cached or fetching already: a read costs nothing
-                }
+            if (!exposed.exists(endpoint, types, principal, arg)) {   // a read that creates an entry pays as a prefetch
                 if (!budget.tryAcquire(PrefetchHandlers.clientOf(request.exchange()))) {
                     throw new BadInput(HttpStatus.TOO_MANY_REQUESTS, "too many reads of uncached entries: slow down");
                 }
-                return budget.tryCreate(endpoint, principal, arg);
-            });
-            if (!created) {
-                throw new BadInput(HttpStatus.TOO_MANY_REQUESTS, "endpoint '" + ExposedEndpoints.shorten(endpoint)
-                        + "' holds as many entries as HTTP may create; try again later");
+                if (!budget.tryCreate(endpoint, principal, arg)) {
+                    throw new BadInput(HttpStatus.TOO_MANY_REQUESTS, "endpoint '" + ExposedEndpoints.shorten(endpoint)
+                            + "' holds as many entries as HTTP may create; try again later");
+                }
             }
-            Mono<?> data = types.infinite()
-                    ? client.infiniteEndpoint(endpoint).query(arg).map(this::infinite)
-                    : client.endpoint(endpoint).query(arg);
-            return data.map(mapper::valueToTree)
+            Mono<?> data = types.infinite() ? client.infiniteEndpoint(endpoint).query(arg) : client.endpoint(endpoint).query(arg);
+            return data.map(d -> DehydratedStateJson.dataTree(mapper, d))
                     .defaultIfEmpty(mapper.nullNode())
                     .flatMap(json -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
                             .header("Cache-Control", "no-store").bodyValue(mapper.writeValueAsString(json)))
                     .onErrorResume(e -> !(e instanceof BadInput), e -> fetchFailed(endpoint, e));
         }).onErrorResume(JsonInput::handle);
-    }
-
-    private Map<String, Object> infinite(InfiniteData<?, ?> d) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("pages", d.pages());
-        out.put("pageParams", d.pageParams());
-        return out;
     }
 
     private Mono<ServerResponse> fetchFailed(String endpoint, Throwable e) {

@@ -1,7 +1,6 @@
 package dev.querycache.spring.web;
 
 import dev.querycache.DehydratedState;
-import dev.querycache.InfiniteData;
 import dev.querycache.Tag;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -11,7 +10,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * A {@link DehydratedState} in the shapes browser caches rehydrate from: TanStack Query v5's
  * {@code DehydratedState} and RTK Query's api slice state ({@link StateFormat}). Also the key of one entry as
- * each library spells it. Stateless apart from the mapper; thread-safe.
+ * each library spells it. Infinite data as {@code {pages, pageParams}}
+ * ({@link DehydratedStateJson#dataTree}). Stateless apart from the mapper; thread-safe.
  */
 final class BrowserCacheStates {
 
@@ -39,16 +39,6 @@ final class BrowserCacheStates {
         return endpoint + "(" + (arg == null ? "undefined" : StableJson.stringify(mapper.valueToTree(arg))) + ")";
     }
 
-    private JsonNode data(DehydratedState.DehydratedQuery q) {
-        if (q.infinite() && q.data() instanceof InfiniteData<?, ?> d) {
-            ObjectNode data = mapper.createObjectNode();
-            data.set("pages", mapper.valueToTree(d.pages()));
-            data.set("pageParams", mapper.valueToTree(d.pageParams()));
-            return data;
-        }
-        return mapper.valueToTree(q.data());
-    }
-
     ObjectNode tanstack(DehydratedState state) {
         ObjectNode root = mapper.createObjectNode();
         root.putArray("mutations");
@@ -61,7 +51,7 @@ final class BrowserCacheStates {
             n.put("queryHash", queryHash(key));
             n.put("dehydratedAt", System.currentTimeMillis());
             ObjectNode s = n.putObject("state");
-            s.set("data", data(q));
+            s.set("data", DehydratedStateJson.dataTree(mapper, q.data()));
             s.put("dataUpdateCount", 1);
             s.put("dataUpdatedAt", at);
             s.putNull("error");
@@ -95,7 +85,7 @@ final class BrowserCacheStates {
                 n.set("originalArgs", mapper.valueToTree(q.arg()));
             }
             n.put("startedTimeStamp", at);
-            n.set("data", data(q));
+            n.set("data", DehydratedStateJson.dataTree(mapper, q.data()));
             n.put("fulfilledTimeStamp", at);
             ArrayNode keyTags = byKey.putArray(cacheKey);
             for (Tag t : q.tags()) {

@@ -80,13 +80,7 @@ public final class DehydratedStateJson {
             ObjectNode n = queries.addObject();
             n.put("endpoint", q.endpoint());
             n.set("arg", mapper.valueToTree(q.arg()));
-            if (q.infinite() && q.data() instanceof InfiniteData<?, ?> d) {
-                ObjectNode data = n.putObject("data");
-                data.set("pages", mapper.valueToTree(d.pages()));
-                data.set("pageParams", mapper.valueToTree(d.pageParams()));
-            } else {
-                n.set("data", mapper.valueToTree(q.data()));
-            }
+            n.set("data", dataTree(mapper, q.data()));
             n.put("fulfilledAt", q.fulfilledAt().toEpochMilli());
             TagJson.write(mapper, n.putArray("tags"), q.tags());
             n.put("infinite", q.infinite());
@@ -169,6 +163,20 @@ public final class DehydratedStateJson {
             }
         }
         return sb.toString();
+    }
+
+    /**
+     * An entry's data as JSON: infinite data as {@code {"pages":[..],"pageParams":[..]}} (and nothing else of
+     * {@link InfiniteData}), any other data as Jackson writes it. The one place every format and {@code /q} use.
+     */
+    static JsonNode dataTree(JsonMapper mapper, Object data) {
+        if (data instanceof InfiniteData<?, ?> d) {
+            ObjectNode out = mapper.createObjectNode();
+            out.set("pages", mapper.valueToTree(d.pages()));
+            out.set("pageParams", mapper.valueToTree(d.pageParams()));
+            return out;
+        }
+        return mapper.valueToTree(data);
     }
 
     private JavaType type(java.lang.reflect.Type t) {

@@ -2,6 +2,9 @@ package dev.querycache.spring.web;
 
 import dev.querycache.QueryClient;
 import dev.querycache.QueryScope;
+import dev.querycache.QueryScopes;
+import dev.querycache.QueryState;
+import dev.querycache.QueryStatus;
 import dev.querycache.spring.internal.EndpointTypes;
 import dev.querycache.spring.web.JsonInput.BadInput;
 import java.util.List;
@@ -38,6 +41,18 @@ final class ExposedEndpoints {
             throw new BadInput(HttpStatus.UNAUTHORIZED, "endpoint '" + shorten(name) + "' is per user: sign in first");
         }
         return EndpointTypes.of(client, name);
+    }
+
+    /**
+     * Whether the entry of ({@code endpoint}, {@code principal}'s, {@code arg}) is cached or being fetched:
+     * reaching it creates nothing, so it costs no entry of the HTTP budget.
+     */
+    boolean exists(String endpoint, EndpointTypes.Types types, String principal, Object arg) {
+        return QueryScopes.callAs(principal, null, () -> {
+            QueryState<?> state = types.infinite() ? client.infiniteEndpoint(endpoint).state(arg)
+                    : client.endpoint(endpoint).state(arg);
+            return state.status() != QueryStatus.UNINITIALIZED || state.isFetching();
+        });
     }
 
     /** Whether an entry of {@code endpoint} owned by {@code owner} (null: shared) may be shown to {@code caller}. */

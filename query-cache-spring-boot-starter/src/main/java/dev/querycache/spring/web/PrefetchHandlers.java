@@ -3,8 +3,6 @@ package dev.querycache.spring.web;
 import dev.querycache.spring.internal.EndpointTypes;
 import dev.querycache.PrefetchOptions;
 import dev.querycache.QueryClient;
-import dev.querycache.QueryState;
-import dev.querycache.QueryStatus;
 import dev.querycache.QueryScopes;
 import dev.querycache.spring.web.JsonInput.BadInput;
 import java.io.IOException;
@@ -95,25 +93,19 @@ final class PrefetchHandlers {
                 }
                 pages = pagesNode.asInt();
             }
+            if (!exposed.exists(endpoint, types, principal, arg) && !budget.tryCreate(endpoint, principal, arg)) {
+                throw new BadInput(HttpStatus.TOO_MANY_REQUESTS, "endpoint '" + ExposedEndpoints.shorten(endpoint)
+                        + "' holds as many entries as HTTP prefetch may create; try again later");
+            }
             int pageCount = pages;
-            boolean done = QueryScopes.callAs(principal, QueryScopeWebFilter.request(request.exchange()), () -> {
-                QueryState<?> state = types.infinite() ? client.infiniteEndpoint(endpoint).state(arg)
-                        : client.endpoint(endpoint).state(arg);
-                boolean isNew = state.status() == QueryStatus.UNINITIALIZED && !state.isFetching();
-                if (isNew && !budget.tryCreate(endpoint, principal, arg)) {
-                    return false;
-                }
+            QueryScopes.callAs(principal, QueryScopeWebFilter.request(request.exchange()), () -> {
                 if (types.infinite()) {
                     client.infiniteEndpoint(endpoint).prefetch(arg, PrefetchOptions.pages(pageCount));
                 } else {
                     client.endpoint(endpoint).prefetch(arg);
                 }
-                return true;
+                return null;
             });
-            if (!done) {
-                throw new BadInput(HttpStatus.TOO_MANY_REQUESTS, "endpoint '" + shorten(endpoint)
-                        + "' holds as many entries as HTTP prefetch may create; try again later");
-            }
             return ServerResponse.accepted().contentType(MediaType.APPLICATION_JSON)
                     .bodyValue(Map.of("endpoint", endpoint, "status", "accepted"));
         }).onErrorResume(JsonInput::handle);
@@ -135,9 +127,5 @@ final class PrefetchHandlers {
     Mono<ServerResponse> script(ServerRequest request) {
         return ServerResponse.ok().contentType(MediaType.valueOf("text/javascript;charset=UTF-8"))
                 .header("Cache-Control", "public, max-age=300").bodyValue(script);
-    }
-
-    private static String shorten(String s) {
-        return ExposedEndpoints.shorten(s);
     }
 }

@@ -28,7 +28,7 @@ final class StableJson {
             out.append("null");
         } else if (node.isObject()) {
             List<Map.Entry<String, JsonNode>> fields = new ArrayList<>(node.properties());
-            fields.sort(Map.Entry.comparingByKey(StableJson::compareUtf16));
+            fields.sort(Map.Entry.comparingByKey(StableJson::jsKeyOrder));
             out.append('{');
             boolean first = true;
             for (Map.Entry<String, JsonNode> f : fields) {
@@ -71,7 +71,7 @@ final class StableJson {
      * (array indices) first, ascending by value, as JavaScript enumerates them; then the others by UTF-16
      * code units ({@code Array.prototype.sort}'s order, which is Java's String order).
      */
-    private static int compareUtf16(String a, String b) {
+    private static int jsKeyOrder(String a, String b) {
         long ia = arrayIndex(a);
         long ib = arrayIndex(b);
         if (ia >= 0 || ib >= 0) {

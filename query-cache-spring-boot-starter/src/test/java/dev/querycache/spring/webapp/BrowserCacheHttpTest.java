@@ -2,21 +2,16 @@ package dev.querycache.spring.webapp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.querycache.QueryClient;
 import dev.querycache.QueryScopes;
 import dev.querycache.Tag;
-import dev.querycache.spring.webapp.WebTestApplication.Upstream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
@@ -28,26 +23,11 @@ import reactor.core.Disposable;
         properties = {"query-cache.web.enabled=true",
                 "query-cache.web.prefetchable=pokemon,search,catalogue,myTeam,requestNonce",
                 "query-cache.web.events-heartbeat=1s", "query-cache.web.max-body-size=1KB"})
-class BrowserCacheHttpTest {
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    QueryClient client;
-
-    @Autowired
-    Upstream upstream;
-
-    @BeforeEach
-    void clean() {
-        client.resetApiState();
-        upstream.reset();
-    }
+class BrowserCacheHttpTest extends WebAppHttpTestSupport {
 
     private ResponseEntity<String> q(String user, String endpoint, String argJson) {
         String uri = "/_query/q/" + endpoint + (argJson == null ? "" : "?arg=" + URLEncoder.encode(argJson, StandardCharsets.UTF_8));
-        WebClient.RequestHeadersSpec<?> spec = WebClient.create("http://localhost:" + port).get().uri(java.net.URI.create(
+        WebClient.RequestHeadersSpec<?> spec = http().get().uri(java.net.URI.create(
                 "http://localhost:" + port + uri));
         if (user != null) {
             spec = spec.header("X-User", user);
@@ -91,7 +71,7 @@ class BrowserCacheHttpTest {
 
     private Listener listen(String user) {
         List<String> events = new CopyOnWriteArrayList<>();
-        WebClient.RequestHeadersSpec<?> spec = WebClient.create("http://localhost:" + port).get().uri("/_query/events");
+        WebClient.RequestHeadersSpec<?> spec = http().get().uri("/_query/events");
         if (user != null) {
             spec = spec.header("X-User", user);
         }

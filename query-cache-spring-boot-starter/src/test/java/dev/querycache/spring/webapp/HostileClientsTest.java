@@ -3,16 +3,11 @@ package dev.querycache.spring.webapp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.querycache.QueryClient;
 import dev.querycache.QueryStatus;
-import dev.querycache.spring.webapp.WebTestApplication.Upstream;
 import java.time.Duration;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -27,25 +22,10 @@ import org.springframework.web.reactive.function.client.WebClient;
                 "query-cache.web.prefetchable=pokemon,search",
                 "query-cache.web.budget.max-new-entries-per-endpoint=5",
                 "query-cache.web.budget.per-client-burst=100000"})
-class HostileClientsTest {
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    QueryClient client;
-
-    @Autowired
-    Upstream upstream;
-
-    @BeforeEach
-    void clean() {
-        client.resetApiState();
-        upstream.reset();
-    }
+class HostileClientsTest extends WebAppHttpTestSupport {
 
     private ResponseEntity<String> post(String path, MediaType type, String body, Consumer<HttpHeaders> headers) {
-        return WebClient.create("http://localhost:" + port).post().uri(path).contentType(type)
+        return http().post().uri(path).contentType(type)
                 .headers(headers).bodyValue(body)
                 .exchangeToMono(r -> r.toEntity(String.class)
                         .defaultIfEmpty(ResponseEntity.status(r.statusCode()).build()))
@@ -166,7 +146,7 @@ class HostileClientsTest {
     @Test
     void aGetRoutePreloadNeverHandsAnEncodedDotSegmentOrControlCharToItsPreload() {
         // /preload-only/{name} has a route preload and no handler: whatever is cached came from the preload
-        WebClient web = WebClient.create("http://localhost:" + port);
+        WebClient web = http();
         for (String path : new String[] {"/preload-only/%2e%2e", "/preload-only/%2E", "/preload-only/a%00b",
                 "/preload-only/a%0d%0ab"}) {
             web.get().uri(java.net.URI.create("http://localhost:" + port + path))

@@ -2,15 +2,10 @@ package dev.querycache.spring.webapp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.querycache.QueryClient;
-import dev.querycache.spring.webapp.WebTestApplication.Upstream;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -19,26 +14,7 @@ import reactor.core.publisher.Flux;
 /** Two users over real HTTP: each sees only their own PRINCIPAL data, in JSON and in the page state. */
 @SpringBootTest(classes = WebTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"query-cache.web.enabled=true", "query-cache.web.prefetchable=pokemon,myTeam,requestNonce"})
-class ScopesHttpTest {
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    QueryClient client;
-
-    @Autowired
-    Upstream upstream;
-
-    @BeforeEach
-    void clean() {
-        client.resetApiState();
-        upstream.reset();
-    }
-
-    private WebClient http() {
-        return WebClient.create("http://localhost:" + port);
-    }
+class ScopesHttpTest extends WebAppHttpTestSupport {
 
     private ResponseEntity<String> get(String user, String path) {
         WebClient.RequestHeadersSpec<?> spec = http().get().uri(path);

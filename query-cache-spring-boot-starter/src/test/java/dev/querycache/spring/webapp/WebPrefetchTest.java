@@ -2,50 +2,29 @@ package dev.querycache.spring.webapp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.querycache.QueryClient;
 import dev.querycache.QueryStatus;
-import dev.querycache.spring.webapp.WebTestApplication.Upstream;
 import java.time.Duration;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
-import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Mono;
 
 /** Route preloads, HTTP prefetch/preload and preload.js over real HTTP, and every kind of hostile input. */
 @SpringBootTest(classes = WebTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"query-cache.web.enabled=true", "query-cache.web.prefetchable=pokemon,search,catalogue",
                 "query-cache.web.max-prefetch-pages=5"})
-class WebPrefetchTest {
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    QueryClient client;
-
-    @Autowired
-    Upstream upstream;
-
-    @BeforeEach
-    void clean() {
-        client.resetApiState();
-        upstream.reset();
-    }
+class WebPrefetchTest extends WebAppHttpTestSupport {
 
     private ResponseEntity<String> post(String path, String json) {
-        return WebClient.create("http://localhost:" + port).post().uri(path).contentType(MediaType.APPLICATION_JSON)
+        return http().post().uri(path).contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(json).exchangeToMono(r -> r.toEntity(String.class).defaultIfEmpty(ResponseEntity.status(r.statusCode()).build()))
                 .block(Duration.ofSeconds(30));
     }
 
     private ResponseEntity<String> get(String path) {
-        return WebClient.create("http://localhost:" + port).get().uri(path)
+        return http().get().uri(path)
                 .exchangeToMono(r -> r.toEntity(String.class)).block(Duration.ofSeconds(30));
     }
 
