@@ -39,7 +39,12 @@ final class Browser {
                 "--user-data-dir=" + Files.createTempDirectory("query-cache-chromium"));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        return new ChromeDriver(service, options);
+        ChromeDriver driver = new ChromeDriver(service, options);
+        // A user's browser window has the focus while they type in it; a headless window may not (seen with
+        // Debian's Chromium 150: a focused element then fires no focus/focusin). Emulating the focused window
+        // makes key presses behave as they do for a person, whatever the Chromium build.
+        driver.executeCdpCommand("Emulation.setFocusEmulationEnabled", java.util.Map.of("enabled", true));
+        return driver;
     }
 
     static Path screenshot(ChromeDriver driver, String name) throws Exception {

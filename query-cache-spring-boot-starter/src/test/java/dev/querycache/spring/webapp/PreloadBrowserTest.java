@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -78,9 +79,36 @@ class PreloadBrowserTest {
         new WebDriverWait(driver, Duration.ofSeconds(60)).withMessage(what).until(d -> condition.getAsBoolean());
     }
 
+    /**
+     * Records, in the page, every path preload.js sends, at the moment it calls {@code fetch} (before the request
+     * leaves): a record in send order, so that a later send is a positive marker that every earlier one was made.
+     */
+    private void recordSends() {
+        driver.executeScript("""
+                window.preloadSends = [];
+                const realFetch = window.fetch;
+                window.fetch = function (url, init) {
+                  if (String(url).endsWith('/_query/preload')) { window.preloadSends.push(JSON.parse(init.body).path); }
+                  return realFetch.apply(this, arguments);
+                };""");
+    }
+
+    @SuppressWarnings("unchecked")
+    private java.util.List<String> sends() {
+        return (java.util.List<String>) driver.executeScript("return window.preloadSends.slice()");
+    }
+
+    /** Hovers the marker link and waits until the script sent it: whatever it would have sent before is sent by then. */
+    private void hoverMarkerAndWaitForItsSend() {
+        new Actions(driver).moveToElement(driver.findElement(By.id("bulbasaur"))).perform();
+        waitFor(() -> sends().contains("/pokemon/bulbasaur"), "the marker link was sent");
+        waitFor(() -> upstream.calls("pokemon:bulbasaur") == 1, "the server fetched the marker");
+    }
+
     @Test
     void hoveringALinkFetchesItsDataSoTheNavigationDoesNotWaitOnTheUpstream() throws Exception {
         driver.get("http://localhost:" + port + "/");
+        recordSends();
         assertThat(upstream.calls("pokemon:pikachu")).isZero();
 
         new Actions(driver).moveToElement(driver.findElement(By.id("pikachu"))).perform();
@@ -90,8 +118,10 @@ class PreloadBrowserTest {
         // moving off and back within a few seconds sends nothing more
         new Actions(driver).moveToElement(driver.findElement(By.tagName("h1"))).perform();
         new Actions(driver).moveToElement(driver.findElement(By.id("pikachu"))).perform();
-        Thread.sleep(300);
-        assertThat(PreloadCounter.POSTS).as("one POST per path per few seconds").hasValue(1);
+        hoverMarkerAndWaitForItsSend();
+        assertThat(sends()).as("one POST per path per few seconds").containsExactly("/pokemon/pikachu", "/pokemon/bulbasaur");
+        waitFor(() -> PreloadCounter.POSTS.get() == 2, "the server received both POSTs");
+        assertThat(upstream.calls("pokemon:pikachu")).isEqualTo(1);
         Browser.screenshot(driver, "preload-hover.png");
 
         long hitsBefore = client.inspector().stats("pokemon").hitCount();
@@ -107,10 +137,12 @@ class PreloadBrowserTest {
     @Test
     void linksMarkedDataPreloadFalseAndOtherOriginsAreSkipped() throws Exception {
         driver.get("http://localhost:" + port + "/");
+        recordSends();
         new Actions(driver).moveToElement(driver.findElement(By.id("eevee"))).perform();
         new Actions(driver).moveToElement(driver.findElement(By.id("away"))).perform();
-        Thread.sleep(500);
-        assertThat(PreloadCounter.POSTS).hasValue(0);
+        hoverMarkerAndWaitForItsSend();
+        assertThat(sends()).as("only the marker was sent").containsExactly("/pokemon/bulbasaur");
+        assertThat(PreloadCounter.POSTS).hasValue(1);
         assertThat(upstream.calls("pokemon:eevee")).isZero();
     }
 
@@ -135,7 +167,12 @@ class PreloadBrowserTest {
     @Test
     void keyboardFocusIsIntentToo() {
         driver.get("http://localhost:" + port + "/");
-        driver.executeScript("document.getElementById('pikachu').focus()");
-        waitFor(() -> upstream.calls("pokemon:pikachu") == 1, "focusing the link made the server fetch pikachu");
+        recordSends();
+        // a real key press, as a keyboard user makes: Tab moves the focus from the page to its first link
+        new Actions(driver).sendKeys(Keys.TAB).perform();
+        waitFor(() -> "pikachu".equals(driver.executeScript("return document.activeElement && document.activeElement.id")),
+                "Tab focused the first link");
+        waitFor(() -> upstream.calls("pokemon:pikachu") == 1, "focusing the link with the keyboard made the server fetch pikachu");
+        assertThat(sends()).as("the mouse never moved: the focus alone sent it").containsExactly("/pokemon/pikachu");
     }
 }

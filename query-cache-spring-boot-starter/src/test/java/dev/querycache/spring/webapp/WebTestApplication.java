@@ -268,6 +268,7 @@ public class WebTestApplication {
                     <p><a id="pikachu" href="/pokemon/pikachu">Pikachu</a></p>
                     <p style="margin-top:80px"><a id="eevee" href="/pokemon/eevee" data-preload="false">Eevee (no preload)</a></p>
                     <p style="margin-top:80px"><a id="away" href="https://example.invalid/pokemon/mew">elsewhere</a></p>
+                    <p style="margin-top:80px"><a id="bulbasaur" href="/pokemon/bulbasaur">Bulbasaur</a></p>
                     <script src="/_query/preload.js"></script>
                     </body></html>
                     """;
