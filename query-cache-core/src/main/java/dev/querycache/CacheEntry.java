@@ -30,6 +30,11 @@ final class CacheEntry extends Removable {
     private volatile Fetch inFlight;
     /** Made for the first polling subscriber; guarded by this monitor. */
     private Poller poller;
+    /**
+     * Created by untrusted traffic and not yet used by the application ({@link Admission}): weighs 0 in the
+     * store, so it never evicts an ordinary entry. Changed only inside the store's compute for this key.
+     */
+    private volatile boolean probation;
     /** {@code watch} fluxes; made on the first one (most entries are never watched). */
     private volatile CopyOnWriteArrayList<Watcher> watchers;
 
@@ -47,6 +52,21 @@ final class CacheEntry extends Removable {
     /** The public snapshot of the current state. */
     QueryState<?> view() {
         return StateView.of(endpoint, arg, state);
+    }
+
+    /** Whether this entry is on probation (lock-free). */
+    boolean onProbation() {
+        return probation;
+    }
+
+    /** Admits a new entry on probation; call inside the store's compute that creates it. */
+    void admitOnProbation() {
+        probation = true;
+    }
+
+    /** The application used the entry: an ordinary entry from now on; call inside the store's compute. */
+    void promote() {
+        probation = false;
     }
 
     Fetch inFlight() {
@@ -91,6 +111,12 @@ final class CacheEntry extends Removable {
             write(c, w);
         } else if (action instanceof EntryAction.Invalidate i) {
             invalidate(c, i.nowMillis());
+        } else if (action instanceof EntryAction.Discard) {
+            if (!probation || isPinned()) {
+                c.applied = false;
+            } else {
+                remove(c);
+            }
         } else if (action instanceof EntryAction.Expire) {
             if (isPinned()) {
                 c.applied = false;

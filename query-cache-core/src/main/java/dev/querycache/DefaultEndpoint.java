@@ -34,7 +34,8 @@ final class DefaultEndpoint<A, R> implements Endpoint<A, R> {
         if (keys.isIdentity()) {
             return (Mono<R>) query(runtime, cache, arg, QueryScopes.currentRequest());
         }
-        return Mono.deferContextual(ctx -> (Mono<R>) query(runtime, cache, keys.key(ctx, arg), QueryScopes.request(ctx)));
+        return Mono.deferContextual(ctx -> (Mono<R>) Admission.callWith(ctx,
+                () -> query(runtime, cache, keys.key(ctx, arg), QueryScopes.request(ctx))));
     }
 
     /**
@@ -47,6 +48,9 @@ final class DefaultEndpoint<A, R> implements Endpoint<A, R> {
         }
         CacheEntry q = runtime.store.getIfPresent(key == null ? EndpointRuntime.NULL_ARG : key);
         if (q != null) {
+            if (q.onProbation()) {
+                cache.promoteIfTrusted(runtime, key);
+            }
             EntryState s = q.state();
             if (s.isFreshApartFromAge()) {
                 long stale = runtime.options().staleMillis();
@@ -69,7 +73,7 @@ final class DefaultEndpoint<A, R> implements Endpoint<A, R> {
         if (keys.isIdentity()) {
             return cache.refetch(runtime, arg);
         }
-        return Mono.deferContextual(ctx -> cache.refetch(runtime, keys.key(ctx, arg)));
+        return Mono.deferContextual(ctx -> Admission.callWith(ctx, () -> cache.refetch(runtime, keys.key(ctx, arg))));
     }
 
     @Override
@@ -80,7 +84,9 @@ final class DefaultEndpoint<A, R> implements Endpoint<A, R> {
     @Override
     public void prefetch(A arg, PrefetchOptions options) {
         Objects.requireNonNull(options, "options");
-        cache.fetch(runtime, keys.current(arg), FetchRequest.REFRESH, FetchPolicy.of(options));
+        Object key = keys.current(arg);
+        RequestScope.recordPrefetch(runtime, key);
+        cache.fetch(runtime, key, FetchRequest.REFRESH, FetchPolicy.of(options));
     }
 
     @Override

@@ -39,7 +39,8 @@ final class DefaultInfiniteEndpoint<A, P, R> implements InfiniteEndpoint<A, P, R
         if (keys.isIdentity()) {
             return (Mono<InfiniteData<R, P>>) (Mono<?>) call.apply(arg);
         }
-        return Mono.deferContextual(ctx -> (Mono<InfiniteData<R, P>>) (Mono<?>) call.apply(keys.key(ctx, arg)));
+        return Mono.deferContextual(ctx -> (Mono<InfiniteData<R, P>>) (Mono<?>) Admission.callWith(ctx,
+                () -> call.apply(keys.key(ctx, arg))));
     }
 
     @Override
@@ -87,8 +88,9 @@ final class DefaultInfiniteEndpoint<A, P, R> implements InfiniteEndpoint<A, P, R
     @Override
     public void prefetch(A arg, PrefetchOptions options) {
         Objects.requireNonNull(options, "options");
-        cache.fetch(runtime, keys.current(arg), new FetchRequest(FetchKind.REFRESH, null, options.pageCount()),
-                FetchPolicy.of(options));
+        Object key = keys.current(arg);
+        RequestScope.recordPrefetch(runtime, key);
+        cache.fetch(runtime, key, new FetchRequest(FetchKind.REFRESH, null, options.pageCount()), FetchPolicy.of(options));
     }
 
     @Override

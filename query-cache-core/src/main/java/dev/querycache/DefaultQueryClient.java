@@ -44,6 +44,15 @@ final class DefaultQueryClient implements QueryClient {
         }
     }
 
+    /** See {@link Admission#discard}. */
+    Admission.Discarded discardOnProbation(String endpoint, String principal, Object arg) {
+        EndpointRuntime rt = byName.get(endpoint);
+        if (rt == null) {
+            throw new UnknownEndpointException("no endpoint named '" + endpoint + "'");
+        }
+        return cache.discardOnProbation(rt, principal == null ? arg : new ScopedArg(principal, arg));
+    }
+
     private Invalidation withOrigin(Invalidation i) {
         return i.withOrigin(instanceId);
     }
@@ -183,7 +192,8 @@ final class DefaultQueryClient implements QueryClient {
     public void hydrate(DehydratedState state) {
         for (DehydratedState.DehydratedQuery d : state.queries()) {
             EndpointRuntime rt = byName.get(d.endpoint());
-            if (rt != null && rt.isInfinite() == d.infinite()) {
+            // an entry of a scoped endpoint names no owner: it could never be served, so it is not kept
+            if (rt != null && rt.isInfinite() == d.infinite() && rt.scope() == QueryScope.SHARED) {
                 cache.hydrate(rt, d);
             }
         }

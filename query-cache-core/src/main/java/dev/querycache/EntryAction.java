@@ -52,6 +52,10 @@ sealed interface EntryAction {
     record Invalidate(long nowMillis) implements EntryAction {
     }
 
+    /** A gate makes room: remove the entry if it is still on probation and unused. */
+    record Discard() implements EntryAction {
+    }
+
     /** keepUnusedDataFor ran out: remove the entry unless it was pinned again meanwhile. */
     record Expire() implements EntryAction {
     }

@@ -62,7 +62,8 @@ final class QueryCache {
                 .executor(new MaintenanceExecutor(this::publishEvictions))
                 .maximumWeight(endpoint.options().maximumSize())
                 // a REQUEST entry stays while its request lives: its request removes it when it closes
-                .weigher((Object k, CacheEntry q) -> q.isPinned() || k instanceof RequestArg ? 0 : 1)
+                // entries on probation (Admission) weigh 0 too: untrusted traffic never evicts an ordinary entry
+                .weigher((Object k, CacheEntry q) -> q.isPinned() || q.onProbation() || k instanceof RequestArg ? 0 : 1)
                 .evictionListener(this::onEvicted)
                 .build();
     }
@@ -99,13 +100,25 @@ final class QueryCache {
     }
 
     private Change dispatch(EndpointRuntime endpoint, Object arg, boolean create, CacheEntry only, EntryAction action) {
+        // a call that may create an entry is either gated (untrusted traffic: admitted on probation) or the
+        // application's own (promotes an entry on probation)
+        Admission.Gate gate = create ? Admission.current() : null;
+        if (gate != null && !(arg instanceof RequestArg) && endpoint.lookup(arg) == null
+                && !gate.admit(endpoint.name(), arg instanceof ScopedArg s ? s.principal() : null, ScopedArg.unwrap(arg))) {
+            return null;
+        }
         Change[] change = new Change[1];
         boolean[] created = new boolean[1];
         endpoint.store.asMap().compute(EndpointRuntime.argKey(arg), (k, q) -> {
             if (q == null && create) {
                 q = new CacheEntry(endpoint, arg);
+                if (gate != null && !(arg instanceof RequestArg)) {
+                    q.admitOnProbation();
+                }
                 created[0] = true;
                 tagIndex.update(q, Set.of(), q.state().tags);
+            } else if (q != null && create && gate == null && q.onProbation()) {
+                q.promote();   // re-weighed when the compute returns
             }
             if (q == null || (only != null && q != only)) {
                 return q;
@@ -236,6 +249,9 @@ final class QueryCache {
     Mono<Object> query(EndpointRuntime endpoint, Object arg, FetchRequest request) {
         Change c = dispatch(endpoint, arg, true,
                 new EntryAction.Acquire(request, FetchPolicy.UNLESS_FRESH, endpoint.nowMillis()));
+        if (c == null) {
+            return refused(endpoint);
+        }
         Fetch f = c.fetch();
         if (f == null) {
             endpoint.hits.increment();
@@ -243,6 +259,43 @@ final class QueryCache {
         }
         (c.started != null ? endpoint.misses : endpoint.dedups).increment();
         return f.result();
+    }
+
+    private static Mono<Object> refused(EndpointRuntime endpoint) {
+        return Mono.error(new java.util.concurrent.RejectedExecutionException(
+                "the admission gate refused a new entry of endpoint '" + endpoint.name() + "'"));
+    }
+
+    /**
+     * A hit on an entry on probation: the application's own read (no gate on this thread) promotes it. Off
+     * the common hit path: only entries on probation get here.
+     */
+    void promoteIfTrusted(EndpointRuntime endpoint, Object key) {
+        if (Admission.current() == null) {
+            endpoint.store.asMap().computeIfPresent(EndpointRuntime.argKey(key), (k, q) -> {
+                q.promote();
+                return q;   // re-weighed
+            });
+        }
+    }
+
+    /** See {@link Admission#discard}. */
+    Admission.Discarded discardOnProbation(EndpointRuntime endpoint, Object key) {
+        CacheEntry q = endpoint.lookup(key);
+        if (q == null) {
+            return Admission.Discarded.ABSENT;
+        }
+        if (!q.onProbation()) {
+            return Admission.Discarded.NOT_ON_PROBATION;
+        }
+        Change c = dispatch(q, new EntryAction.Discard());
+        if (c != null && c.remove) {
+            return Admission.Discarded.DISCARDED;
+        }
+        if (c == null || q.isGone()) {
+            return Admission.Discarded.ABSENT;
+        }
+        return q.onProbation() ? Admission.Discarded.IN_USE : Admission.Discarded.NOT_ON_PROBATION;
     }
 
     /** Starts a background refetch unless one runs (stale-while-revalidate). */
@@ -253,6 +306,9 @@ final class QueryCache {
     /** Fetches as {@code policy} says; answers the cached data when no fetch is needed. */
     Mono<Object> fetch(EndpointRuntime endpoint, Object arg, FetchRequest request, FetchPolicy policy) {
         Change c = dispatch(endpoint, arg, true, new EntryAction.Acquire(request, policy, endpoint.nowMillis()));
+        if (c == null) {
+            return refused(endpoint);
+        }
         Fetch f = c.fetch();
         if (f == null) {
             return c.after.dataMono();
@@ -370,6 +426,10 @@ final class QueryCache {
     <R> SubscriptionImpl<R> subscribe(EndpointRuntime endpoint, Object arg, SubscribeOptions options) {
         Change c = dispatch(endpoint, arg, true,
                 new EntryAction.Subscribe(options, FetchPolicy.of(options), endpoint.nowMillis()));
+        if (c == null) {
+            throw new java.util.concurrent.RejectedExecutionException(
+                    "the admission gate refused a new entry of endpoint '" + endpoint.name() + "'");
+        }
         return new SubscriptionImpl<>(this, c.query, options);
     }
 

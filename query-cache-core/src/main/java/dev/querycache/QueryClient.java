@@ -124,8 +124,9 @@ public interface QueryClient extends AutoCloseable {
 
     /**
      * Adds the entries of {@code state}. An entry whose cached data is as new or newer is left alone;
-     * entries of unknown endpoints are skipped. Hydrated entries have no subscribers, so their removal
-     * timer starts at once.
+     * entries of unknown endpoints are skipped, and so are entries of {@code PRINCIPAL} and {@code REQUEST}
+     * endpoints: a dehydrated entry names no owner, so such an entry could never be served. Hydrated entries
+     * have no subscribers, so their removal timer starts at once.
      */
     void hydrate(DehydratedState state);
 

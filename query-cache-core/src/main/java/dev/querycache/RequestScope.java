@@ -19,16 +19,52 @@ public final class RequestScope {
     }
 
     final Set<Read> read = ConcurrentHashMap.newKeySet();
+    /** Set for a refresh ({@link #forRefresh}): prefetches count as reads, so the state holds them. */
+    private final boolean prefetchesAreReads;
     /** This request's REQUEST entries, each with what removes it. */
     private final Map<RequestArg, Runnable> entries = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private RequestScope() {
+    private RequestScope(boolean prefetchesAreReads) {
+        this.prefetchesAreReads = prefetchesAreReads;
     }
 
     /** A new, empty request scope. */
     public static RequestScope open() {
-        return new RequestScope();
+        return new RequestScope(false);
+    }
+
+    /**
+     * A scope for computing the state of a page without rendering it (a single-flight write's refresh): the
+     * entries prefetched in it (by the page's route preloads) count as read, so
+     * {@link QueryClient#dehydrate(RequestScope)} holds them once they have data.
+     */
+    public static RequestScope forRefresh() {
+        return new RequestScope(true);
+    }
+
+    /** A prefetch of (endpoint, key) on this thread: a read of the current refresh scope, if one runs. */
+    static void recordPrefetch(EndpointRuntime endpoint, Object key) {
+        RequestScope current = QueryScopes.currentRequest();
+        if (current != null && current.prefetchesAreReads) {
+            current.read.add(new Read(endpoint, key));
+        }
+    }
+
+    /**
+     * Completes when none of the entries this request read has a fetch running (at once when none has),
+     * whatever the fetches' outcomes; for awaiting a refresh's refetches up to a bound.
+     */
+    public reactor.core.publisher.Mono<Void> readsSettled() {
+        java.util.List<reactor.core.publisher.Mono<Void>> running = new java.util.ArrayList<>();
+        for (Read r : read) {
+            CacheEntry q = r.endpoint().lookup(r.key());
+            Fetch f = q == null ? null : q.inFlight();
+            if (f != null) {
+                running.add(f.settled());
+            }
+        }
+        return reactor.core.publisher.Mono.when(running);
     }
 
     /** Records a REQUEST entry of this request (once per key); {@code drop} removes it when the request closes. */

@@ -25,6 +25,24 @@ class HydrationResetStatsEventsTest {
     }
 
     @Test
+    void hydrateKeepsNoEntryOfAScopedEndpointForItHasNoOwner() {
+        try (QueryClient client = QueryClient.builder().scheduler(clock.scheduler)
+                .endpoint("mine", new CountingFetcher(), EndpointOptions.builder().scope(QueryScope.PRINCIPAL).build())
+                .endpoint("perRequest", new CountingFetcher(), EndpointOptions.builder().scope(QueryScope.REQUEST).build())
+                .endpoint("items", fetcher, EndpointOptions.none())
+                .build()) {
+            Instant at = Instant.ofEpochMilli(clock.scheduler.now(java.util.concurrent.TimeUnit.MILLISECONDS));
+            client.hydrate(new DehydratedState(List.of(
+                    new DehydratedState.DehydratedQuery("mine", "team", "someone's team", at, Set.of(), false),
+                    new DehydratedState.DehydratedQuery("perRequest", "n", "nonce", at, Set.of(), false),
+                    new DehydratedState.DehydratedQuery("items", "a", "A", at, Set.of(), false))));
+            assertThat(client.inspector().size()).as("only the shared entry is kept").isEqualTo(1);
+            assertThat(client.endpoint("items").state("a").data()).isEqualTo("A");
+            assertThat(client.entries()).extracting(QueryState::endpoint).containsExactly("items");
+        }
+    }
+
+    @Test
     void dehydrateCarriesSuccessfulEntriesOnly() {
         QueryFetcher<String, String> failing = arg -> Mono.error(new IllegalStateException("no"));
         try (QueryClient client = QueryClient.builder().scheduler(clock.scheduler)

@@ -126,8 +126,23 @@ final class InvalidatesTagsInterceptor implements MethodInterceptor {
                 throw new QueryCacheConfigurationException(where + ": id \"" + a.id() + "\" does not parse: "
                         + ex.getMessage(), "Correct the SpEL expression of 'id'.");
             }
-            if (params == null || !(e instanceof org.springframework.expression.spel.standard.SpelExpression spel)) {
-                continue;   // compiled without -parameters: names are unknown, checked at run time only
+            if (!(e instanceof org.springframework.expression.spel.standard.SpelExpression spel)) {
+                continue;
+            }
+            if (params == null) {
+                // compiled without -parameters: a name would evaluate to null at run time and silently invalidate nothing
+                for (String variable : variables(spel.getAST(), new ArrayList<>())) {
+                    if (!variable.equals("root") && !variable.equals("this") && !variable.matches("[pa]\\d+")) {
+                        throw new QueryCacheConfigurationException(where + ": id \"" + a.id() + "\" reads #" + variable
+                                + " by name, but " + method.getDeclaringClass().getName() + " was compiled without "
+                                + "parameter names, so #" + variable + " would always be null and nothing would be invalidated.",
+                                "Compile with `-parameters` (Spring Boot's Maven and Gradle plugins do; with plain "
+                                        + "maven-compiler-plugin set <parameters>true</parameters>, with Gradle "
+                                        + "options.compilerArgs << '-parameters'), or use #p0 (the first parameter, #p1 the "
+                                        + "second, ...).");
+                    }
+                }
+                continue;
             }
             java.util.List<String> known = java.util.Arrays.asList(params);
             for (String variable : variables(spel.getAST(), new ArrayList<>())) {

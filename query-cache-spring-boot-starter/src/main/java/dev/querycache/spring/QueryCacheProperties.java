@@ -172,6 +172,22 @@ public class QueryCacheProperties {
         public void setMaxBodySize(DataSize maxBodySize) { this.maxBodySize = maxBodySize; }
         public dev.querycache.spring.web.StateFormat getStateFormat() { return stateFormat; }
         public void setStateFormat(dev.querycache.spring.web.StateFormat stateFormat) { this.stateFormat = stateFormat; }
+        /**
+         * How many of the latest invalidations {@code {base}/events} keeps, so that a stream that reconnects
+         * ({@code Last-Event-ID}) gets what it missed; older than that, it gets a {@code reset} event instead.
+         */
+        private int eventsReplay = 1000;
+
+        /**
+         * How long a single-flight write (a request with the Query-Cache-Refresh header) waits for the refetches it
+         * caused before it answers; entries not settled by then are left out of its state.
+         */
+        private Duration refreshTimeout = Duration.ofSeconds(2);
+
+        public Duration getRefreshTimeout() { return refreshTimeout; }
+        public void setRefreshTimeout(Duration v) { this.refreshTimeout = v; }
+        public int getEventsReplay() { return eventsReplay; }
+        public void setEventsReplay(int eventsReplay) { this.eventsReplay = eventsReplay; }
         public Duration getEventsHeartbeat() { return eventsHeartbeat; }
         public void setEventsHeartbeat(Duration eventsHeartbeat) { this.eventsHeartbeat = eventsHeartbeat; }
         public int getMaxPrefetchPages() { return maxPrefetchPages; }
@@ -191,8 +207,15 @@ public class QueryCacheProperties {
         /** How many such requests one client may make in a burst above the average rate. */
         private int perClientBurst = 50;
 
-        /** Most entries HTTP prefetch may create per endpoint (live at once); over it, prefetching a new key answers 429. */
+        /**
+         * Most entries HTTP traffic (prefetch, preload, route preloads, {@code /q}) may keep per endpoint on
+         * probation: entries that take no room of maximumSize, so they never evict the application's own, until
+         * the application reads them. When full, the client holding the most loses its oldest unused one.
+         */
         private int maxNewEntriesPerEndpoint = 1000;
+
+        /** Most of those one client may hold per endpoint; beyond it, its own oldest unused one makes room. */
+        private int maxNewEntriesPerClient = 100;
 
         public double getPerClientRate() { return perClientRate; }
         public void setPerClientRate(double v) { this.perClientRate = v; }
@@ -200,6 +223,8 @@ public class QueryCacheProperties {
         public void setPerClientBurst(int v) { this.perClientBurst = v; }
         public int getMaxNewEntriesPerEndpoint() { return maxNewEntriesPerEndpoint; }
         public void setMaxNewEntriesPerEndpoint(int v) { this.maxNewEntriesPerEndpoint = v; }
+        public int getMaxNewEntriesPerClient() { return maxNewEntriesPerClient; }
+        public void setMaxNewEntriesPerClient(int v) { this.maxNewEntriesPerClient = v; }
     }
 
     /** Devtools page. */
@@ -207,6 +232,12 @@ public class QueryCacheProperties {
 
         /** Whether to serve the live cache page at {base-path}/devtools. */
         private boolean enabled = false;
+
+        /** Most devtools pages open at once (they share one feed); one more is answered 429. */
+        private int maxViewers = 10;
+
+        public int getMaxViewers() { return maxViewers; }
+        public void setMaxViewers(int v) { this.maxViewers = v; }
 
         public boolean isEnabled() { return enabled; }
         public void setEnabled(boolean enabled) { this.enabled = enabled; }
@@ -224,6 +255,14 @@ public class QueryCacheProperties {
         /** Largest state file read at start-up; a larger one is logged and ignored (never read into memory). */
         private DataSize maxFileSize = DataSize.ofMegabytes(64);
 
+        /**
+         * Most entries hydrated from the file at start-up (read one at a time, never the whole file at once);
+         * each endpoint keeps at most its maximum-size of them.
+         */
+        private long maxEntries = 1_000_000;
+
+        public long getMaxEntries() { return maxEntries; }
+        public void setMaxEntries(long v) { this.maxEntries = v; }
         public DataSize getMaxFileSize() { return maxFileSize; }
         public void setMaxFileSize(DataSize v) { this.maxFileSize = v; }
 

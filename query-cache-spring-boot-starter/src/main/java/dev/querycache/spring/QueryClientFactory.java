@@ -119,10 +119,53 @@ final class QueryClientFactory {
         unknown.removeAll(byName.keySet());
         if (!unknown.isEmpty()) {
             String key = unknown.iterator().next();
+            Class<?> notABean = annotatedClassNamed(key);
+            if (notABean != null) {
+                String annotation = notABean.isAnnotationPresent(InfiniteQueryEndpoint.class)
+                        ? "@InfiniteQueryEndpoint" : "@QueryEndpoint";
+                throw new QueryCacheConfigurationException("Property '" + PREFIX + "endpoints." + key + "' names the endpoint of "
+                        + notABean.getName() + ", a class annotated " + annotation + " that is not a bean, so query-cache "
+                        + "never saw it. Known endpoints: " + byName.keySet() + ".",
+                        "Make " + notABean.getSimpleName() + " a bean: annotate it @Component (in a package your "
+                                + "application scans), or return it from a @Bean method.");
+            }
             throw new QueryCacheConfigurationException("Property '" + PREFIX + "endpoints." + key
                     + "' names no query endpoint. Known endpoints: " + byName.keySet() + ".",
                     "Correct the endpoint name in '" + PREFIX + "endpoints." + key + "' or remove it.");
         }
+    }
+
+    /**
+     * A class annotated {@code @QueryEndpoint} or {@code @InfiniteQueryEndpoint} under the application's packages
+     * whose endpoint would be called {@code name}, though it is no bean; null when there is none. Runs only on
+     * the way to a startup failure, so the classpath scan costs nothing otherwise.
+     */
+    private Class<?> annotatedClassNamed(String name) {
+        org.springframework.beans.factory.BeanFactory factory = beans;
+        if (!org.springframework.boot.autoconfigure.AutoConfigurationPackages.has(factory)) {
+            return null;
+        }
+        var scanner = new org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider(false);
+        scanner.addIncludeFilter(new org.springframework.core.type.filter.AnnotationTypeFilter(QueryEndpoint.class));
+        scanner.addIncludeFilter(new org.springframework.core.type.filter.AnnotationTypeFilter(InfiniteQueryEndpoint.class));
+        for (String pkg : org.springframework.boot.autoconfigure.AutoConfigurationPackages.get(factory)) {
+            for (var candidate : scanner.findCandidateComponents(pkg)) {
+                try {
+                    Class<?> type = org.springframework.util.ClassUtils.forName(candidate.getBeanClassName(),
+                            org.springframework.util.ClassUtils.getDefaultClassLoader());
+                    QueryEndpoint plain = type.getAnnotation(QueryEndpoint.class);
+                    InfiniteQueryEndpoint infinite = type.getAnnotation(InfiniteQueryEndpoint.class);
+                    String declared = plain != null ? plain.name() : infinite != null ? infinite.name() : "";
+                    String implicit = java.beans.Introspector.decapitalize(type.getSimpleName());
+                    if (name.equals(declared) || declared.isEmpty() && name.equals(implicit)) {
+                        return type;
+                    }
+                } catch (ClassNotFoundException | LinkageError e) {
+                    // not loadable here: not the class the user means
+                }
+            }
+        }
+        return null;
     }
 
     /**

@@ -52,8 +52,34 @@ final class UnknownPropertyCheck {
             if (!(source instanceof IterableConfigurationPropertySource iterable)) {
                 continue;
             }
-            iterable.stream().filter(prefix::isAncestorOf).forEach(name -> check(name, root, endpoint, endpointNames));
+            iterable.stream().filter(prefix::isAncestorOf).forEach(name -> {
+                try {
+                    check(name, root, endpoint, endpointNames);
+                } catch (QueryCacheConfigurationException e) {
+                    throw asWritten(e, name, iterable);
+                }
+            });
         }
+    }
+
+    /** The failure with the property named as the user wrote it ({@code maximumSize2}, not {@code maximumsize2}). */
+    private static QueryCacheConfigurationException asWritten(QueryCacheConfigurationException e, ConfigurationPropertyName name,
+                                                              ConfigurationPropertySource source) {
+        String written = null;
+        var property = source.getConfigurationProperty(name);
+        for (org.springframework.boot.origin.Origin o = property == null ? null : property.getOrigin(); o != null;
+                o = o.getParent()) {
+            if (o instanceof org.springframework.boot.origin.PropertySourceOrigin p) {
+                written = p.getPropertyName();
+                break;
+            }
+        }
+        String canonical = name.toString();
+        if (written == null || written.equals(canonical) || written.indexOf('.') < 0) {
+            return e;   // an environment variable (QUERY_CACHE_...) or the same spelling: the canonical name reads best
+        }
+        return new QueryCacheConfigurationException(e.getMessage().replace("'" + canonical + "'", "'" + written + "'"),
+                e.getAction().replace("'" + canonical + "'", "'" + written + "'"), e.getCause());
     }
 
     private static void check(ConfigurationPropertyName name, Node root, Node endpoint, Collection<String> endpoints) {
@@ -126,7 +152,7 @@ final class UnknownPropertyCheck {
     }
 
     private static QueryCacheConfigurationException unknown(ConfigurationPropertyName name, String nearest) {
-        return new QueryCacheConfigurationException("Property '" + name + "' is no query-cache property"
+        return new QueryCacheConfigurationException("Property '" + name + "' is not a query-cache property"
                 + (nearest != null ? "; did you mean '" + nearest + "'?" : "."),
                 "Correct or remove '" + name + "'. The properties are listed in the README (section Properties) and in "
                         + "your IDE's completion.");

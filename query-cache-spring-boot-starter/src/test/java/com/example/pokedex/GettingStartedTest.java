@@ -9,7 +9,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -25,10 +24,6 @@ import reactor.netty.http.server.HttpServer;
  */
 class GettingStartedTest {
 
-    @SpringBootApplication
-    static class App {
-    }
-
     static final AtomicInteger PIKACHU = new AtomicInteger();
     static final AtomicInteger EEVEE = new AtomicInteger();
     static DisposableServer upstream;
@@ -43,7 +38,7 @@ class GettingStartedTest {
             return res.header("Content-Type", "application/json")
                     .sendString(Mono.just("{\"name\":\"" + name + "\",\"id\":25}").delayElement(Duration.ofMillis(300)));
         })).bindNow();
-        app = new SpringApplicationBuilder(App.class).web(WebApplicationType.REACTIVE).properties(
+        app = new SpringApplicationBuilder(PokedexApplication.class).web(WebApplicationType.REACTIVE).properties(
                 "server.port=0", "pokeapi.url=http://127.0.0.1:" + upstream.port(),
                 "management.endpoints.web.exposure.include=health,querycache",
                 "spring.main.banner-mode=off", "spring.config.name=getting-started-none").run();

@@ -222,18 +222,96 @@ class InvalidatesTagsTests {
         });
     }
 
+    /** The startup failure's {@link QueryCacheConfigurationException}, however deep Spring wrapped it. */
+    private static QueryCacheConfigurationException configurationFailure(
+            org.springframework.boot.test.context.assertj.AssertableApplicationContext ctx) {
+        assertThat(ctx).hasFailed();
+        Throwable root = ctx.getStartupFailure();
+        while (root.getCause() != null && !(root instanceof QueryCacheConfigurationException)) {
+            root = root.getCause();
+        }
+        assertThat(root).isInstanceOf(QueryCacheConfigurationException.class);
+        return (QueryCacheConfigurationException) root;
+    }
+
     @Test
     void anIdNamingNoParameterFailsStartupNamingTheBeanAndTheMethod() {
         runner.withUserConfiguration(MisspeltConfig.class).run(ctx -> {
-            assertThat(ctx).hasFailed();
-            Throwable root = ctx.getStartupFailure();
-            while (root.getCause() != null && !(root instanceof QueryCacheConfigurationException)) {
-                root = root.getCause();
-            }
-            assertThat(root).isInstanceOf(QueryCacheConfigurationException.class)
+            Throwable root = configurationFailure(ctx);
+            assertThat(root)
                     .hasMessageContaining("MisspeltService.rename").hasMessageContaining("misspeltService")
                     .hasMessageContaining("#nme").hasMessageContaining("[name]");
         });
+    }
+
+    /**
+     * Compiles {@code source} (class {@code name} in package {@code compiled}) the way a Maven build without
+     * Boot's parent does: without {@code -parameters}, so the class file keeps no parameter names.
+     */
+    private static Class<?> compileWithoutParameterNames(String name, String source) throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("no-parameters");
+        java.nio.file.Path file = dir.resolve("compiled").resolve(name + ".java");
+        java.nio.file.Files.createDirectories(file.getParent());
+        java.nio.file.Files.writeString(file, source);
+        javax.tools.JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();
+        int rc = javac.run(null, null, null, "-classpath", System.getProperty("java.class.path"),
+                "-d", dir.toString(), file.toString());
+        assertThat(rc).as("javac").isZero();
+        java.net.URLClassLoader loader = new java.net.URLClassLoader(new java.net.URL[] {dir.toUri().toURL()},
+                InvalidatesTagsTests.class.getClassLoader());
+        Class<?> type = loader.loadClass("compiled." + name);
+        assertThat(type.getMethods()[0].getDeclaringClass()).isNotNull();
+        assertThat(java.util.Arrays.stream(type.getDeclaredMethods()).flatMap(m -> java.util.Arrays.stream(m.getParameters()))
+                .noneMatch(java.lang.reflect.Parameter::isNamePresent)).as("no parameter names in the class file").isTrue();
+        return type;
+    }
+
+    @Test
+    void anIdNamingAParameterOfCodeCompiledWithoutParameterNamesFailsStartupSayingWhatToDo() throws Exception {
+        Class<?> type = compileWithoutParameterNames("RenameService", """
+                package compiled;
+                public class RenameService {
+                    @dev.querycache.spring.InvalidatesTags(type = "Pokemon", id = "#name")
+                    public void rename(String name) {
+                    }
+                }
+                """);
+        runner.withBean("renameService", Object.class, () -> newInstance(type)).run(ctx -> {
+            Throwable root = configurationFailure(ctx);
+            assertThat(root)
+                    .hasMessageContaining("RenameService.rename").hasMessageContaining("renameService")
+                    .hasMessageContaining("#name").hasMessageContaining("without parameter names");
+            assertThat(((QueryCacheConfigurationException) root).getAction()).contains("-parameters").contains("#p0");
+        });
+    }
+
+    @Test
+    void codeCompiledWithoutParameterNamesInvalidatesThroughP0() throws Exception {
+        Class<?> type = compileWithoutParameterNames("ByIndexService", """
+                package compiled;
+                public class ByIndexService implements java.util.function.Consumer<String> {
+                    @dev.querycache.spring.InvalidatesTags(type = "Pokemon", id = "#p0")
+                    public void accept(String name) {
+                    }
+                }
+                """);
+        runner.withBean("byIndexService", Object.class, () -> newInstance(type)).run(ctx -> {
+            assertThat(ctx).hasNotFailed();
+            Endpoint<String, String> e = pokemon(ctx);
+            @SuppressWarnings("unchecked")
+            java.util.function.Consumer<String> service = (java.util.function.Consumer<String>) ctx.getBean("byIndexService");
+            service.accept("pikachu");   // through the proxy (an interface proxy: the class lives in a loader of its own)
+            assertThat(cached(e, "pikachu")).isFalse();
+            assertThat(cached(e, "eevee")).isTrue();
+        });
+    }
+
+    private static Object newInstance(Class<?> type) {
+        try {
+            return type.getConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

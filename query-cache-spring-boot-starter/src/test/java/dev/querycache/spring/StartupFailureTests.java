@@ -35,6 +35,24 @@ class StartupFailureTests {
                 assertThat(failure(ctx).getMessage()).contains("'first'", "'second'", "'pokemon'"));
     }
 
+    /** The application's package holds a {@code @QueryEndpoint} class that is no bean. */
+    @Configuration(proxyBeanMethods = false)
+    @org.springframework.boot.autoconfigure.AutoConfigurationPackage(basePackages = "dev.querycache.spring.notabean")
+    static class ForgottenBeanConfig {
+    }
+
+    @Test
+    void anEndpointsPropertyNamingAnAnnotatedClassThatIsNoBeanSaysSo() {
+        runner.withUserConfiguration(ForgottenBeanConfig.class, OneEndpointConfig.class)
+                .withPropertyValues("query-cache.endpoints.forgottenFetcher.stale-time=5s")
+                .run(ctx -> {
+                    QueryCacheConfigurationException ex = failure(ctx);
+                    assertThat(ex.getMessage()).contains("query-cache.endpoints.forgottenFetcher")
+                            .contains("dev.querycache.spring.notabean.ForgottenFetcher").contains("not a bean");
+                    assertThat(ex.getAction()).contains("@Component").contains("@Bean");
+                });
+    }
+
     @Test
     void anEndpointsPropertyNamingNoEndpointFails() {
         runner.withUserConfiguration(OneEndpointConfig.class)
@@ -138,8 +156,8 @@ class StartupFailureTests {
     void aMisspeltPropertyFailsNamingItAndTheNearestValidOne(String property, String nearest) {
         runner.withUserConfiguration(OneEndpointConfig.class).withPropertyValues(property).run(ctx -> {
             String key = property.substring(0, property.indexOf('='));
-            assertThat(failure(ctx).getMessage()).contains("is no query-cache property")
-                    .contains("'" + nearest + "'");
+            assertThat(failure(ctx).getMessage()).contains("is not a query-cache property")
+                    .contains("'" + nearest + "'").as("named as written").contains("Property '" + key + "'");
         });
     }
 

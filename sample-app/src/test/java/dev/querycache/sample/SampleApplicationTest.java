@@ -86,14 +86,64 @@ class SampleApplicationTest {
         assertThat(upstream.requestCount("pokemon?page=2&size=20")).as("page 2 came from the cache").isEqualTo(page2Before + 1);
     }
 
+    /** What a page gives its scripts for a write: the XSRF-TOKEN cookie and the token of its meta tag. */
+    private record CsrfOfAPage(String cookie, String header, String token) {
+    }
+
+    private CsrfOfAPage csrfOf(String page) {
+        ResponseEntity<String> r = get(page);
+        String cookie = r.getHeaders().get("Set-Cookie").stream().filter(c -> c.startsWith("XSRF-TOKEN="))
+                .map(c -> c.substring(0, c.indexOf(';'))).findFirst().orElseThrow();
+        String body = r.getBody();
+        String token = body.replaceAll("(?s).*<meta name=\"_csrf\" content=\"([^\"]+)\".*", "$1");
+        String header = body.replaceAll("(?s).*<meta name=\"_csrf_header\" content=\"([^\"]+)\".*", "$1");
+        return new CsrfOfAPage(cookie, header, token);
+    }
+
+    private ResponseEntity<String> toggle(String name, CsrfOfAPage csrf) {
+        return WebClient.create("http://localhost:" + port).post().uri("/api/pokemon/" + name + "/favourite")
+                .headers(h -> {
+                    h.set("Cookie", csrf.cookie());
+                    h.set(csrf.header(), csrf.token());
+                })
+                .exchangeToMono(r -> r.toEntity(String.class)).block(Duration.ofSeconds(30));
+    }
+
     @Test
     void favouritingInvalidatesTheEntry() {
         get("/api/pokemon/eevee");
-        WebClient.create("http://localhost:" + port).post().uri("/api/pokemon/eevee/favourite").retrieve()
-                .toBodilessEntity().block(Duration.ofSeconds(30));
+        assertThat(toggle("eevee", csrfOf("/pokemon/eevee")).getStatusCode().value()).isEqualTo(200);
         ResponseEntity<String> after = get("/api/pokemon/eevee");
         assertThat(after.getBody()).contains("\"favourite\":true");
         assertThat(after.getHeaders().getFirst("Server-Timing")).startsWith("cache;desc=\"miss\"");
+    }
+
+    @Test
+    void aCrossSitePostCannotToggleAFavourite() {
+        get("/api/pokemon/psyduck");
+        for (String type : new String[] {"text/plain", "application/x-www-form-urlencoded", "application/json"}) {
+            Integer status = WebClient.create("http://localhost:" + port).post().uri("/api/pokemon/psyduck/favourite")
+                    .header("Origin", "http://evil.example").header("Content-Type", type).bodyValue("x")
+                    .exchangeToMono(r -> r.releaseBody().thenReturn(r.statusCode().value())).block(Duration.ofSeconds(30));
+            assertThat(status).as(type).isEqualTo(403);
+        }
+        CsrfOfAPage csrf = csrfOf("/pokemon/psyduck");
+        CsrfOfAPage cookieOnly = new CsrfOfAPage(csrf.cookie(), "X-Nothing", "x");
+        assertThat(toggle("psyduck", cookieOnly).getStatusCode().value()).as("the cookie alone, as another site's form sends it")
+                .isEqualTo(403);
+        assertThat(get("/api/pokemon/psyduck").getBody()).as("nothing flipped").contains("\"favourite\":false");
+        assertThat(toggle("psyduck", csrf).getStatusCode().value()).as("the page's own token").isEqualTo(200);
+    }
+
+    @Test
+    void anonymousPagesCreateNoSession() {
+        for (String page : new String[] {"/", "/pokemon/pikachu", "/type/fire", "/favourites", "/api/pokemon/pikachu"}) {
+            ResponseEntity<String> r = get(page);
+            List<String> cookies = r.getHeaders().getOrDefault("Set-Cookie", List.of());
+            assertThat(cookies).as(page).noneMatch(c -> c.startsWith("SESSION="));
+        }
+        assertThat(get("/pokemon/pikachu").getHeaders().get("Set-Cookie")).as("the CSRF token is a cookie")
+                .anyMatch(c -> c.startsWith("XSRF-TOKEN="));
     }
 
     @Test
@@ -149,6 +199,6 @@ class SampleApplicationTest {
     void unknownNamesAre404NotServerErrors() {
         assertThat(status("GET", "/pokemon/doesnotexist")).isEqualTo(404);
         assertThat(status("GET", "/api/pokemon/doesnotexist")).isEqualTo(404);
-        assertThat(status("POST", "/api/pokemon/nope/favourite")).isEqualTo(404);
+        assertThat(toggle("nope", csrfOf("/pokemon/pikachu")).getStatusCode().value()).isEqualTo(404);
     }
 }

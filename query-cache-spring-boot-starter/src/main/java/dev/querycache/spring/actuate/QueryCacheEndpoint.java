@@ -13,6 +13,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 
 /**
  * Actuator endpoint {@code querycache}: read gives the stats and every entry (endpoint, arg, status, age,
@@ -44,10 +45,19 @@ public class QueryCacheEndpoint {
         return out;
     }
 
+    /**
+     * Invalidates the tag {@code type} (with {@code id}: that one tag). Without a {@code type} (a POST of
+     * {@code {}}), 400 with a body that says what to send, instead of Boot's bare "Bad Request".
+     */
     @WriteOperation
-    public Map<String, Object> invalidate(String type, @Nullable String id) {
+    public WebEndpointResponse<Map<String, Object>> invalidate(@Nullable String type, @Nullable String id) {
+        if (type == null || type.isBlank()) {
+            return new WebEndpointResponse<>(Map.of("error", "\"type\" is missing: send {\"type\": \"Pokemon\"} to "
+                    + "invalidate a tag type, or {\"type\": \"Pokemon\", \"id\": \"pikachu\"} for one tag"),
+                    WebEndpointResponse.STATUS_BAD_REQUEST);
+        }
         Tag tag = id == null || id.isBlank() ? Tag.of(type) : Tag.of(type, id);
         client.invalidateTags(tag);
-        return Map.of("invalidated", tag.toString());
+        return new WebEndpointResponse<>(Map.of("invalidated", tag.toString()));
     }
 }

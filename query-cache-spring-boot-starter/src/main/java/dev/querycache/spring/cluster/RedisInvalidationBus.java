@@ -207,12 +207,16 @@ public final class RedisInvalidationBus implements InvalidationBus {
      * type this instance does not have, garbage): an unreadable message is logged and dropped, and never
      * becomes, through reconciliation, a wider invalidation than the one that was sent.
      */
+    /** Garbage on the channel (anyone who can publish there may send it) costs one log line a minute. */
+    private final RateLimitedWarning unreadable = new RateLimitedWarning(log, 60, java.util.concurrent.TimeUnit.SECONDS,
+            System::nanoTime);
+
     private void onMessage(String json) {
         JsonNode node;
         try {
             node = mapper.readTree(json);
         } catch (RuntimeException e) {
-            log.warn("query-cache ignored an unreadable invalidation message on " + channel + ": " + e.getMessage());
+            unreadable.warn(() -> "query-cache ignored an unreadable invalidation message on " + channel + ": " + e.getMessage());
             return;
         }
         try {
@@ -221,7 +225,7 @@ public final class RedisInvalidationBus implements InvalidationBus {
                 receiver.accept(invalidation);
             }
         } catch (RuntimeException e) {
-            log.warn("query-cache ignored an unreadable invalidation message on " + channel + ": " + e.getMessage());
+            unreadable.warn(() -> "query-cache ignored an unreadable invalidation message on " + channel + ": " + e.getMessage());
         }
         JsonNode versions = node == null ? null : node.get("versions");
         if (versions != null && versions.isObject()) {

@@ -1,11 +1,13 @@
 package dev.querycache.spring.web;
 
+import dev.querycache.Admission;
 import dev.querycache.QueryAbortedException;
 import dev.querycache.QueryClient;
 import dev.querycache.QueryTimeoutException;
 import dev.querycache.spring.internal.EndpointTypes;
 import dev.querycache.spring.web.JsonInput.BadInput;
 import java.time.Duration;
+import java.util.List;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.http.HttpStatus;
@@ -27,7 +29,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class BrowserCacheHandlers {
 
-    private static final Log log = LogFactory.getLog(BrowserCacheHandlers.class);
+    private static final Log logger = LogFactory.getLog(BrowserCacheHandlers.class);
 
     private final QueryClient client;
     private final JsonMapper mapper;
@@ -35,11 +37,13 @@ final class BrowserCacheHandlers {
     private final ExposedEndpoints exposed;
     private final WebBudget budget;
     private final DehydratedStateJson stateJson;
+    private final InvalidationLog log;
     private final Duration heartbeat;
     private final String script;
 
     BrowserCacheHandlers(QueryClient client, JsonMapper mapper, int maxInputBytes, ExposedEndpoints exposed, WebBudget budget,
-                         DehydratedStateJson stateJson, Duration heartbeat, String basePath) {
+                         DehydratedStateJson stateJson, Duration heartbeat, String basePath, InvalidationLog log) {
+        this.log = log;
         this.client = client;
         this.mapper = mapper;
         this.input = new JsonInput(mapper, maxInputBytes);
@@ -53,7 +57,8 @@ final class BrowserCacheHandlers {
     /**
      * The entry's data as JSON (an infinite entry as {@code {pages, pageParams}}), through the cache: a hit
      * answers at once, a miss joins or starts the fetch. A miss that would create an entry counts against the
-     * client's budget and the endpoint's entry cap, as a prefetch does. 404 for an endpoint that is not
+     * client's budget, and the entry is admitted on probation ({@link WebBudget}). Answers a strong
+     * {@code ETag}; {@code If-None-Match} with it is a 304 without a body. 404 for an endpoint that is not
      * listed, 400 for a bad arg, 502 when the fetch failed, 504 when it timed out.
      */
     Mono<ServerResponse> query(ServerRequest request) {
@@ -62,30 +67,47 @@ final class BrowserCacheHandlers {
             String principal = QueryScopeWebFilter.principal(request.exchange());
             EndpointTypes.Types types = exposed.resolve(endpoint, principal);
             Object arg = input.arg(input.value("arg", request.queryParam("arg").orElse(null)), types.arg());
-            if (!exposed.exists(endpoint, types, principal, arg)) {   // a read that creates an entry pays as a prefetch
-                if (!budget.tryAcquire(PrefetchHandlers.clientOf(request.exchange()))) {
-                    throw new BadInput(HttpStatus.TOO_MANY_REQUESTS, "too many reads of uncached entries: slow down");
-                }
-                if (!budget.tryCreate(endpoint, principal, arg)) {
-                    throw new BadInput(HttpStatus.TOO_MANY_REQUESTS, "endpoint '" + ExposedEndpoints.shorten(endpoint)
-                            + "' holds as many entries as HTTP may create; try again later");
-                }
+            String clientId = PrefetchHandlers.clientOf(request.exchange());
+            if (!exposed.exists(endpoint, types, principal, arg)   // a read that creates an entry pays as a prefetch
+                    && !budget.tryAcquire(clientId)) {
+                throw new BadInput(HttpStatus.TOO_MANY_REQUESTS, "too many reads of uncached entries: slow down");
             }
-            Mono<?> data = types.infinite() ? client.infiniteEndpoint(endpoint).query(arg) : client.endpoint(endpoint).query(arg);
+            // an entry this read creates is admitted on probation (it never evicts the application's entries),
+            // and a browser's read never promotes one: only the application's own use does
+            WebBudget.RequestGate gate = budget.gate(clientId);
+            Mono<?> data = Admission.call(gate, () -> types.infinite() ? client.infiniteEndpoint(endpoint).query(arg)
+                    : client.endpoint(endpoint).query(arg)).contextWrite(Admission.with(gate));
             return data.map(d -> DehydratedStateJson.dataTree(mapper, d))
                     .defaultIfEmpty(mapper.nullNode())
-                    .flatMap(json -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
-                            .header("Cache-Control", "no-store").bodyValue(mapper.writeValueAsString(json)))
+                    .flatMap(json -> conditional(request, mapper.writeValueAsString(json)))
                     .onErrorResume(e -> !(e instanceof BadInput), e -> fetchFailed(endpoint, e));
         }).onErrorResume(JsonInput::handle);
     }
 
+    /**
+     * The body with a strong {@code ETag} derived from it (SHA-256 of its bytes), or a 304 without a body when
+     * the request's {@code If-None-Match} holds that tag (or {@code *}). {@code Cache-Control: private,
+     * no-cache}: a browser may keep the body but asks again every time, and shared caches never keep it.
+     */
+    private static Mono<ServerResponse> conditional(ServerRequest request, String body) {
+        String etag = ETags.strong(body);
+        if (ETags.matches(request.headers().header(org.springframework.http.HttpHeaders.IF_NONE_MATCH), etag)) {
+            return ServerResponse.status(HttpStatus.NOT_MODIFIED).eTag(etag).header("Cache-Control", "private, no-cache").build();
+        }
+        return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).eTag(etag)
+                .header("Cache-Control", "private, no-cache").bodyValue(body);
+    }
+
     private Mono<ServerResponse> fetchFailed(String endpoint, Throwable e) {
+        if (e instanceof java.util.concurrent.RejectedExecutionException) {
+            return JsonInput.error(HttpStatus.TOO_MANY_REQUESTS, "endpoint '" + ExposedEndpoints.shorten(endpoint)
+                    + "' holds as many entries as HTTP may create, all of them in use; try again later");
+        }
         if (e instanceof QueryTimeoutException) {
             return JsonInput.error(HttpStatus.GATEWAY_TIMEOUT, "the fetch of '" + endpoint + "' timed out");
         }
         if (!(e instanceof QueryAbortedException)) {
-            log.debug("query-cache /q read of '" + endpoint + "' failed", e);
+            logger.debug("query-cache /q read of '" + endpoint + "' failed", e);
         }
         return JsonInput.error(HttpStatus.BAD_GATEWAY, "the fetch of '" + endpoint + "' failed");
     }
@@ -93,21 +115,41 @@ final class BrowserCacheHandlers {
     /**
      * Server-sent events: first {@code event: ready}, then one {@code event: invalidate} with
      * {@code data: {"queryKey":[endpoint, arg]}} per invalidated entry this caller may see (listed endpoints;
-     * shared entries and the caller's own {@code PRINCIPAL} ones), and a comment every heartbeat.
+     * shared entries and the caller's own {@code PRINCIPAL} ones), and a comment every heartbeat. Every event
+     * carries an {@code id}; a reconnect with {@code Last-Event-ID} first gets the {@code invalidate} events it
+     * missed (from the last {@code query-cache.web.events-replay} of the server), or, when they cannot be told
+     * (an id of another server run, an unknown one, one older than the window), an {@code event: reset}: the
+     * client must then treat everything it holds as stale.
      */
     Mono<ServerResponse> events(ServerRequest request) {
         String caller = QueryScopeWebFilter.principal(request.exchange());
-        Flux<ServerSentEvent<String>> invalidations = client.inspector().invalidations()
-                .filter(s -> exposed.visible(s.endpoint(), s.principal(), caller))
-                .map(s -> ServerSentEvent.builder("{\"queryKey\":" + stateJson.queryKey(s.endpoint(), s.arg()) + "}")
-                        .event("invalidate").build());
-        Flux<ServerSentEvent<String>> ready = Flux.just(ServerSentEvent.builder("{}").event("ready").build());
+        String lastEventId = request.headers().firstHeader("Last-Event-ID");
+        Flux<ServerSentEvent<String>> stream = log.follow(lastEventId).concatMap(item -> {
+            if (item instanceof InvalidationLog.Start start) {
+                List<ServerSentEvent<String>> first = new java.util.ArrayList<>();
+                if (start.reset()) {
+                    first.add(ServerSentEvent.builder("{}").event("reset").id(log.id(start.latest())).build());
+                }
+                for (InvalidationLog.Entry e : start.missed()) {
+                    if (exposed.visible(e.endpoint(), e.principal(), caller)) {
+                        first.add(invalidate(e));
+                    }
+                }
+                first.add(ServerSentEvent.builder("{}").event("ready").id(log.id(start.latest())).build());
+                return Flux.fromIterable(first);
+            }
+            InvalidationLog.Entry e = (InvalidationLog.Entry) item;
+            return exposed.visible(e.endpoint(), e.principal(), caller) ? Flux.just(invalidate(e)) : Flux.empty();
+        });
         Flux<ServerSentEvent<String>> keepAlive = Flux.interval(heartbeat)
                 .map(i -> ServerSentEvent.<String>builder().comment("keep-alive").build());
-        // invalidations first: the stream listens before "ready" tells the browser it does
-        Flux<ServerSentEvent<String>> stream = Flux.merge(invalidations, ready.concatWith(keepAlive));
         return ServerResponse.ok().contentType(MediaType.TEXT_EVENT_STREAM).header("Cache-Control", "no-store")
-                .body(BodyInserters.fromServerSentEvents(stream));
+                .body(BodyInserters.fromServerSentEvents(stream.publish(shared ->
+                        Flux.merge(shared, keepAlive.takeUntilOther(shared.ignoreElements().then())))));
+    }
+
+    private ServerSentEvent<String> invalidate(InvalidationLog.Entry e) {
+        return ServerSentEvent.builder(e.queryKeyJson()).event("invalidate").id(log.id(e.seq())).build();
     }
 
     Mono<ServerResponse> script(ServerRequest request) {

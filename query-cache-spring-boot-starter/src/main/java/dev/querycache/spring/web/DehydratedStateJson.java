@@ -97,28 +97,88 @@ public final class DehydratedStateJson {
             throw new IllegalArgumentException("not a dehydrated query-cache state: no \"queries\" array");
         }
         for (JsonNode n : queries) {
-            String endpoint = n.get("endpoint").asString();
-            if (!client.inspector().endpointNames().contains(endpoint)) {
-                continue;
+            DehydratedState.DehydratedQuery q = entry(n);
+            if (q != null) {
+                out.add(q);
             }
-            EndpointTypes.Types types = EndpointTypes.of(client, endpoint);
-            Object arg = convert(n.get("arg"), type(types.arg()));
-            Object data;
-            if (types.infinite()) {
-                JsonNode d = n.get("data");
-                List<Object> pages = mapper.convertValue(d.get("pages"),
-                        mapper.getTypeFactory().constructCollectionType(List.class, type(types.data())));
-                List<Object> params = mapper.convertValue(d.get("pageParams"),
-                        mapper.getTypeFactory().constructCollectionType(List.class, type(types.pageParam())));
-                data = new InfiniteData<>(pages, params);
-            } else {
-                data = convert(n.get("data"), type(types.data()));
-            }
-            Set<Tag> tags = new LinkedHashSet<>(TagJson.read(mapper, n.get("tags")));
-            out.add(new DehydratedState.DehydratedQuery(endpoint, arg, data,
-                    Instant.ofEpochMilli(n.get("fulfilledAt").asLong()), tags, types.infinite()));
         }
         return new DehydratedState(out);
+    }
+
+    /**
+     * Reads the state written by {@link #write} from {@code in} one entry at a time, handing each to
+     * {@code sink} as soon as it is read: memory holds one entry's JSON, never the whole file. Stops after
+     * {@code maxEntries} entries.
+     *
+     * @return how many entries were handed to {@code sink}
+     * @throws IllegalArgumentException when the input is no query-cache state (nothing was handed over then
+     *     only if the error came before the first entry)
+     */
+    long read(java.io.InputStream in, java.util.function.Consumer<DehydratedState.DehydratedQuery> sink, long maxEntries) {
+        long n = 0;
+        try (tools.jackson.core.JsonParser p = mapper.createParser(in)) {
+            if (p.nextToken() != tools.jackson.core.JsonToken.START_OBJECT) {
+                throw new IllegalArgumentException("not a dehydrated query-cache state: not a JSON object");
+            }
+            boolean sawQueries = false;
+            while (p.nextToken() == tools.jackson.core.JsonToken.PROPERTY_NAME) {
+                String name = p.currentName();
+                tools.jackson.core.JsonToken value = p.nextToken();
+                if (!"queries".equals(name)) {
+                    p.skipChildren();
+                    continue;
+                }
+                if (value != tools.jackson.core.JsonToken.START_ARRAY) {
+                    throw new IllegalArgumentException("not a dehydrated query-cache state: \"queries\" is no array");
+                }
+                sawQueries = true;
+                while (p.nextToken() != tools.jackson.core.JsonToken.END_ARRAY) {
+                    // one entry's tree; the parser goes on after it (the rest of the array is no "trailing token")
+                    JsonNode node = mapper.reader().without(tools.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                            .readTree(p);
+                    if (n >= maxEntries) {
+                        continue;   // read to the end, to tell a truncated file from a long one; keep nothing
+                    }
+                    DehydratedState.DehydratedQuery q = entry(node);
+                    if (q != null) {
+                        sink.accept(q);
+                        n++;
+                    }
+                }
+            }
+            if (!sawQueries) {
+                throw new IllegalArgumentException("not a dehydrated query-cache state: no \"queries\" array");
+            }
+        }
+        return n;
+    }
+
+    /** One entry of the state, typed from its endpoint's signature; null for an endpoint this client lacks. */
+    private DehydratedState.DehydratedQuery entry(JsonNode n) {
+        JsonNode name = n.get("endpoint");
+        if (name == null || !name.isString()) {
+            throw new IllegalArgumentException("not a dehydrated query-cache state: an entry without \"endpoint\"");
+        }
+        String endpoint = name.asString();
+        if (!client.inspector().endpointNames().contains(endpoint)) {
+            return null;
+        }
+        EndpointTypes.Types types = EndpointTypes.of(client, endpoint);
+        Object arg = convert(n.get("arg"), type(types.arg()));
+        Object data;
+        if (types.infinite()) {
+            JsonNode d = n.get("data");
+            List<Object> pages = mapper.convertValue(d.get("pages"),
+                    mapper.getTypeFactory().constructCollectionType(List.class, type(types.data())));
+            List<Object> params = mapper.convertValue(d.get("pageParams"),
+                    mapper.getTypeFactory().constructCollectionType(List.class, type(types.pageParam())));
+            data = new InfiniteData<>(pages, params);
+        } else {
+            data = convert(n.get("data"), type(types.data()));
+        }
+        Set<Tag> tags = new LinkedHashSet<>(TagJson.read(mapper, n.get("tags")));
+        return new DehydratedState.DehydratedQuery(endpoint, arg, data,
+                Instant.ofEpochMilli(n.get("fulfilledAt").asLong()), tags, types.infinite());
     }
 
     /**

@@ -1,19 +1,13 @@
 package dev.querycache.spring.web;
 
 import dev.querycache.spring.internal.EndpointTypes;
-import dev.querycache.spring.internal.EntryViews;
+import dev.querycache.Admission;
 import dev.querycache.QueryClient;
 import dev.querycache.QueryScope;
 import dev.querycache.QueryScopes;
-import dev.querycache.QueryState;
 import dev.querycache.Tag;
 import dev.querycache.spring.web.JsonInput.BadInput;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
@@ -21,13 +15,13 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The devtools page ({@code GET {base}/devtools}): the live cache, pushed over server-sent events
- * ({@code GET {base}/devtools/events}, a snapshot after each burst of cache events, at most every 100 ms),
+ * ({@code GET {base}/devtools/events}: the whole cache once, then what changed after each burst of cache
+ * events, at most every 100 ms, from one feed all viewers share, {@link DevtoolsFeed}),
  * with actions {@code POST {base}/devtools/refetch}, {@code /remove} (invalidate the entry: removed when
  * unused, refetched when subscribed) and {@code /invalidate} (a tag). Off unless
  * {@code query-cache.devtools.enabled=true}: it shows and changes the whole cache.
@@ -38,9 +32,11 @@ final class DevtoolsHandlers {
     private final JsonMapper mapper;
     private final JsonInput input;
     private final String page;
+    private final DevtoolsFeed feed;
 
-    DevtoolsHandlers(QueryClient client, JsonMapper mapper, int maxBodyBytes, String basePath) {
+    DevtoolsHandlers(QueryClient client, JsonMapper mapper, int maxBodyBytes, String basePath, DevtoolsFeed feed) {
         this.client = client;
+        this.feed = feed;
         this.mapper = mapper;
         this.input = new JsonInput(mapper, maxBodyBytes);
         this.page = PrefetchHandlers.resource("devtools.html").replace("__BASE_PATH__", basePath);
@@ -50,41 +46,34 @@ final class DevtoolsHandlers {
         return ServerResponse.ok().contentType(MediaType.TEXT_HTML).bodyValue(page);
     }
 
+    /**
+     * The shared feed ({@link DevtoolsFeed}): the whole cache once, then patches; 429 when as many viewers
+     * as allowed already watch.
+     */
     Mono<ServerResponse> events(ServerRequest request) {
-        Flux<ServerSentEvent<String>> snapshots = Flux.concat(Mono.fromSupplier(this::snapshot),
-                        client.events().sample(Duration.ofMillis(100)).map(e -> snapshot()))
-                .map(json -> ServerSentEvent.builder(json).event("cache").build());
+        Flux<DevtoolsFeed.Event> feed = this.feed.open();
+        if (feed == null) {
+            return JsonInput.error(HttpStatus.TOO_MANY_REQUESTS,
+                    "as many devtools viewers as query-cache.devtools.max-viewers allows are open; close one");
+        }
+        Flux<ServerSentEvent<String>> events = feed.map(e -> ServerSentEvent.builder(e.json()).event(e.name()).build());
         Flux<ServerSentEvent<String>> heartbeat = Flux.interval(Duration.ofSeconds(15))
                 .map(i -> ServerSentEvent.<String>builder().comment("keep-alive").build());
         return ServerResponse.ok().contentType(MediaType.TEXT_EVENT_STREAM)
-                .body(Flux.merge(snapshots, heartbeat), ServerSentEvent.class);
+                // ends when the feed ends it (a viewer too far behind), heartbeats included
+                .body(events.publish(shared -> Flux.merge(shared, heartbeat.takeUntilOther(shared.ignoreElements().then()))),
+                        ServerSentEvent.class);
     }
 
-    /** The cache as JSON: stats and one object per entry. */
-    String snapshot() {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("stats", client.stats());
-        out.put("requestEntries", client.inspector().requestEntryCount());
-        List<Map<String, Object>> entries = new ArrayList<>();
-        Instant now = Instant.now();
-        for (QueryState<?> s : client.entries()) {
-            entries.add(EntryViews.describe(s, now, a -> a));
-        }
-        out.put("entries", entries);
-        try {
-            return mapper.writeValueAsString(out);
-        } catch (JacksonException ex) {
-            out.put("entries", List.of());
-            out.put("error", "an entry's arg is not JSON-serializable");
-            return mapper.writeValueAsString(out);
-        }
-    }
+    /** Devtools acts on the rows it shows: it never creates an entry (a row gone meanwhile is not brought back). */
+    private static final Admission.Gate CREATES_NOTHING = (endpoint, principal, arg) -> false;
 
-    /** Refetches the row's entry, as the row's caller for a {@code PRINCIPAL} entry. */
+    /** Refetches the row's entry, as the row's caller for a {@code PRINCIPAL} entry; a row gone meanwhile stays gone. */
     Mono<ServerResponse> refetch(ServerRequest request) {
         return entryAction(request, (endpoint, arg, principal) -> {
-            Mono<?> fetch = EndpointTypes.of(client, endpoint).infinite()
-                    ? client.infiniteEndpoint(endpoint).refetch(arg) : client.endpoint(endpoint).refetch(arg);
+            Mono<?> fetch = Admission.call(CREATES_NOTHING, () -> EndpointTypes.of(client, endpoint).infinite()
+                    ? client.infiniteEndpoint(endpoint).refetch(arg) : client.endpoint(endpoint).refetch(arg))
+                    .contextWrite(Admission.with(CREATES_NOTHING));
             if (principal != null) {
                 fetch = fetch.contextWrite(QueryScopes.withPrincipal(principal));
             }

@@ -1,6 +1,7 @@
 package dev.querycache.spring.web;
 
 import dev.querycache.spring.internal.EndpointTypes;
+import dev.querycache.Admission;
 import dev.querycache.PrefetchOptions;
 import dev.querycache.QueryClient;
 import dev.querycache.QueryScopes;
@@ -93,19 +94,20 @@ final class PrefetchHandlers {
                 }
                 pages = pagesNode.asInt();
             }
-            if (!exposed.exists(endpoint, types, principal, arg) && !budget.tryCreate(endpoint, principal, arg)) {
-                throw new BadInput(HttpStatus.TOO_MANY_REQUESTS, "endpoint '" + ExposedEndpoints.shorten(endpoint)
-                        + "' holds as many entries as HTTP prefetch may create; try again later");
-            }
             int pageCount = pages;
-            QueryScopes.callAs(principal, QueryScopeWebFilter.request(request.exchange()), () -> {
+            WebBudget.RequestGate gate = budget.gate(clientOf(request.exchange()));
+            QueryScopes.callAs(principal, QueryScopeWebFilter.request(request.exchange()), () -> Admission.call(gate, () -> {
                 if (types.infinite()) {
                     client.infiniteEndpoint(endpoint).prefetch(arg, PrefetchOptions.pages(pageCount));
                 } else {
                     client.endpoint(endpoint).prefetch(arg);
                 }
                 return null;
-            });
+            }));
+            if (gate.refused()) {
+                throw new BadInput(HttpStatus.TOO_MANY_REQUESTS, "endpoint '" + ExposedEndpoints.shorten(endpoint)
+                        + "' holds as many entries as HTTP may create, all of them in use; try again later");
+            }
             return ServerResponse.accepted().contentType(MediaType.APPLICATION_JSON)
                     .bodyValue(Map.of("endpoint", endpoint, "status", "accepted"));
         }).onErrorResume(JsonInput::handle);
@@ -118,8 +120,11 @@ final class PrefetchHandlers {
                 throw new BadInput(HttpStatus.BAD_REQUEST, "\"path\" must be a plain absolute path such as /pokemon/pikachu");
             }
             spend(request);   // only well-formed requests count against the client's budget
+            // every entry the route preloads create is admitted on probation, within the client's share
+            WebBudget.RequestGate gate = budget.gate(clientOf(request.exchange()));
             boolean matched = QueryScopes.callAs(QueryScopeWebFilter.principal(request.exchange()),
-                    QueryScopeWebFilter.request(request.exchange()), () -> routes.preload(p.asString(), client));
+                    QueryScopeWebFilter.request(request.exchange()),
+                    () -> Admission.call(gate, () -> routes.preload(p.asString(), client)));
             return matched ? ServerResponse.accepted().build() : ServerResponse.noContent().build();
         }).onErrorResume(JsonInput::handle);
     }

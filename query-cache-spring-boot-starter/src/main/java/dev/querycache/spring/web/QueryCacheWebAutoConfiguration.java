@@ -4,6 +4,7 @@ import dev.querycache.QueryClient;
 import dev.querycache.spring.QueryCacheAutoConfiguration;
 import dev.querycache.spring.QueryCacheProperties;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -50,7 +51,7 @@ public final class QueryCacheWebAutoConfiguration {
     @ConditionalOnBooleanProperty(name = "query-cache.persistence.enabled", matchIfMissing = true)
     QueryCachePersistence queryCachePersistence(QueryClient client, DehydratedStateJson json, QueryCacheProperties properties) {
         return new QueryCachePersistence(client, json, Path.of(properties.getPersistence().getFile()),
-                properties.getPersistence().getMaxFileSize().toBytes());
+                properties.getPersistence().getMaxFileSize().toBytes(), properties.getPersistence().getMaxEntries());
     }
 
     /** Caller and request scope for every WebFlux request: needed by PRINCIPAL and REQUEST endpoints. */
@@ -87,7 +88,7 @@ public final class QueryCacheWebAutoConfiguration {
         WebBudget queryCacheWebBudget(QueryClient client, QueryCacheProperties properties) {
             QueryCacheProperties.Budget b = properties.getWeb().getBudget();
             return new WebBudget(client, b.getPerClientRate(), b.getPerClientBurst(), b.getMaxNewEntriesPerEndpoint(),
-                    System::nanoTime);
+                    b.getMaxNewEntriesPerClient(), System::nanoTime);
         }
 
         @Bean
@@ -98,17 +99,34 @@ public final class QueryCacheWebAutoConfiguration {
         }
 
         @Bean
+        @ConditionalOnMissingBean(name = "queryCacheSingleFlightWebFilter")
+        org.springframework.web.server.WebFilter queryCacheSingleFlightWebFilter(QueryClient client, RoutePreloads routes,
+                                                                                DehydratedStateJson stateJson,
+                                                                                QueryCacheProperties properties, WebBudget budget) {
+            QueryCacheProperties.Web web = properties.getWeb();
+            return new SingleFlightWebFilter(client, routes, stateJson, web.getStateFormat(), budget, web.getRefreshTimeout());
+        }
+
+        @Bean
+        @ConditionalOnMissingBean(name = "queryCacheInvalidationLog")
+        InvalidationLog queryCacheInvalidationLog(QueryClient client, DehydratedStateJson stateJson,
+                                                  QueryCacheProperties properties) {
+            return new InvalidationLog(client, stateJson, properties.getWeb().getEventsReplay());
+        }
+
+        @Bean
         @ConditionalOnMissingBean(name = "queryCacheWebRoutes")
         RouterFunction<ServerResponse> queryCacheWebRoutes(QueryClient client, ObjectProvider<JsonMapper> mapper,
                                                            RoutePreloads routes, QueryCacheProperties properties,
-                                                           WebBudget budget, DehydratedStateJson stateJson) {
+                                                           WebBudget budget, DehydratedStateJson stateJson,
+                                                           InvalidationLog invalidationLog) {
             QueryCacheProperties.Web web = properties.getWeb();
             int maxBytes = (int) web.getMaxBodySize().toBytes();
             PrefetchHandlers h = new PrefetchHandlers(client, mapper(mapper), maxBytes,
                     web.getPrefetchable(), web.getMaxPrefetchPages(), routes, web.getBasePath(), budget);
             BrowserCacheHandlers b = new BrowserCacheHandlers(client, mapper(mapper), maxBytes,
                     new ExposedEndpoints(client, web.getPrefetchable()), budget, stateJson, web.getEventsHeartbeat(),
-                    web.getBasePath());
+                    web.getBasePath(), invalidationLog);
             String base = web.getBasePath();
             return RouterFunctions.route()
                     .POST(base + "/prefetch", h::prefetch)
@@ -137,7 +155,11 @@ public final class QueryCacheWebAutoConfiguration {
                         .register(registry);
                 io.micrometer.core.instrument.FunctionCounter.builder("query.cache.web.refused", budget,
                                 WebBudget::refusedEntries)
-                        .tag("reason", "entries").description("HTTP prefetches refused by the per-endpoint entry cap")
+                        .tag("reason", "entries").description("HTTP-created entries refused: the endpoint's pool was full and in use")
+                        .register(registry);
+                io.micrometer.core.instrument.FunctionCounter.builder("query.cache.web.discarded", budget,
+                                WebBudget::discardedEntries)
+                        .description("HTTP-created entries on probation dropped to make room for newer ones")
                         .register(registry);
             });
         }
@@ -150,12 +172,18 @@ public final class QueryCacheWebAutoConfiguration {
     static class DevtoolsConfiguration {
 
         @Bean
+        @ConditionalOnMissingBean(name = "queryCacheDevtoolsFeed")
+        DevtoolsFeed queryCacheDevtoolsFeed(QueryClient client, ObjectProvider<JsonMapper> mapper, QueryCacheProperties properties) {
+            return new DevtoolsFeed(client, mapper(mapper), properties.getDevtools().getMaxViewers(), Duration.ofMillis(100));
+        }
+
+        @Bean
         @ConditionalOnMissingBean(name = "queryCacheDevtoolsRoutes")
         RouterFunction<ServerResponse> queryCacheDevtoolsRoutes(QueryClient client, ObjectProvider<JsonMapper> mapper,
-                                                                QueryCacheProperties properties) {
+                                                                QueryCacheProperties properties, DevtoolsFeed feed) {
             QueryCacheProperties.Web web = properties.getWeb();
             DevtoolsHandlers h = new DevtoolsHandlers(client, mapper(mapper), (int) web.getMaxBodySize().toBytes(),
-                    web.getBasePath());
+                    web.getBasePath(), feed);
             String base = web.getBasePath() + "/devtools";
             return RouterFunctions.route()
                     .GET(base, h::page)

@@ -1,5 +1,6 @@
 package dev.querycache.spring.web;
 
+import dev.querycache.Admission;
 import dev.querycache.QueryClient;
 import dev.querycache.QueryScopes;
 import org.apache.commons.logging.Log;
@@ -39,8 +40,10 @@ final class RoutePreloadWebFilter implements WebFilter, Ordered {
             if (!path.startsWith(basePath + "/") && !routes.isEmpty()
                     && budget.tryAcquire(PrefetchHandlers.clientOf(exchange))) {
                 try {
+                    // what the preloads create is admitted on probation; the page's own reads promote it
+                    WebBudget.RequestGate gate = budget.gate(PrefetchHandlers.clientOf(exchange));
                     QueryScopes.callAs(QueryScopeWebFilter.principal(exchange), QueryScopeWebFilter.request(exchange),
-                            () -> routes.preload(path, client));
+                            () -> Admission.call(gate, () -> routes.preload(path, client)));
                 } catch (RuntimeException e) {
                     log.warn("route preload for " + path + " failed: " + e);
                 }

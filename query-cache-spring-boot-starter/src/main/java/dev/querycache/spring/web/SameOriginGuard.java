@@ -13,7 +13,8 @@ import org.springframework.web.reactive.function.server.ServerRequest;
  * cookies, so: the body must be declared {@code application/json} (415 otherwise), which no form and no
  * simple request can send; and when the browser says where the request comes from ({@code
  * Sec-Fetch-Site}, {@code Origin}), it must be this very origin (403 otherwise; another port of the same
- * host is another origin). Requests without those headers (curl, server-to-server) pass. Stateless.
+ * host is another origin). Requests without those headers (curl, server-to-server) pass. A malformed
+ * {@code Content-Type} ({@code x}, {@code ;;;/}, an unknown charset) is 415 too. Stateless.
  */
 final class SameOriginGuard {
 
@@ -22,7 +23,13 @@ final class SameOriginGuard {
 
     /** @throws BadInput 415 or 403 when the request must be refused */
     static void check(ServerRequest request) {
-        MediaType type = request.headers().contentType().orElse(null);
+        MediaType type;
+        try {
+            type = request.headers().contentType().orElse(null);
+        } catch (IllegalArgumentException malformed) {   // InvalidMediaTypeException, an unsupported charset
+            // "x", ";;;/", an unknown charset: refused like any other type, without a stack trace
+            throw new BadInput(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Content-Type is malformed: it must be application/json");
+        }
         if (type == null || !(MediaType.APPLICATION_JSON.isCompatibleWith(type)
                 || type.getSubtype().endsWith("+json") && "application".equals(type.getType()))) {
             throw new BadInput(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json");

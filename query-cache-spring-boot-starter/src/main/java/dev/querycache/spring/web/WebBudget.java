@@ -2,10 +2,15 @@ package dev.querycache.spring.web;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.querycache.Admission;
 import dev.querycache.QueryCacheEvent;
 import dev.querycache.QueryClient;
 import java.time.Duration;
-import java.util.Set;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -13,42 +18,55 @@ import java.util.function.LongSupplier;
 import reactor.core.Disposable;
 
 /**
- * What anonymous HTTP traffic may make the cache do: a token bucket per client (the signed-in caller,
- * else the remote address) for prefetch, preload and GET route preloads, and a cap on the entries HTTP
- * prefetch may create per endpoint, so that nobody can fill the cache with keys of their choosing and
- * evict the entries real pages need. Refusals are counted ({@link #refusedRate()},
- * {@link #refusedEntries()}). Thread-safe.
+ * What anonymous HTTP traffic may make the cache do. A token bucket per client (the signed-in caller, else
+ * the remote address) for prefetch, preload, GET route preloads and reads of uncached entries; and an
+ * {@link Admission.Gate} per request for every entry such traffic makes the cache create (prefetch,
+ * preload, route preloads, {@code /q}, devtools).
+ *
+ * <p>Entries created over HTTP are admitted <em>on probation</em>: they take no room of the endpoint's
+ * {@code maximumSize}, so they can never evict an entry the application uses, and the application's own
+ * first read promotes one to an ordinary entry. At most {@code maxNewEntries} of them are kept per endpoint,
+ * and at most {@code perClientShare} per client: a client at its share makes room by dropping its own
+ * oldest, and when the endpoint's pool is full, the client holding the most loses its oldest. So a new
+ * client always gets its entry, whatever others did, and a refusal ({@link #refusedEntries()}) only happens
+ * when every candidate is still being fetched or subscribed. Thread-safe: each endpoint's pool is guarded
+ * by its own monitor, never held while the cache calls back.
  */
 final class WebBudget implements AutoCloseable {
 
     private final double ratePerNano;
     private final int burst;
     private final int maxNewEntries;
+    private final int perClientShare;
     private final LongSupplier nanoClock;
+    private final QueryClient client;
     private final Cache<String, Bucket> buckets;
-    private final ConcurrentHashMap<String, Set<Object>> created = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Pool> pools = new ConcurrentHashMap<>();
     private final LongAdder refusedRate = new LongAdder();
     private final LongAdder refusedEntries = new LongAdder();
+    private final LongAdder discarded = new LongAdder();
     private final Disposable removals;
 
     WebBudget(QueryClient client, double perClientRatePerSecond, int perClientBurst, int maxNewEntriesPerEndpoint,
-              LongSupplier nanoClock) {
-        if (perClientRatePerSecond <= 0 || perClientBurst < 1 || maxNewEntriesPerEndpoint < 0) {
+              int maxNewEntriesPerClient, LongSupplier nanoClock) {
+        if (perClientRatePerSecond <= 0 || perClientBurst < 1 || maxNewEntriesPerEndpoint < 0 || maxNewEntriesPerClient < 1) {
             throw new IllegalArgumentException("query-cache.web.budget: per-client-rate must be positive, "
-                    + "per-client-burst at least 1 and max-new-entries-per-endpoint not negative");
+                    + "per-client-burst and max-new-entries-per-client at least 1, and max-new-entries-per-endpoint not negative");
         }
+        this.client = client;
         this.ratePerNano = perClientRatePerSecond / TimeUnit.SECONDS.toNanos(1);
         this.burst = perClientBurst;
         this.maxNewEntries = maxNewEntriesPerEndpoint;
+        this.perClientShare = Math.min(maxNewEntriesPerClient, Math.max(1, maxNewEntriesPerEndpoint));
         this.nanoClock = nanoClock;
         this.buckets = Caffeine.newBuilder().maximumSize(100_000).expireAfterAccess(Duration.ofMinutes(10)).build();
-        // an entry that HTTP prefetch created stops counting once it is removed
+        // an entry that HTTP created stops counting once it is removed, however that happened
         this.removals = client.events()
                 .filter(e -> e.type() == QueryCacheEvent.Type.REMOVED)
                 .subscribe(e -> {
-                    Set<Object> keys = created.get(e.endpoint());
-                    if (keys != null) {
-                        keys.remove(key(e.state().principal(), e.arg()));
+                    Pool pool = pools.get(e.endpoint());
+                    if (pool != null) {
+                        pool.forget(key(e.state().principal(), e.arg()));
                     }
                 });
     }
@@ -63,28 +81,130 @@ final class WebBudget implements AutoCloseable {
         return ok;
     }
 
-    /**
-     * Records that HTTP prefetch is about to create the entry ({@code endpoint}, caller, {@code arg});
-     * false (and counted) when the endpoint already holds as many such entries as allowed.
-     */
-    boolean tryCreate(String endpoint, String principal, Object arg) {
-        Set<Object> keys = created.computeIfAbsent(endpoint, k -> ConcurrentHashMap.newKeySet());
-        Object key = key(principal, arg);
-        if (keys.contains(key)) {
-            return true;
+    /** The gate for one request of {@code clientId}: it remembers whether it refused anything. */
+    RequestGate gate(String clientId) {
+        return new RequestGate(clientId);
+    }
+
+    /** An {@link Admission.Gate} for one request; thread-safe. */
+    final class RequestGate implements Admission.Gate {
+        private final String clientId;
+        private volatile boolean refused;
+
+        private RequestGate(String clientId) {
+            this.clientId = clientId;
         }
-        synchronized (keys) {
-            if (keys.size() >= maxNewEntries) {
+
+        @Override
+        public boolean admit(String endpoint, String principal, Object arg) {
+            boolean ok = pools.computeIfAbsent(endpoint, Pool::new).admit(clientId, key(principal, arg));
+            if (!ok) {
+                refused = true;
                 refusedEntries.increment();
-                return false;
             }
-            keys.add(key);
+            return ok;
         }
-        return true;
+
+        /** Whether this gate refused a creation. */
+        boolean refused() {
+            return refused;
+        }
     }
 
     private static Object key(String principal, Object arg) {
         return principal == null ? java.util.Arrays.asList(arg) : java.util.Arrays.asList(principal, arg);
+    }
+
+    /** Entries HTTP created on one endpoint, oldest first, by client. */
+    private final class Pool {
+        private final String endpoint;
+        /** key → client, in creation order; guarded by this. */
+        private final LinkedHashMap<Object, String> owners = new LinkedHashMap<>();
+        /** client → its keys, in creation order; guarded by this. */
+        private final HashMap<String, LinkedHashSet<Object>> byClient = new HashMap<>();
+
+        Pool(String endpoint) {
+            this.endpoint = endpoint;
+        }
+
+        /** At most this many candidates are tried per admission: a bound on the work one request can cause. */
+        private static final int MAX_TRIES = 16;
+
+        synchronized boolean admit(String clientId, Object key) {
+            if (owners.containsKey(key)) {
+                return true;
+            }
+            int tries = 0;
+            while (count(clientId) >= perClientShare || owners.size() >= maxNewEntries) {
+                if (maxNewEntries == 0 || tries++ >= MAX_TRIES) {
+                    return false;
+                }
+                String from = count(clientId) >= perClientShare ? clientId : heaviest();
+                if (!makeRoom(from)) {
+                    return false;
+                }
+            }
+            owners.put(key, clientId);
+            byClient.computeIfAbsent(clientId, c -> new LinkedHashSet<>()).add(key);
+            return true;
+        }
+
+        /** Drops the oldest entry of {@code clientId} that is not in use; false when all of its entries are. */
+        private boolean makeRoom(String clientId) {
+            LinkedHashSet<Object> keys = byClient.get(clientId);
+            if (keys == null) {
+                return false;
+            }
+            int tried = 0;
+            for (Object key : List.copyOf(keys)) {
+                if (tried++ >= MAX_TRIES) {
+                    return false;
+                }
+                @SuppressWarnings("unchecked")
+                List<Object> parts = (List<Object>) key;
+                String principal = parts.size() == 2 ? (String) parts.get(0) : null;
+                Object arg = parts.get(parts.size() - 1);
+                Admission.Discarded d = Admission.discard(client, endpoint, principal, arg);
+                if (d == Admission.Discarded.DISCARDED || d == Admission.Discarded.NOT_ON_PROBATION) {
+                    if (d == Admission.Discarded.DISCARDED) {
+                        discarded.increment();
+                    }
+                    forget(key);   // dropped, or promoted by the application: no longer HTTP's
+                    return true;
+                }
+                // IN_USE: fetching or subscribed. ABSENT: admitted but not created yet, or removed and about to be
+                // forgotten through its REMOVED event; either way it still counts until then
+            }
+            return false;
+        }
+
+        private int count(String clientId) {
+            LinkedHashSet<Object> keys = byClient.get(clientId);
+            return keys == null ? 0 : keys.size();
+        }
+
+        private String heaviest() {
+            String most = null;
+            int n = -1;
+            for (Map.Entry<String, LinkedHashSet<Object>> e : byClient.entrySet()) {
+                if (e.getValue().size() > n) {
+                    n = e.getValue().size();
+                    most = e.getKey();
+                }
+            }
+            return most;
+        }
+
+        synchronized void forget(Object key) {
+            String owner = owners.remove(key);
+            if (owner != null) {
+                LinkedHashSet<Object> keys = byClient.get(owner);
+                keys.remove(key);
+                if (keys.isEmpty()) {
+                    byClient.remove(owner);
+                }
+            }
+        }
     }
 
     long refusedRate() {
@@ -93,6 +213,11 @@ final class WebBudget implements AutoCloseable {
 
     long refusedEntries() {
         return refusedEntries.sum();
+    }
+
+    /** Entries on probation dropped to make room for another client's (or the same client's newer) entry. */
+    long discardedEntries() {
+        return discarded.sum();
     }
 
     @Override

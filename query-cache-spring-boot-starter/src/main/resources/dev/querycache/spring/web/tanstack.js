@@ -12,8 +12,9 @@
 // 2. a default queryFn for keys [endpoint, arg]: GET __BASE_PATH__/q/{endpoint}?arg=<json>, through the
 //    server's cache. Hydrated data stays fresh (staleTime Infinity) until the server says otherwise:
 // 3. the events stream __BASE_PATH__/events: each invalidated key is passed to invalidateQueries, so
-//    active queries refetch at once and inactive ones refetch on their next use.
-// Returns a function that closes the events stream.
+//    active queries refetch at once and inactive ones refetch on their next use. A reconnect resumes where
+//    it stopped; a "reset" (the server cannot tell what was missed) invalidates every query.
+// Returns a function that closes the events stream. mutate(url, init) sends a single-flight write.
 
 const BASE = "__BASE_PATH__";
 
@@ -45,6 +46,58 @@ export async function fetchEntry(queryKey, { signal, base = BASE, fetch_ = globa
   return response.json();
 }
 
+// The client connectQueryCache connected last, and how it hydrates: what mutate() writes into.
+let connected = null;
+
+/**
+ * A single-flight write: sends the request with the header Query-Cache-Refresh: <the current page's path>,
+ * so that the server answers, in the same round trip, {"value": <its answer>, "state": <the page state after
+ * the write>}. The state is hydrated into the connected QueryClient (the write's refetches included, so no
+ * request follows) and the value is returned. A server that did not apply it (no such header on the answer)
+ * gets its plain answer returned, and the page's queries are invalidated instead.
+ *   await mutate("/api/pokemon/eevee/favourite", { method: "POST" });
+ */
+export async function mutate(url, init = {}, options = {}) {
+  const {
+    refresh = globalThis.location ? globalThis.location.pathname : null,
+    queryClient = connected && connected.queryClient,
+    fetch_ = globalThis.fetch,
+  } = options;
+  if (!queryClient) {
+    throw new Error("query-cache: call connectQueryCache(queryClient) first, or pass { queryClient }");
+  }
+  const headers = new Headers(init.headers || {});
+  if (refresh) {
+    headers.set("Query-Cache-Refresh", refresh);
+  }
+  headers.set("Accept", "application/json");
+  const response = await fetch_(url, { credentials: "same-origin", ...init, headers });
+  if (!response.ok) {
+    let message = response.status + " " + response.statusText;
+    try {
+      message = (await response.json()).error || message;
+    } catch (ignored) {
+      // not a JSON error body
+    }
+    throw new Error("query-cache: " + message);
+  }
+  const text = await response.text();
+  const body = text === "" ? null : JSON.parse(text);
+  if (response.headers.get("Query-Cache-Refresh") !== "applied") {
+    await queryClient.invalidateQueries();
+    return body;
+  }
+  const hydrateFn = (connected && connected.hydrate) || null;
+  if (hydrateFn) {
+    hydrateFn(queryClient, body.state);
+  } else {
+    for (const q of body.state.queries || []) {
+      queryClient.setQueryData(q.queryKey, q.state.data, { updatedAt: q.state.dataUpdatedAt });
+    }
+  }
+  return body.value;
+}
+
 export function connectQueryCache(queryClient, options = {}) {
   const {
     base = BASE,
@@ -64,6 +117,7 @@ export function connectQueryCache(queryClient, options = {}) {
     },
   });
 
+  connected = { queryClient, hydrate };
   if (state) {
     if (hydrate) {
       hydrate(queryClient, state);
@@ -81,6 +135,11 @@ export function connectQueryCache(queryClient, options = {}) {
   source.addEventListener("invalidate", (event) => {
     const { queryKey } = JSON.parse(event.data);
     queryClient.invalidateQueries({ queryKey, exact: true });
+  });
+  // a reconnect (EventSource sends Last-Event-ID) first gets what it missed; when the server cannot tell
+  // (restarted, or too much happened), "reset": everything held may be stale
+  source.addEventListener("reset", () => {
+    queryClient.invalidateQueries();
   });
   source.addEventListener("ready", () => {
     globalThis.dispatchEvent?.(new Event("query-cache:events-ready"));

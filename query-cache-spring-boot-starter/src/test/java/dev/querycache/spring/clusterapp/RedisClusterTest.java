@@ -225,6 +225,21 @@ class RedisClusterTest {
     }
 
     @Test
+    @org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
+    void aFloodOfGarbageOnTheChannelCostsOneWarningLine(org.springframework.boot.test.system.CapturedOutput output)
+            throws Exception {
+        var redisTemplate = a.getBean(org.springframework.data.redis.core.ReactiveStringRedisTemplate.class);
+        for (int i = 0; i < 500; i++) {
+            redisTemplate.convertAndSend("query-cache:invalidations", "garbage " + i).block(Duration.ofSeconds(30));
+        }
+        awaitMessagesAppliedOnB("after the flood");
+        long warnings = output.getOut().lines().filter(l -> l.contains("ignored an unreadable invalidation message")).count();
+        // one per instance (A and B both listen), not one per message
+        assertThat(warnings).as(output.getOut().lines().filter(l -> l.contains("unreadable")).toList().toString())
+                .isBetween(1L, 2L);
+    }
+
+    @Test
     void garbageOnTheChannelIsDroppedAndNeverWidened() throws Exception {
         client(b).endpoint("items").query("g").block();
         note(b, "misty", "x");

@@ -89,5 +89,11 @@ class PokedexHttpTest {
         http().post().uri("/actuator/querycache").header("Content-Type", "application/json")
                 .bodyValue("{\"type\":\"Pokemon\",\"id\":\"mew\"}").retrieve().toBodilessEntity().block(Duration.ofSeconds(30));
         assertThat(client.endpoint("pokemon").state("mew").data()).isNull();
+
+        org.springframework.http.ResponseEntity<String> empty = http().post().uri("/actuator/querycache")
+                .header("Content-Type", "application/json").bodyValue("{}")
+                .exchangeToMono(r -> r.toEntity(String.class)).block(Duration.ofSeconds(30));
+        assertThat(empty.getStatusCode().value()).isEqualTo(400);
+        assertThat(empty.getBody()).as("says what is missing").contains("\\\"type\\\" is missing");
     }
 }

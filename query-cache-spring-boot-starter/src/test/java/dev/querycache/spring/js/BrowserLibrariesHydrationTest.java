@@ -32,9 +32,9 @@ import tools.jackson.databind.json.JsonMapper;
  * ({@code src/test/js/package.json}, installed into {@code target/js} on first run) in node: every entry reads
  * with zero network requests and equals the server's data, tags included. Needs node and npm (CI installs them).
  */
-class BrowserLibrariesHydrationTest {
+public class BrowserLibrariesHydrationTest {
 
-    static final Path JS = Path.of("target", "js");
+    public static final Path JS = Path.of("target", "js");
 
     record Pokemon(String name, int id, String flavour) { }
 
@@ -42,19 +42,24 @@ class BrowserLibrariesHydrationTest {
 
     static final String HOSTILE = "</script><script>alert(1)</script> & \u2028 <!-- é 🐉";
 
+    /** Copies the node scripts into {@code target/js} and installs the libraries package.json pins, once. */
     @BeforeAll
-    static void install() throws Exception {
+    public static void install() throws Exception {
         Files.createDirectories(JS);
-        for (String file : List.of("package.json", "hydrate-check.mjs")) {
+        for (String file : List.of("package.json", "hydrate-check.mjs", "single-flight-check.mjs")) {
             Files.copy(Path.of("src", "test", "js", file), JS.resolve(file), StandardCopyOption.REPLACE_EXISTING);
         }
-        if (!Files.isDirectory(JS.resolve("node_modules/@tanstack/query-core"))
+        Path installed = JS.resolve("node_modules/@tanstack/query-core/package.json");
+        String wanted = Files.readString(JS.resolve("package.json"))
+                .replaceAll("(?s).*\"@tanstack/query-core\": \"([^\"]+)\".*", "$1");
+        if (!Files.isRegularFile(installed) || !Files.readString(installed).contains("\"version\": \"" + wanted + "\"")
                 || !Files.isDirectory(JS.resolve("node_modules/@reduxjs/toolkit"))) {
             run(Duration.ofMinutes(5), "npm", "install", "--no-audit", "--no-fund", "--loglevel=error");
         }
     }
 
-    static String run(Duration limit, String... command) throws IOException, InterruptedException {
+    /** Runs {@code command} in {@code target/js}; fails unless it exits 0 within {@code limit}. Returns its output. */
+    public static String run(Duration limit, String... command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).directory(JS.toFile()).redirectErrorStream(true).start();
         boolean done = p.waitFor(limit.toSeconds(), TimeUnit.SECONDS);
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -64,6 +64,11 @@ class PersistenceTest {
             assertThat(ctx).hasNotFailed();
             assertThat(ctx.getBean(QueryClient.class).inspector().size()).as("an oversized state file is ignored").isZero();
         });
+        try (var files = Files.list(dir)) {
+            Path aside = files.filter(f -> f.getFileName().toString().startsWith("state.json.unreadable-")).findFirst()
+                    .orElseThrow(() -> new AssertionError("the oversized file was not kept"));
+            assertThat(Files.readString(aside)).as("kept as it was, never overwritten").isEqualTo(Files.readString(copy));
+        }
         Files.copy(copy, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         runner(file).withPropertyValues("query-cache.persistence.max-file-size=" + size + "B").run(ctx ->
                 assertThat(ctx.getBean(QueryClient.class).inspector().size()).isEqualTo(1));

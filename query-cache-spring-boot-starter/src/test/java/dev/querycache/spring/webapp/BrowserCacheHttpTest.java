@@ -22,7 +22,7 @@ import reactor.core.Disposable;
 @SpringBootTest(classes = WebTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"query-cache.web.enabled=true",
                 "query-cache.web.prefetchable=pokemon,search,catalogue,myTeam,requestNonce",
-                "query-cache.web.events-heartbeat=1s", "query-cache.web.max-body-size=1KB"})
+                "query-cache.web.events-heartbeat=1s", "query-cache.web.max-body-size=1KB", "query-cache.web.events-replay=5"})
 class BrowserCacheHttpTest extends WebAppHttpTestSupport {
 
     private ResponseEntity<String> q(String user, String endpoint, String argJson) {
@@ -40,13 +40,43 @@ class BrowserCacheHttpTest extends WebAppHttpTestSupport {
         ResponseEntity<String> first = q(null, "pokemon", "\"pikachu\"");
         assertThat(first.getStatusCode().value()).isEqualTo(200);
         assertThat(first.getBody()).contains("\"name\":\"pikachu\"");
-        assertThat(first.getHeaders().getCacheControl()).isEqualTo("no-store");
+        assertThat(first.getHeaders().getCacheControl()).isEqualTo("private, no-cache");
         assertThat(q(null, "pokemon", "\"pikachu\"").getBody()).isEqualTo(first.getBody());
         assertThat(upstream.calls).as("the second read was a hit").hasSize(1);
         assertThat(client.endpoint("pokemon").state("pikachu").data()).isNotNull();
 
         assertThat(q(null, "search", "{\"limit\":2,\"type\":\"fire\"}").getBody()).isEqualTo("[\"fire-1\",\"fire-2\"]");
         assertThat(q(null, "catalogue", "\"all\"").getBody()).isEqualTo("{\"pages\":[[0,1]],\"pageParams\":[0]}");
+    }
+
+    private ResponseEntity<String> qIfNoneMatch(String endpoint, String argJson, String etag) {
+        return http().get().uri(java.net.URI.create("http://localhost:" + port + "/_query/q/" + endpoint + "?arg="
+                        + URLEncoder.encode(argJson, StandardCharsets.UTF_8)))
+                .header("If-None-Match", etag).exchangeToMono(r -> r.toEntity(String.class)).block(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void aConditionalReadOfUnchangedDataIs304WithoutABodyAndChangedDataA200WithANewETag() {
+        ResponseEntity<String> first = q(null, "pokemon", "\"pikachu\"");
+        String etag = first.getHeaders().getETag();
+        assertThat(etag).as("a strong ETag").startsWith("\"").endsWith("\"").doesNotStartWith("W/");
+        assertThat(q(null, "pokemon", "\"pikachu\"").getHeaders().getETag()).as("derived from the data").isEqualTo(etag);
+
+        ResponseEntity<String> unchanged = qIfNoneMatch("pokemon", "\"pikachu\"", etag);
+        assertThat(unchanged.getStatusCode().value()).isEqualTo(304);
+        assertThat(unchanged.getBody()).isNull();
+        assertThat(unchanged.getHeaders().getETag()).isEqualTo(etag);
+        assertThat(qIfNoneMatch("pokemon", "\"pikachu\"", "\"other\", " + etag).getStatusCode().value())
+                .as("one of a list").isEqualTo(304);
+        assertThat(qIfNoneMatch("pokemon", "\"eevee\"", etag).getStatusCode().value())
+                .as("another entry's tag does not match").isEqualTo(200);
+
+        client.endpoint("pokemon").setData("pikachu", new WebTestApplication.Pokemon("pikachu", 99));
+        ResponseEntity<String> changed = qIfNoneMatch("pokemon", "\"pikachu\"", etag);
+        assertThat(changed.getStatusCode().value()).isEqualTo(200);
+        assertThat(changed.getBody()).contains("99");
+        assertThat(changed.getHeaders().getETag()).isNotEqualTo(etag);
+        assertThat(upstream.calls("pokemon:pikachu")).as("conditional reads are cache reads").isEqualTo(1);
     }
 
     @Test
@@ -84,6 +114,106 @@ class BrowserCacheHttpTest extends WebAppHttpTestSupport {
 
     private static List<String> invalidated(Listener l) {
         return l.keys().stream().filter(e -> e.startsWith("invalidate ")).map(e -> e.substring("invalidate ".length())).toList();
+    }
+
+    /** An events stream as {@code EventSource} opens it, with {@code Last-Event-ID} when it reconnects. */
+    private record Stream(List<ServerSentEvent<String>> events, Disposable connection) {
+        List<String> named() {
+            return events.stream().filter(e -> e.event() != null).map(e -> e.event() + " " + e.data()).toList();
+        }
+
+        String readyId() {
+            return events.stream().filter(e -> "ready".equals(e.event())).findFirst().orElseThrow().id();
+        }
+    }
+
+    private Stream open(String user, String lastEventId) {
+        List<ServerSentEvent<String>> events = new CopyOnWriteArrayList<>();
+        WebClient.RequestHeadersSpec<?> spec = http().get().uri("/_query/events");
+        if (user != null) {
+            spec = spec.header("X-User", user);
+        }
+        if (lastEventId != null) {
+            spec = spec.header("Last-Event-ID", lastEventId);
+        }
+        Disposable connection = spec.retrieve().bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<String>>() { })
+                .subscribe(events::add);
+        Awaitility.await("the events stream is ready").atMost(Duration.ofSeconds(30))
+                .until(() -> events.stream().anyMatch(e -> "ready".equals(e.event())));
+        return new Stream(events, connection);
+    }
+
+    @Test
+    void aReconnectWithTheLastIdGetsWhatItMissedAndOnlyWhatItsCallerMaySee() {
+        q(null, "pokemon", "\"pikachu\"");
+        q("ash", "myTeam", "\"2024\"");
+        q("misty", "myTeam", "\"2024\"");
+        Stream first = open("ash", null);
+        String lastId = first.readyId();
+        assertThat(lastId).as("ready carries an id").isNotBlank();
+        first.connection().dispose();
+        Stream witness = open("misty", null);   // stays connected: tells when the server has sent everything
+
+        client.invalidateTags(Tag.of("Pokemon", "pikachu"));   // shared: ash may see it
+        client.invalidateTags(Tag.of("Team"));                 // ash's and misty's entries
+        Awaitility.await("the server has sent both").atMost(Duration.ofSeconds(30))
+                .until(() -> witness.named().stream().filter(e -> e.startsWith("invalidate ")).count() == 2);
+        witness.connection().dispose();
+        Stream again = open("ash", lastId);
+        try {
+            List<String> named = again.named();
+            assertThat(named).as("missed, then ready: " + named).containsExactly(
+                    "invalidate {\"queryKey\":[\"pokemon\",\"pikachu\"]}",
+                    "invalidate {\"queryKey\":[\"myTeam\",\"2024\"]}",
+                    "ready {}");
+            assertThat(again.events()).filteredOn(e -> e.event() != null).allSatisfy(e -> assertThat(e.id()).isNotBlank());
+            List<String> ids = again.events().stream().filter(e -> "invalidate".equals(e.event())).map(ServerSentEvent::id).toList();
+            assertThat(ids).doesNotHaveDuplicates().doesNotContain(lastId);
+
+            // and live events go on after the replay, with ids
+            q(null, "pokemon", "\"eevee\"");
+            client.invalidateTags(Tag.of("Pokemon", "eevee"));
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> again.named().contains(
+                    "invalidate {\"queryKey\":[\"pokemon\",\"eevee\"]}"));
+        } finally {
+            again.connection().dispose();
+        }
+    }
+
+    @Test
+    void anIdTheServerCannotResumeFromGetsAResetFirst() {
+        Stream current = open(null, null);
+        String lastId = current.readyId();
+        current.connection().dispose();
+        for (String id : new String[] {"nope", "0-1", "zzz-3", lastId.substring(0, lastId.lastIndexOf('-')) + "-999999"}) {
+            Stream s = open(null, id);
+            try {
+                assertThat(s.named()).as(id).first().isEqualTo("reset {}");
+            } finally {
+                s.connection().dispose();
+            }
+        }
+        // the window keeps the last 5: ten invalidations later, the old id is too old
+        Stream witness = open(null, null);
+        for (int i = 0; i < 10; i++) {
+            q(null, "pokemon", "\"p" + i + "\"");
+            client.invalidateTags(Tag.of("Pokemon", "p" + i));
+        }
+        Awaitility.await("the server has sent all ten").atMost(Duration.ofSeconds(30))
+                .until(() -> witness.named().stream().filter(e -> e.startsWith("invalidate ")).count() == 10);
+        witness.connection().dispose();
+        Stream tooOld = open(null, lastId);
+        try {
+            assertThat(tooOld.named()).first().isEqualTo("reset {}");
+        } finally {
+            tooOld.connection().dispose();
+        }
+        Stream fresh = open(null, null);
+        try {
+            assertThat(fresh.named()).as("a first connection is no reconnect").containsExactly("ready {}");
+        } finally {
+            fresh.connection().dispose();
+        }
     }
 
     @Test

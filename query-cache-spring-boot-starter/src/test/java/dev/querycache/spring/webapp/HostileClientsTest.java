@@ -1,7 +1,6 @@
 package dev.querycache.spring.webapp;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.querycache.QueryStatus;
 import java.time.Duration;
@@ -61,6 +60,50 @@ class HostileClientsTest extends WebAppHttpTestSupport {
     }
 
     @Test
+    void aMalformedContentTypeIs415WithAOneLineBodyNeverAServerError() throws Exception {
+        cached("pikachu");
+        java.net.http.HttpClient raw = java.net.http.HttpClient.newHttpClient();
+        for (String type : new String[] {"x", ";;;/", "application/json; charset=bogus", "application/", "/json"}) {
+            for (String path : new String[] {"/_query/prefetch", "/_query/preload", "/_query/devtools/remove"}) {
+                java.net.http.HttpResponse<String> r = raw.send(java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create("http://localhost:" + port + path))
+                        .header("Content-Type", type).timeout(Duration.ofSeconds(30))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"endpoint\":\"pokemon\",\"arg\":\"pikachu\"}"))
+                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).as(type + " on " + path).isEqualTo(415);
+                assertThat(r.body()).as(type + " on " + path).startsWith("{\"error\":").doesNotContain("\n").doesNotContain("Exception");
+            }
+        }
+        assertThat(client.endpoint("pokemon").state("pikachu").status()).isEqualTo(QueryStatus.SUCCESS);
+    }
+
+    @Test
+    void devtoolsViewersAreBoundedAndEachFirstGetsTheWholeCacheOnce() {
+        cached("pikachu");
+        java.util.List<reactor.core.Disposable> open = new java.util.ArrayList<>();
+        java.util.List<java.util.List<String>> firstEvents = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try {
+            for (int i = 0; i < 10; i++) {
+                java.util.List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+                firstEvents.add(events);
+                open.add(http().get().uri("/_query/devtools/events").retrieve()
+                        .bodyToFlux(new org.springframework.core.ParameterizedTypeReference<
+                                org.springframework.http.codec.ServerSentEvent<String>>() { })
+                        .subscribe(e -> events.add(e.event() + " " + e.data())));
+            }
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> firstEvents.stream().allMatch(l -> !l.isEmpty()));
+            assertThat(firstEvents).allSatisfy(l -> assertThat(l.get(0)).startsWith("cache ").contains("pikachu"));
+            ResponseEntity<String> eleventh = http().get().uri("/_query/devtools/events")
+                    .exchangeToMono(r -> r.toEntity(String.class)).block(Duration.ofSeconds(30));
+            assertThat(eleventh.getStatusCode().value()).isEqualTo(429);
+            assertThat(eleventh.getBody()).startsWith("{\"error\":").contains("max-viewers");
+        } finally {
+            open.forEach(reactor.core.Disposable::dispose);
+        }
+    }
+
+    @Test
     void aRequestFromAnotherOriginIsRefusedWith403EvenAsJson() {
         cached("pikachu");
         String body = "{\"endpoint\":\"pokemon\",\"arg\":\"pikachu\"}";
@@ -108,25 +151,25 @@ class HostileClientsTest extends WebAppHttpTestSupport {
     }
 
     @Test
-    void httpPrefetchMayCreateOnlySoManyEntriesPerEndpoint() {
-        cached("pikachu");   // created by the application, not by HTTP: does not count
+    void httpPrefetchKeepsOnlySoManyEntriesPerEndpointAndTheOldestMakesRoom() {
+        cached("pikachu");   // created by the application, not by HTTP: does not count, never dropped
         for (int i = 0; i < 5; i++) {
             assertThat(postJson("/_query/prefetch", "{\"endpoint\":\"pokemon\",\"arg\":\"junk" + i + "\"}")
                     .getStatusCode().value()).isEqualTo(202);
         }
+        client.awaitRunningQueries().block(Duration.ofSeconds(30));
         ResponseEntity<String> sixth = postJson("/_query/prefetch", "{\"endpoint\":\"pokemon\",\"arg\":\"junk5\"}");
-        assertThat(sixth.getStatusCode().value()).isEqualTo(429);
-        assertThat(sixth.getBody()).contains("\"error\"");
-        assertThat(upstream.calls("pokemon:junk5")).isZero();
-        assertThat(postJson("/_query/prefetch", "{\"endpoint\":\"pokemon\",\"arg\":\"junk0\"}").getStatusCode().value())
+        assertThat(sixth.getStatusCode().value()).as("room is made, not refused").isEqualTo(202);
+        client.awaitRunningQueries().block(Duration.ofSeconds(30));
+        assertThat(client.endpoint("pokemon").state("junk0").status()).as("the oldest made room").isEqualTo(QueryStatus.UNINITIALIZED);
+        assertThat(client.endpoint("pokemon").state("junk5").status()).isEqualTo(QueryStatus.SUCCESS);
+        assertThat(client.endpoint("pokemon").state("pikachu").status()).isEqualTo(QueryStatus.SUCCESS);
+        assertThat(client.entries().stream().filter(s -> String.valueOf(s.arg()).startsWith("junk")).count()).isEqualTo(5);
+        assertThat(postJson("/_query/prefetch", "{\"endpoint\":\"pokemon\",\"arg\":\"junk3\"}").getStatusCode().value())
                 .as("a key HTTP already created may be prefetched again").isEqualTo(202);
         assertThat(postJson("/_query/prefetch", "{\"endpoint\":\"pokemon\",\"arg\":\"pikachu\"}").getStatusCode().value())
                 .as("a cached key costs nothing").isEqualTo(202);
-
-        client.awaitRunningQueries().block(Duration.ofSeconds(30));
-        client.endpoint("pokemon").invalidate("junk1");   // unused: removed, so it no longer counts
-        await().atMost(Duration.ofSeconds(30)).until(() ->
-                postJson("/_query/prefetch", "{\"endpoint\":\"pokemon\",\"arg\":\"junk6\"}").getStatusCode().value() == 202);
+        assertThat(client.endpoint("pokemon").state("junk1").status()).as("neither dropped anything").isEqualTo(QueryStatus.SUCCESS);
     }
 
     // ------------------------------------------------------------------ encoded paths

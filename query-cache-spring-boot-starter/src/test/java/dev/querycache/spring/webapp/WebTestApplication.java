@@ -274,6 +274,31 @@ public class WebTestApplication {
                     """;
         }
 
+        /** Writes that invalidate a Pokémon, answered in JSON, text and nothing, for single-flight writes. */
+        static final java.util.concurrent.atomic.AtomicInteger WRITES = new java.util.concurrent.atomic.AtomicInteger();
+
+        @org.springframework.web.bind.annotation.PostMapping(value = "/pokemon/{name}/touch", produces = MediaType.APPLICATION_JSON_VALUE)
+        Mono<Map<String, Object>> touch(@org.springframework.web.bind.annotation.PathVariable String name) {
+            WRITES.incrementAndGet();
+            client.invalidateTags(dev.querycache.Tag.of("Pokemon", name));
+            return Mono.just(Map.of("touched", name));
+        }
+
+        @org.springframework.web.bind.annotation.PostMapping(value = "/pokemon/{name}/touch-text", produces = MediaType.TEXT_PLAIN_VALUE)
+        Mono<String> touchText(@org.springframework.web.bind.annotation.PathVariable String name) {
+            WRITES.incrementAndGet();
+            client.invalidateTags(dev.querycache.Tag.of("Pokemon", name));
+            return Mono.just("touched " + name);
+        }
+
+        @org.springframework.web.bind.annotation.PostMapping("/pokemon/{name}/touch-quietly")
+        @org.springframework.web.bind.annotation.ResponseStatus(org.springframework.http.HttpStatus.NO_CONTENT)
+        Mono<Void> touchQuietly(@org.springframework.web.bind.annotation.PathVariable String name) {
+            WRITES.incrementAndGet();
+            client.invalidateTags(dev.querycache.Tag.of("Pokemon", name));
+            return Mono.empty();
+        }
+
         /** The most common write handler: the body is decoded first, then a synchronous write. */
         @org.springframework.web.bind.annotation.PostMapping("/notes/{id}")
         Mono<String> writeNote(@org.springframework.web.bind.annotation.PathVariable String id,
