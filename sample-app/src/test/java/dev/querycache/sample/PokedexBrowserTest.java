@@ -187,6 +187,55 @@ class PokedexBrowserTest {
         waitFor(() -> !islandNames().contains("bulbasaur"), "and back");
     }
 
+    @Autowired
+    dev.querycache.sample.pokedex.FavouriteService favourites;
+
+    @Test
+    void removingAFavouriteOnTheIslandUpdatesItFromTheWritesOwnAnswer() throws Exception {
+        favourites.toggle("squirtle").block(Duration.ofSeconds(30));   // squirtle is a favourite now
+        try {
+            driver.get(url("/favourites"));
+            waitFor(() -> islandNames() != null && islandNames().contains("squirtle"), "the island lists squirtle");
+            long favouritesBefore = upstream.requestCount("favourites");
+            long toggles = upstream.requestCount("favourite/squirtle");
+
+            long clicked = System.nanoTime();
+            driver.findElement(By.id("remove-squirtle")).click();
+            new WebDriverWait(driver, Duration.ofSeconds(60)).pollingEvery(Duration.ofMillis(20))
+                    .withMessage("the island no longer lists squirtle").until(d -> !islandNames().contains("squirtle"));
+            long tookMillis = (System.nanoTime() - clicked) / 1_000_000;
+            Object inPage = driver.executeScript("return window.lastWriteMillis;");
+            System.out.println("favourites island updated " + tookMillis + " ms after its own toggle (single-flight write: "
+                    + "toggle upstream call, refetch of the favourites, one round trip; " + inPage + " ms measured in the page)");
+            assertThat(queryReads()).as("no read through /_query/q: the write's answer held the new list").isZero();
+            assertThat(upstream.requestCount("favourite/squirtle")).isEqualTo(toggles + 1);
+            assertThat(upstream.requestCount("favourites")).as("one refetch of the favourites").isEqualTo(favouritesBefore + 1);
+            Browser.screenshot(driver, "favourites-single-flight.png");
+        } finally {
+            if (Boolean.TRUE.equals(client.endpoint("pokemonByName").query("squirtle").map(p -> ((dev.querycache.sample.pokedex.Pokemon) p).favourite())
+                    .block(Duration.ofSeconds(30)))) {
+                favourites.toggle("squirtle").block(Duration.ofSeconds(30));
+            }
+        }
+    }
+
+    @Test
+    void thePokemonPagesToggleUpdatesItFromTheWritesOwnAnswer() {
+        driver.get(url("/pokemon/psyduck"));
+        waitFor(() -> driver.findElement(By.id("live")).getText().equals("not a favourite"), "psyduck's page is live");
+        assertThat(driver.findElement(By.id("query-cache-state")).getAttribute("textContent"))
+                .as("the page embeds its state").contains("psyduck");
+        driver.findElement(By.id("favourite")).click();
+        waitFor(() -> Long.valueOf(1).equals(driver.executeScript("return window.writeUpdates || 0;")),
+                "the toggle's own answer updated the page");
+        waitFor(() -> driver.findElement(By.id("live")).getText().equals("★ favourite"), "it shows the favourite");
+        assertThat(queryReads()).isZero();
+        System.out.println("Pokémon page updated from the write's answer " + driver.executeScript("return window.lastWriteMillis;")
+                + " ms after the click");
+        driver.findElement(By.id("favourite")).click();
+        waitFor(() -> driver.findElement(By.id("live")).getText().equals("not a favourite"), "and back");
+    }
+
     @SuppressWarnings("unchecked")
     private List<String> rows() {
         return (List<String>) driver.executeScript(

@@ -53,6 +53,11 @@ final class InvalidationLog implements AutoCloseable {
         return epoch + "-" + seq;
     }
 
+    /** The id of the latest invalidation logged so far: a state taken now reflects every one up to it. */
+    synchronized String latestId() {
+        return id(latest);
+    }
+
     synchronized void append(String endpoint, String principal, String queryKeyJson) {
         Entry e = new Entry(++latest, endpoint, principal, queryKeyJson);
         kept.addLast(e);

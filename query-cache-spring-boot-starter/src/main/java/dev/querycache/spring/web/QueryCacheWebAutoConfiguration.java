@@ -102,9 +102,11 @@ public final class QueryCacheWebAutoConfiguration {
         @ConditionalOnMissingBean(name = "queryCacheSingleFlightWebFilter")
         org.springframework.web.server.WebFilter queryCacheSingleFlightWebFilter(QueryClient client, RoutePreloads routes,
                                                                                 DehydratedStateJson stateJson,
-                                                                                QueryCacheProperties properties, WebBudget budget) {
+                                                                                QueryCacheProperties properties, WebBudget budget,
+                                                                                InvalidationLog invalidationLog) {
             QueryCacheProperties.Web web = properties.getWeb();
-            return new SingleFlightWebFilter(client, routes, stateJson, web.getStateFormat(), budget, web.getRefreshTimeout());
+            return new SingleFlightWebFilter(client, routes, stateJson, web.getStateFormat(), budget, web.getRefreshTimeout(),
+                    invalidationLog);
         }
 
         @Bean

@@ -37,6 +37,8 @@ import reactor.core.publisher.Mono;
  *   <li>A handler answering something other than JSON or an empty body, or an error status, is left
  *       untouched, with {@code Query-Cache-Refresh: skipped (...)} saying why.</li>
  *   <li>Entries the preloads create are admitted on probation under the caller's budget, as a preload is.</li>
+ *   <li>{@code Query-Cache-Events-Id} names the last event of {@code {base}/events} the state reflects, so that a
+ *       client can drop the invalidations the write itself caused for the entries it got fresh.</li>
  * </ul>
  *
  * Stateless beyond its collaborators; thread-safe.
@@ -44,6 +46,7 @@ import reactor.core.publisher.Mono;
 final class SingleFlightWebFilter implements WebFilter, Ordered {
 
     static final String HEADER = "Query-Cache-Refresh";
+    static final String EVENTS_ID_HEADER = "Query-Cache-Events-Id";
 
     private final QueryClient client;
     private final RoutePreloads routes;
@@ -51,9 +54,11 @@ final class SingleFlightWebFilter implements WebFilter, Ordered {
     private final StateFormat format;
     private final WebBudget budget;
     private final Duration refreshTimeout;
+    private final InvalidationLog log;
 
     SingleFlightWebFilter(QueryClient client, RoutePreloads routes, DehydratedStateJson stateJson, StateFormat format,
-                          WebBudget budget, Duration refreshTimeout) {
+                          WebBudget budget, Duration refreshTimeout, InvalidationLog log) {
+        this.log = log;
         this.client = client;
         this.routes = routes;
         this.stateJson = stateJson;
@@ -91,13 +96,17 @@ final class SingleFlightWebFilter implements WebFilter, Ordered {
             response.getHeaders().set(HEADER, "skipped (status " + status.value() + ")");
             return capture.writeOriginal();
         }
-        return state(exchange, target).flatMap(state -> {
+        AtomicReference<String> eventsId = new AtomicReference<>();
+        return state(exchange, target, eventsId).flatMap(state -> {
             String value = capture.body() == null || capture.body().isBlank() ? "null" : capture.body();
             byte[] body = ("{\"value\":" + value + ",\"state\":" + state + "}").getBytes(StandardCharsets.UTF_8);
             HttpHeaders headers = response.getHeaders();
             headers.setContentType(MediaType.APPLICATION_JSON);
             headers.setContentLength(body.length);
             headers.set(HEADER, "applied");
+            // the events stream's id this state reflects: a client drops the invalidate events up to it for the
+            // entries the state holds, so the write's own invalidations cost it no refetch
+            headers.set(EVENTS_ID_HEADER, eventsId.get());
             if (status == HttpStatus.NO_CONTENT) {
                 response.setStatusCode(HttpStatus.OK);   // it has a body now
             }
@@ -106,7 +115,7 @@ final class SingleFlightWebFilter implements WebFilter, Ordered {
     }
 
     /** The page state of {@code target} as the caller would get it now, after the write. */
-    private Mono<String> state(ServerWebExchange exchange, String target) {
+    private Mono<String> state(ServerWebExchange exchange, String target, AtomicReference<String> eventsId) {
         RequestScope scope = RequestScope.forRefresh();
         String principal = QueryScopeWebFilter.principal(exchange);
         WebBudget.RequestGate gate = budget.gate(PrefetchHandlers.clientOf(exchange));
@@ -114,7 +123,10 @@ final class SingleFlightWebFilter implements WebFilter, Ordered {
         return scope.readsSettled()
                 .timeout(refreshTimeout)
                 .onErrorResume(TimeoutException.class, e -> Mono.empty())   // what has not settled is left out
-                .then(Mono.fromCallable(() -> stateJson.write(client.dehydrate(scope), format)))
+                .then(Mono.fromCallable(() -> {
+                    eventsId.set(log.latestId());   // taken before the state: the state is at least that new
+                    return stateJson.write(client.dehydrate(scope), format);
+                }))
                 .doFinally(s -> scope.close());
     }
 

@@ -49,6 +49,37 @@ export async function fetchEntry(queryKey, { signal, base = BASE, fetch_ = globa
 // The client connectQueryCache connected last, and how it hydrates: what mutate() writes into.
 let connected = null;
 
+// While a single-flight write is on its way, invalidate events wait: the write's answer will hold those entries
+// fresh, so the events it covers (same server run, id up to Query-Cache-Events-Id, a key of its state) are
+// dropped instead of costing a refetch each. Everything else is applied once the write is answered.
+let writesInFlight = 0;
+let held = [];
+const covered = new Map();   // queryHash -> { epoch, seq }: the newest write answer holding that key
+
+function parseId(id) {
+  const dash = id ? id.lastIndexOf("-") : -1;
+  return dash < 0 ? null : { epoch: id.slice(0, dash), seq: Number(id.slice(dash + 1)) };
+}
+
+function applyInvalidate(queryClient, queryKey, id) {
+  const event = parseId(id);
+  const cover = covered.get(JSON.stringify(queryKey));
+  if (event && cover && cover.epoch === event.epoch && event.seq <= cover.seq) {
+    return;   // the write's answer is newer than this invalidation
+  }
+  queryClient.invalidateQueries({ queryKey, exact: true });
+}
+
+function releaseHeld(queryClient) {
+  if (writesInFlight === 0) {
+    const events = held;
+    held = [];
+    for (const e of events) {
+      applyInvalidate(queryClient, e.queryKey, e.id);
+    }
+  }
+}
+
 /**
  * A single-flight write: sends the request with the header Query-Cache-Refresh: <the current page's path>,
  * so that the server answers, in the same round trip, {"value": <its answer>, "state": <the page state after
@@ -71,6 +102,16 @@ export async function mutate(url, init = {}, options = {}) {
     headers.set("Query-Cache-Refresh", refresh);
   }
   headers.set("Accept", "application/json");
+  writesInFlight++;
+  try {
+    return await write(queryClient, url, init, headers, fetch_);
+  } finally {
+    writesInFlight--;
+    releaseHeld(queryClient);
+  }
+}
+
+async function write(queryClient, url, init, headers, fetch_) {
   const response = await fetch_(url, { credentials: "same-origin", ...init, headers });
   if (!response.ok) {
     let message = response.status + " " + response.statusText;
@@ -86,6 +127,12 @@ export async function mutate(url, init = {}, options = {}) {
   if (response.headers.get("Query-Cache-Refresh") !== "applied") {
     await queryClient.invalidateQueries();
     return body;
+  }
+  const upTo = parseId(response.headers.get("Query-Cache-Events-Id"));
+  if (upTo) {
+    for (const q of body.state.queries || []) {
+      covered.set(JSON.stringify(q.queryKey), upTo);
+    }
   }
   const hydrateFn = (connected && connected.hydrate) || null;
   if (hydrateFn) {
@@ -134,7 +181,11 @@ export function connectQueryCache(queryClient, options = {}) {
   const source = new EventSource_(base + "/events", { withCredentials: true });
   source.addEventListener("invalidate", (event) => {
     const { queryKey } = JSON.parse(event.data);
-    queryClient.invalidateQueries({ queryKey, exact: true });
+    if (writesInFlight > 0) {
+      held.push({ queryKey, id: event.lastEventId });
+    } else {
+      applyInvalidate(queryClient, queryKey, event.lastEventId);
+    }
   });
   // a reconnect (EventSource sends Last-Event-ID) first gets what it missed; when the server cannot tell
   // (restarted, or too much happened), "reset": everything held may be stale

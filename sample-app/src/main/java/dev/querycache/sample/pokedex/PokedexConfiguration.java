@@ -16,6 +16,8 @@ public class PokedexConfiguration {
                         .prefetch(PokedexPages.PAGE_SIZE, PrefetchOptions.pages(1)))
                 .route("/pokemon/{name}", (vars, client) -> client.endpoint(PokemonByName.class).prefetch(vars.get("name")))
                 .route("/type/{type}", (vars, client) -> client.endpoint(PokemonByType.class).prefetch(vars.get("type")))
+                // what the favourites page reads: also what a single-flight write from that page answers with
+                .route("/favourites", (vars, client) -> client.endpoint(Favourites.class).prefetch(null))
                 .build();
     }
 }

@@ -47,10 +47,11 @@ public class PokedexPages {
     }
 
     @GetMapping("/pokemon/{name}")
-    Mono<String> pokemon(@PathVariable String name, Model model) {
+    Mono<String> pokemon(@PathVariable String name, Model model, org.springframework.web.server.ServerWebExchange exchange) {
         return client.endpoint(PokemonByName.class).query(name).map(p -> {
             model.addAttribute("pokemon", p);
             model.addAttribute("upstreamRequests", upstream.requestCount());
+            model.addAttribute("state", stateJson.scriptElement(QueryScopeWebFilter.request(exchange)));   // this request's own
             return "pokemon";
         }).onErrorMap(org.springframework.web.reactive.function.client.WebClientResponseException.NotFound.class,
                 e -> new org.springframework.web.server.ResponseStatusException(
@@ -80,15 +81,15 @@ public class PokedexPages {
         model.addAttribute("upstreamRequests", upstream.requestCount());
         return client.endpoint(Favourites.class).query(null).defaultIfEmpty(java.util.List.of()).map(list -> {
             model.addAttribute("count", list.size());
-            model.addAttribute("state", stateJson.scriptElement(QueryScopeWebFilter.request(exchange),
-                    dev.querycache.spring.web.StateFormat.TANSTACK));
+            model.addAttribute("state", stateJson.scriptElement(QueryScopeWebFilter.request(exchange)));
             return "favourites";
         });
     }
 
     @GetMapping("/type/{type}")
-    Mono<String> type(@PathVariable String type, Model model) {
+    Mono<String> type(@PathVariable String type, Model model, org.springframework.web.server.ServerWebExchange exchange) {
         return client.endpoint(PokemonByType.class).query(type).map(list -> {
+            model.addAttribute("state", stateJson.scriptElement(QueryScopeWebFilter.request(exchange)));   // this request's own
             model.addAttribute("type", type);
             model.addAttribute("members", list);
             model.addAttribute("upstreamRequests", upstream.requestCount());
