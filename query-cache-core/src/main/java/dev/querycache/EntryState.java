@@ -84,7 +84,11 @@ final class EntryState extends Mono<Object> implements Fuseable.ScalarCallable<O
         return status == QueryStatus.SUCCESS.ordinal() && !invalidated;
     }
 
-    /** Whether a {@code query} may answer {@link #data} without fetching at {@code nowMillis}. */
+    /**
+     * The one freshness rule: whether a {@code query} may answer {@link #data} without fetching at
+     * {@code nowMillis}. {@code QueryState.isStale()}, the hit path and the fetch policies all use it: stale
+     * means no data, invalidated, a failed last fetch (status ERROR, data kept), or older than staleTime.
+     */
     boolean isFreshAt(long nowMillis, long staleMillis) {
         return isFreshApartFromAge() && !isStaleByAge(nowMillis, staleMillis);
     }

@@ -43,7 +43,11 @@ public interface QueryState<R> {
         return isFetching() && fulfilledAt() == null;
     }
 
-    /** Whether the data is missing, invalidated, or older than the endpoint's stale time. */
+    /**
+     * Whether {@code query(arg)} would start a fetch now (a fetch already running aside): no data, invalidated
+     * (by a tag, by {@code invalidate}, or by a failed fetch: a failed refetch keeps the data and leaves the
+     * entry stale), or older than the endpoint's stale time.
+     */
     boolean isStale();
 
     /** How many subscriptions hold the entry. */

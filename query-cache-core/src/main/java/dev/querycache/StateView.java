@@ -69,7 +69,8 @@ final class StateView implements QueryState<Object> {
 
     @Override
     public boolean isStale() {
-        return !s.hasData || s.invalidated || s.isStaleByAge(runtime.nowMillis(), runtime.options().staleMillis());
+        // the one freshness rule: stale exactly when query(arg) would fetch (EntryState.isFreshAt)
+        return !s.isFreshAt(runtime.nowMillis(), runtime.options().staleMillis());
     }
 
     @Override
