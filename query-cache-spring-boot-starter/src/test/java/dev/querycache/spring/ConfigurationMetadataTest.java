@@ -12,6 +12,32 @@ import tools.jackson.databind.json.JsonMapper;
 /** The IDE metadata the build generates: every property has a description and, where it has one, its default. */
 class ConfigurationMetadataTest {
 
+    /** Every class the metadata names ({@code type}, {@code sourceType}, generics included) that does not load. */
+    private static List<String> unknownTypes(JsonNode metadata) {
+        List<String> unknown = new ArrayList<>();
+        for (String section : new String[] {"groups", "properties"}) {
+            for (JsonNode p : metadata.path(section)) {
+                for (String field : new String[] {"type", "sourceType"}) {
+                    if (!p.has(field)) {
+                        continue;
+                    }
+                    for (String name : p.get(field).asString().split("[<>,]")) {
+                        String type = name.strip();
+                        if (type.isEmpty()) {
+                            continue;
+                        }
+                        try {
+                            Class.forName(type, false, ConfigurationMetadataTest.class.getClassLoader());
+                        } catch (ClassNotFoundException e) {
+                            unknown.add(p.get("name").asString() + " " + field + ": " + type);
+                        }
+                    }
+                }
+            }
+        }
+        return unknown;
+    }
+
     @Test
     void everyPropertyHasADescriptionAndADefault() throws Exception {
         JsonNode metadata;
@@ -31,6 +57,7 @@ class ConfigurationMetadataTest {
             }
         }
         assertThat(withoutDescription).isEmpty();
+        assertThat(unknownTypes(metadata)).as("type names in the metadata that are no class").isEmpty();
         // unset by design: no persistence file, no per-endpoint options
         assertThat(withoutDefault).containsExactlyInAnyOrder("query-cache.persistence.file", "query-cache.endpoints");
     }
