@@ -28,8 +28,9 @@ import reactor.core.publisher.Mono;
  * store's compute for its key, which re-weighs it atomically with the change.
  *
  * One place where state changes. Every change is an EntryAction that dispatch() applies inside that
- * compute (CacheEntry.dispatch is the reducer); what to announce comes back as a Change, and afterChange()
- * announces it in one fixed order once every lock is released: index upkeep, removal timer, observers,
+ * compute (CacheEntry.dispatch is the reducer). The tag index is kept up to date inside that same compute
+ * (and in the eviction listener), so it never lags the entry; what to announce comes back as a Change, and
+ * afterChange() announces it in one fixed order once every lock is released: removal timer, observers,
  * events, watchers, the fetch to launch, the waiters, a delayed invalidation, polling.
  *
  * Size evictions happen inside Caffeine's maintenance, under its eviction lock: the eviction listener

@@ -8,8 +8,10 @@ import reactor.core.publisher.Mono;
  *
  * <p>An implementation is registered with {@link QueryClient.Builder#endpoint(QueryFetcher)} (name and
  * options from {@link QueryEndpoint}) or {@link QueryClient.Builder#endpoint(String, QueryFetcher,
- * EndpointOptions)}. The client calls {@link #fetch} only when its cache has no fresh data for the
- * argument and no fetch for it is already running, so concurrent callers share one call.
+ * EndpointOptions)}. The client calls {@link #fetch} when a read needs data it does not have fresh
+ * ({@code query} of a stale or missing entry), and also when asked to even though fresh data is cached
+ * ({@code refetch}, {@code prefetch} with {@code force}, polling, a subscribed entry's invalidation); never
+ * while a fetch for the same argument runs, so concurrent callers share one call.
  *
  * <p>Implementations must be thread-safe: the client may call them from any thread, for different
  * arguments at the same time.

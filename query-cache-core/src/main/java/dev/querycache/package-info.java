@@ -12,7 +12,8 @@
  *   <li>A <b>subscription</b> ({@link dev.querycache.Endpoint#subscribe}, {@link dev.querycache.Endpoint#watch})
  *       pins its entry: pinned entries are never removed; tag invalidation refetches them; polling runs while a
  *       subscriber asks for it. An entry with no subscriber is removed {@code keepUnusedDataFor} after its last
- *       subscriber left or its last fetch settled; the client also keeps at most {@code maximumSize} such entries.</li>
+ *       subscriber left or its last fetch settled; each endpoint also keeps at most its {@code maximumSize} such
+ *       entries.</li>
  *   <li><b>Tags</b> ({@link dev.querycache.Tag}) connect writes to reads: {@link dev.querycache.QueryClient#invalidateTags}
  *       refetches or removes the entries that provide a matching tag, also the ones whose fetch is running.</li>
  *   <li>{@link dev.querycache.QueryClient#dehydrate()} / {@link dev.querycache.QueryClient#hydrate} carry successful

@@ -133,7 +133,10 @@ public class QueryCacheProperties {
     /** HTTP integration (WebFlux); read by the web auto-configuration. */
     public static class Web {
 
-        /** Whether to expose the prefetch and preload HTTP endpoints and the route-preload filter. */
+        /**
+         * Whether to turn on the web layer: the route-preload filter, single-flight writes, and the HTTP
+         * endpoints prefetch, preload, preload.js, the read-through /q, the events stream and tanstack.js.
+         */
         private boolean enabled = false;
 
         /** Base path of the query-cache HTTP endpoints. */

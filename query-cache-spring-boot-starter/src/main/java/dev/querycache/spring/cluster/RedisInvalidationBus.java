@@ -56,7 +56,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 /**
  * An {@link InvalidationBus} over Redis pub/sub, repaired by per-tag-type version counters, so that a
- * lost message costs at most one reconcile interval. Thread-safe.
+ * lost message is repaired within two reconcile intervals (the first finds the gap, the second repairs it
+ * if it is still open). Thread-safe.
  */
 public final class RedisInvalidationBus implements InvalidationBus {
 
