@@ -8,6 +8,12 @@ import reactor.core.publisher.Mono;
  * The cache's face for one {@link QueryFetcher}: every method works on the entry of (endpoint, arg).
  * Thread-safe. Obtain it from {@link QueryClient#endpoint(Class)} or {@link QueryClient#endpoint(String)}.
  *
+ * <p><b>Scopes.</b> For a {@code PRINCIPAL} endpoint the entry is the caller's, for a {@code REQUEST} endpoint
+ * the request's. The reactive methods ({@code query}, {@code refetch}, {@code watch}) take the caller or
+ * request from the subscriber's Reactor Context and signal {@link IllegalStateException} when there is none;
+ * the others take it from the current thread ({@link QueryScopes#callAs}, or Reactor's context propagation)
+ * and throw it. Neither happens for {@code SHARED} endpoints.
+ *
  * @param <A> the argument type
  * @param <R> the data type
  */
@@ -27,20 +33,29 @@ public interface Endpoint<A, R> {
      * read is also recorded for the page's state). Misses and dedups take the entry's lock.
      *
      * @return the data; errors with the fetcher's error, {@link QueryTimeoutException} or
-     *     {@link QueryAbortedException}; empty when the fetcher completed empty
+     *     {@link QueryAbortedException}; empty when the fetcher completed empty; for a scoped endpoint,
+     *     {@link IllegalStateException} when the Context holds no caller or request
      */
     Mono<R> query(A arg);
 
     /** Fetches {@code arg} again even when fresh, joining a fetch already running. */
     Mono<R> refetch(A arg);
 
-    /** Fetches when nothing is cached; returns at once and creates no subscription. */
+    /**
+     * Fetches when nothing is cached; returns at once and creates no subscription.
+     *
+     * @throws IllegalStateException for a scoped endpoint, when this thread has no caller or request
+     */
     void prefetch(A arg);
 
     /** Fetches as {@code options} say; returns at once and creates no subscription. */
     void prefetch(A arg, PrefetchOptions options);
 
-    /** Subscribes to {@code arg}, fetching when nothing fresh is cached. */
+    /**
+     * Subscribes to {@code arg}, fetching when nothing fresh is cached.
+     *
+     * @throws IllegalStateException for a scoped endpoint, when this thread has no caller or request
+     */
     QuerySubscription<R> subscribe(A arg);
 
     /** Subscribes with polling and/or an age check. */
@@ -48,14 +63,20 @@ public interface Endpoint<A, R> {
 
     /**
      * A subscription that lives while the returned flux is subscribed: it emits the current state and
-     * then every change, and unsubscribes when cancelled.
+     * then every change, and unsubscribes when cancelled. States are delivered on a worker of this watch's own
+     * ({@code Schedulers.boundedElastic()}), never on the thread that changed the entry; a watcher slower than
+     * the changes skips to the newest state.
      */
     Flux<QueryState<R>> watch(A arg);
 
     /** {@link #watch(Object)} with subscription options. */
     Flux<QueryState<R>> watch(A arg, SubscribeOptions options);
 
-    /** A snapshot of the entry; status {@link QueryStatus#UNINITIALIZED} when there is none. */
+    /**
+     * A snapshot of the entry; status {@link QueryStatus#UNINITIALIZED} when there is none.
+     *
+     * @throws IllegalStateException for a scoped endpoint, when this thread has no caller or request
+     */
     QueryState<R> state(A arg);
 
     /** Writes {@code data} as freshly fetched (creating the entry when absent); tags are recomputed. */

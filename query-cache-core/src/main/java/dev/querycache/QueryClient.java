@@ -147,8 +147,10 @@ public interface QueryClient extends AutoCloseable {
     Inspector inspector();
 
     /**
-     * Cache events as they happen, hot: a subscriber sees the events after it subscribed. Slow
-     * subscribers are buffered; the flux completes on {@link #close()}.
+     * Cache events as they happen, hot: a subscriber sees the events after it subscribed. Each subscriber
+     * gets them on a worker of its own, never on the thread that changed the cache, from a queue of 10 000
+     * events: a subscriber slower than that loses events (counted in {@code stats().droppedEventCount()}) and
+     * never delays a query. The flux completes on {@link #close()}.
      */
     Flux<QueryCacheEvent> events();
 
