@@ -116,6 +116,9 @@ public final class DehydratedStateJson {
      */
     long read(java.io.InputStream in, java.util.function.Consumer<DehydratedState.DehydratedQuery> sink, long maxEntries) {
         long n = 0;
+        // one entry's tree at a time; the parser goes on after it (the rest of the array is no "trailing token")
+        tools.jackson.databind.ObjectReader entries = mapper.reader()
+                .without(tools.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         try (tools.jackson.core.JsonParser p = mapper.createParser(in)) {
             if (p.nextToken() != tools.jackson.core.JsonToken.START_OBJECT) {
                 throw new IllegalArgumentException("not a dehydrated query-cache state: not a JSON object");
@@ -133,9 +136,7 @@ public final class DehydratedStateJson {
                 }
                 sawQueries = true;
                 while (p.nextToken() != tools.jackson.core.JsonToken.END_ARRAY) {
-                    // one entry's tree; the parser goes on after it (the rest of the array is no "trailing token")
-                    JsonNode node = mapper.reader().without(tools.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                            .readTree(p);
+                    JsonNode node = entries.readTree(p);
                     if (n >= maxEntries) {
                         continue;   // read to the end, to tell a truncated file from a long one; keep nothing
                     }

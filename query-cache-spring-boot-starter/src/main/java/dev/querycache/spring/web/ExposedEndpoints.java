@@ -45,7 +45,7 @@ final class ExposedEndpoints {
 
     /**
      * Whether the entry of ({@code endpoint}, {@code principal}'s, {@code arg}) is cached or being fetched:
-     * reaching it creates nothing, so it costs no entry of the HTTP budget.
+     * reading it creates nothing, so it costs nothing of the client's request rate.
      */
     boolean exists(String endpoint, EndpointTypes.Types types, String principal, Object arg) {
         return QueryScopes.callAs(principal, null, () -> {

@@ -148,6 +148,12 @@ final class JsonInput {
     }
 
     /** A one-line JSON error response: {@code {"error":"..."}}. */
+    /** Whether {@code type} is JSON: {@code application/json} or {@code application/*+json}. */
+    static boolean isJson(MediaType type) {
+        return MediaType.APPLICATION_JSON.isCompatibleWith(type)
+                || "application".equals(type.getType()) && type.getSubtype().endsWith("+json");
+    }
+
     static Mono<ServerResponse> error(HttpStatus status, String message) {
         return ServerResponse.status(status).contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(java.util.Map.of("error", message));

@@ -30,8 +30,7 @@ final class SameOriginGuard {
             // "x", ";;;/", an unknown charset: refused like any other type, without a stack trace
             throw new BadInput(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Content-Type is malformed: it must be application/json");
         }
-        if (type == null || !(MediaType.APPLICATION_JSON.isCompatibleWith(type)
-                || type.getSubtype().endsWith("+json") && "application".equals(type.getType()))) {
+        if (type == null || !JsonInput.isJson(type)) {
             throw new BadInput(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json");
         }
         String site = request.headers().firstHeader("Sec-Fetch-Site");

@@ -158,8 +158,7 @@ final class SingleFlightWebFilter implements WebFilter, Ordered {
 
         private boolean isJson() {
             MediaType type = getHeaders().getContentType();
-            return type == null || MediaType.APPLICATION_JSON.isCompatibleWith(type)
-                    || "application".equals(type.getType()) && type.getSubtype().endsWith("+json");
+            return type == null || JsonInput.isJson(type);
         }
 
         @Override

@@ -66,7 +66,7 @@ final class WebBudget implements AutoCloseable {
                 .subscribe(e -> {
                     Pool pool = pools.get(e.endpoint());
                     if (pool != null) {
-                        pool.forget(key(e.state().principal(), e.arg()));
+                        pool.forget(new Key(e.state().principal(), e.arg()));
                     }
                 });
     }
@@ -97,7 +97,7 @@ final class WebBudget implements AutoCloseable {
 
         @Override
         public boolean admit(String endpoint, String principal, Object arg) {
-            boolean ok = pools.computeIfAbsent(endpoint, Pool::new).admit(clientId, key(principal, arg));
+            boolean ok = pools.computeIfAbsent(endpoint, Pool::new).admit(clientId, new Key(principal, arg));
             if (!ok) {
                 refused = true;
                 refusedEntries.increment();
@@ -111,17 +111,17 @@ final class WebBudget implements AutoCloseable {
         }
     }
 
-    private static Object key(String principal, Object arg) {
-        return principal == null ? java.util.Arrays.asList(arg) : java.util.Arrays.asList(principal, arg);
+    /** An entry HTTP created: its owner (null: shared) and its arg. */
+    private record Key(String principal, Object arg) {
     }
 
     /** Entries HTTP created on one endpoint, oldest first, by client. */
     private final class Pool {
         private final String endpoint;
         /** key → client, in creation order; guarded by this. */
-        private final LinkedHashMap<Object, String> owners = new LinkedHashMap<>();
+        private final LinkedHashMap<Key, String> owners = new LinkedHashMap<>();
         /** client → its keys, in creation order; guarded by this. */
-        private final HashMap<String, LinkedHashSet<Object>> byClient = new HashMap<>();
+        private final HashMap<String, LinkedHashSet<Key>> byClient = new HashMap<>();
 
         Pool(String endpoint) {
             this.endpoint = endpoint;
@@ -130,7 +130,7 @@ final class WebBudget implements AutoCloseable {
         /** At most this many candidates are tried per admission: a bound on the work one request can cause. */
         private static final int MAX_TRIES = 16;
 
-        synchronized boolean admit(String clientId, Object key) {
+        synchronized boolean admit(String clientId, Key key) {
             if (owners.containsKey(key)) {
                 return true;
             }
@@ -151,20 +151,16 @@ final class WebBudget implements AutoCloseable {
 
         /** Drops the oldest entry of {@code clientId} that is not in use; false when all of its entries are. */
         private boolean makeRoom(String clientId) {
-            LinkedHashSet<Object> keys = byClient.get(clientId);
+            LinkedHashSet<Key> keys = byClient.get(clientId);
             if (keys == null) {
                 return false;
             }
             int tried = 0;
-            for (Object key : List.copyOf(keys)) {
+            for (Key key : List.copyOf(keys)) {
                 if (tried++ >= MAX_TRIES) {
                     return false;
                 }
-                @SuppressWarnings("unchecked")
-                List<Object> parts = (List<Object>) key;
-                String principal = parts.size() == 2 ? (String) parts.get(0) : null;
-                Object arg = parts.get(parts.size() - 1);
-                Admission.Discarded d = Admission.discard(client, endpoint, principal, arg);
+                Admission.Discarded d = Admission.discard(client, endpoint, key.principal(), key.arg());
                 if (d == Admission.Discarded.DISCARDED || d == Admission.Discarded.NOT_ON_PROBATION) {
                     if (d == Admission.Discarded.DISCARDED) {
                         discarded.increment();
@@ -179,14 +175,14 @@ final class WebBudget implements AutoCloseable {
         }
 
         private int count(String clientId) {
-            LinkedHashSet<Object> keys = byClient.get(clientId);
+            LinkedHashSet<Key> keys = byClient.get(clientId);
             return keys == null ? 0 : keys.size();
         }
 
         private String heaviest() {
             String most = null;
             int n = -1;
-            for (Map.Entry<String, LinkedHashSet<Object>> e : byClient.entrySet()) {
+            for (Map.Entry<String, LinkedHashSet<Key>> e : byClient.entrySet()) {
                 if (e.getValue().size() > n) {
                     n = e.getValue().size();
                     most = e.getKey();
@@ -195,10 +191,10 @@ final class WebBudget implements AutoCloseable {
             return most;
         }
 
-        synchronized void forget(Object key) {
+        synchronized void forget(Key key) {
             String owner = owners.remove(key);
             if (owner != null) {
-                LinkedHashSet<Object> keys = byClient.get(owner);
+                LinkedHashSet<Key> keys = byClient.get(owner);
                 keys.remove(key);
                 if (keys.isEmpty()) {
                     byClient.remove(owner);

@@ -30,18 +30,23 @@ export function stateOf(document_ = globalThis.document, id = "query-cache-state
   return JSON.parse(element.textContent);
 }
 
+// The server's one-line JSON error ({"error": "..."}) as an Error, else the status line.
+async function errorOf(response) {
+  let message = response.status + " " + response.statusText;
+  try {
+    message = (await response.json()).error || message;
+  } catch (ignored) {
+    // not a JSON error body
+  }
+  return new Error("query-cache: " + message);
+}
+
 export async function fetchEntry(queryKey, { signal, base = BASE, fetch_ = globalThis.fetch } = {}) {
   const [endpoint, arg = null] = queryKey;
   const url = base + "/q/" + encodeURIComponent(endpoint) + "?arg=" + encodeURIComponent(JSON.stringify(arg));
   const response = await fetch_(url, { signal, credentials: "same-origin", headers: { Accept: "application/json" } });
   if (!response.ok) {
-    let message = response.status + " " + response.statusText;
-    try {
-      message = (await response.json()).error || message;
-    } catch (ignored) {
-      // not a JSON error body
-    }
-    throw new Error("query-cache: " + message);
+    throw await errorOf(response);
   }
   return response.json();
 }
@@ -114,13 +119,7 @@ export async function mutate(url, init = {}, options = {}) {
 async function write(queryClient, url, init, headers, fetch_) {
   const response = await fetch_(url, { credentials: "same-origin", ...init, headers });
   if (!response.ok) {
-    let message = response.status + " " + response.statusText;
-    try {
-      message = (await response.json()).error || message;
-    } catch (ignored) {
-      // not a JSON error body
-    }
-    throw new Error("query-cache: " + message);
+    throw await errorOf(response);
   }
   const text = await response.text();
   const body = text === "" ? null : JSON.parse(text);
