@@ -51,6 +51,22 @@ class SingleFlightWriteTest extends WebAppHttpTestSupport {
     }
 
     @Test
+    void theRefreshRunsAsTheCallerSoAPerUserPageGetsThatCallersEntriesOnly() {
+        // the caller is resolved asynchronously (WebTestApplication's filter), the route preload of /team reads a
+        // PRINCIPAL endpoint: each writer's answer holds its own team, never the other's
+        for (String user : new String[] {"ash", "misty"}) {
+            ResponseEntity<String> r = http().post().uri("/pokemon/pikachu/touch").header("X-User", user)
+                    .header("Query-Cache-Refresh", "/team")
+                    .exchangeToMono(x -> x.toEntity(String.class)).block(Duration.ofSeconds(30));
+            assertThat(r.getHeaders().getFirst("Query-Cache-Refresh")).isEqualTo("applied");
+            String other = user.equals("ash") ? "misty" : "ash";
+            assertThat(r.getBody()).as(user).contains("\"" + user + "-pick-1\"").doesNotContain(other + "-pick");
+        }
+        assertThat(upstream.calls("team:ash")).isEqualTo(1);
+        assertThat(upstream.calls("team:misty")).isEqualTo(1);
+    }
+
+    @Test
     void aBadHeaderIs400BeforeTheHandlerRuns() {
         int before = WebTestApplication.Pages.WRITES.get();
         for (String bad : new String[] {"https://evil.example/pokemon/pikachu", "//evil.example/x", "pokemon/pikachu",
