@@ -201,7 +201,7 @@ final class CacheEntry extends Removable {
         }
         inFlight = null;
         boolean invalidatedDuring = f.invalidated || f.invalidatedBy(state.tags);
-        set(state.failed(e.error(), f.request.kind()));
+        set(state.failed(e.kept(), f.request.kind()));
         settled(c, f, e.error() instanceof QueryTimeoutException ? FetchObserver.Outcome.TIMEOUT
                 : FetchObserver.Outcome.ERROR);
         c.error = e.error();

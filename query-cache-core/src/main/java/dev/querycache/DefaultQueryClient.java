@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -261,6 +262,25 @@ final class DefaultQueryClient implements QueryClient {
         private Scheduler scheduler = Schedulers.parallel();
         private final List<FetchObserver> observers = new ArrayList<>();
         private InvalidationBus bus;
+        private UnaryOperator<Throwable> storedErrors = UnaryOperator.identity();
+        private SharedLevel sharedLevel;
+
+        @Override
+        public Builder sharedLevel(SharedLevel level) {
+            this.sharedLevel = Objects.requireNonNull(level, "level");
+            return this;
+        }
+
+        @Override
+        public Builder storedErrors(UnaryOperator<Throwable> compactor) {
+            UnaryOperator<Throwable> before = storedErrors;
+            Objects.requireNonNull(compactor, "compactor");
+            storedErrors = e -> {
+                Throwable t = before.apply(e);
+                return compactor.apply(t == null ? e : t);
+            };
+            return this;
+        }
 
         @Override
         public Builder invalidationBus(InvalidationBus bus) {
@@ -331,7 +351,7 @@ final class DefaultQueryClient implements QueryClient {
         @Override
         public QueryClient build() {
             Map<String, EndpointRuntime> byName = new LinkedHashMap<>();
-            QueryCache cache = new QueryCache(List.copyOf(observers));
+            QueryCache cache = new QueryCache(List.copyOf(observers), storedErrors);
             defaults.check(null, InvalidEndpointOptionException.Source.DEFAULTS);
             EndpointOptions clientBound = EndpointOptions.builder().maximumSize(maximumSize).build();
             Map<String, Object> owners = new LinkedHashMap<>();
@@ -351,6 +371,9 @@ final class DefaultQueryClient implements QueryClient {
                         ? new InfiniteBehavior((InfiniteQueryFetcher<?, ?, ?>) r.fetcher())
                         : new PlainBehavior((QueryFetcher<?, ?>) r.fetcher());
                 byName.put(name, new EndpointRuntime(name, behavior, resolved, scheduler, cache::newStore));
+            }
+            if (sharedLevel != null) {
+                cache.shareThrough(sharedLevel);
             }
             return new DefaultQueryClient(cache, byName, bus);
         }

@@ -27,8 +27,11 @@ sealed interface EntryAction {
             implements EntryAction {
     }
 
-    /** The running fetch {@code fetch} failed (after retries). */
-    record Fail(Fetch fetch, Throwable error) implements EntryAction {
+    /**
+     * The running fetch {@code fetch} failed (after retries): its waiters get {@code error}, the entry keeps
+     * {@code kept} (the same error, or a lighter copy of it).
+     */
+    record Fail(Fetch fetch, Throwable error, Throwable kept) implements EntryAction {
     }
 
     /** Detach the running fetch: its waiters get {@link QueryAbortedException}, data and status stay. */

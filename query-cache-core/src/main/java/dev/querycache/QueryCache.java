@@ -51,9 +51,12 @@ final class QueryCache {
     private final ConcurrentLinkedQueue<CacheEntry> evicted = new ConcurrentLinkedQueue<>();
     private final List<EndpointRuntime> endpoints = new CopyOnWriteArrayList<>();
     private final List<FetchObserver> observers;
+    /** What an errored entry keeps of its fetch's error (see {@code QueryClient.Builder#storedErrors}). */
+    private final UnaryOperator<Throwable> storedErrors;
 
-    QueryCache(List<FetchObserver> observers) {
+    QueryCache(List<FetchObserver> observers, UnaryOperator<Throwable> storedErrors) {
         this.observers = new java.util.concurrent.CopyOnWriteArrayList<>(observers);
+        this.storedErrors = storedErrors;
     }
 
     /** The store of one endpoint; see the design notes. */
@@ -185,6 +188,9 @@ final class QueryCache {
                 c.settled.complete(c.value);
             } else {
                 c.settled.fail(c.error);
+                if (c.applied && c.error == c.after.error) {
+                    StoredErrors.trim(c.error);   // the waiters got it whole; the entry keeps what readers need
+                }
             }
         }
         if (c.invalidateAgain) {
@@ -337,17 +343,72 @@ final class QueryCache {
         f.startedAtNanos = System.nanoTime();
         endpoint.fetches.increment();
         Mono<Object> work = Mono.defer(() -> endpoint.behavior().fetch(endpoint, q.arg, f.startState, f.request));
+        SharedLevel level = sharedLevel;
+        if (level != null && !(q.arg instanceof RequestArg) && f.request.kind() == FetchKind.REFRESH) {
+            work = level.load(new SharedEntry(endpoint, q.arg), work).cast(Object.class);
+        }
         if (q.arg instanceof ScopedArg scoped) {
             work = work.contextWrite(QueryScopes.withPrincipal(scoped.principal()));   // the fetcher sees its caller
         }
-        f.attach(work.defaultIfEmpty(EMPTY).subscribe(
-                v -> settleSuccess(f, v == EMPTY ? null : v),
-                e -> settleFailure(f, e)));
+        FetchSubscriber subscriber = new FetchSubscriber(f);
+        f.attach(subscriber);
+        work.subscribe(subscriber);
     }
 
-    private static final Object EMPTY = new Object();
+    /**
+     * Settles one fetch from its fetcher's signals, then forgets it: whatever keeps the subscriber chain
+     * alive afterwards (an HTTP client's error holding its request, a pending timer) does not keep the
+     * settled {@link Fetch}, its waiters' sink or the entry reachable.
+     */
+    private final class FetchSubscriber extends reactor.core.publisher.BaseSubscriber<Object> {
 
-    private void settleSuccess(Fetch f, Object value) {
+        private volatile Fetch fetch;
+        private boolean valued;
+
+        FetchSubscriber(Fetch fetch) {
+            this.fetch = fetch;
+        }
+
+        private Fetch take() {
+            Fetch f = fetch;
+            fetch = null;
+            return f;
+        }
+
+        @Override
+        protected void hookOnNext(Object value) {
+            Fetch f = take();
+            if (f != null) {
+                valued = true;
+                if (value instanceof SharedLevel.Loaded loaded) {
+                    long now = f.query.endpoint.nowMillis();
+                    // the level's time when it has one (a copy keeps the fetching instance's), never in the future
+                    long at = loaded.fulfilledAtMillis() > 0 ? Math.min(loaded.fulfilledAtMillis(), now) : now;
+                    settleSuccess(f, loaded.data(), at);
+                } else {
+                    settleSuccess(f, value, f.query.endpoint.nowMillis());
+                }
+            }
+        }
+
+        @Override
+        protected void hookOnComplete() {
+            Fetch f = take();
+            if (f != null && !valued) {
+                settleSuccess(f, null, f.query.endpoint.nowMillis());
+            }
+        }
+
+        @Override
+        protected void hookOnError(Throwable error) {
+            Fetch f = take();
+            if (f != null) {
+                settleFailure(f, error);
+            }
+        }
+    }
+
+    private void settleSuccess(Fetch f, Object value, long fulfilledAtMillis) {
         CacheEntry q = f.query;
         EndpointRuntime endpoint = q.endpoint;
         Set<Tag> tags;
@@ -361,14 +422,24 @@ final class QueryCache {
             settleFailure(f, e);
             return;
         }
-        Change c = dispatch(q, new EntryAction.Succeed(f, value, tags, next, previous, endpoint.nowMillis()));
+        Change c = dispatch(q, new EntryAction.Succeed(f, value, tags, next, previous, fulfilledAtMillis));
         if (c == null || !c.applied) {
             f.complete(value);   // detached (the entry went away meanwhile): its waiters still get the data
         }
     }
 
     private void settleFailure(Fetch f, Throwable error) {
-        Change c = dispatch(f.query, new EntryAction.Fail(f, error));
+        Throwable kept = error;
+        try {
+            Throwable compact = storedErrors.apply(error);
+            if (compact != null && compact != error) {
+                StoredErrors.trim(compact);
+                kept = compact;
+            }
+        } catch (RuntimeException ignored) {
+            // a compactor that fails keeps the error as it is
+        }
+        Change c = dispatch(f.query, new EntryAction.Fail(f, error, kept));
         if (c == null || !c.applied) {
             f.fail(error);
         } else {
@@ -451,6 +522,25 @@ final class QueryCache {
         }
     }
 
+    /** The second level the instances share, or null (see {@link SharedLevel}). */
+    private volatile SharedLevel sharedLevel;
+
+    void shareThrough(SharedLevel level) {
+        this.sharedLevel = level;
+    }
+
+    /** Tells the second level about an invalidation made here, before it is applied and published. */
+    private void invalidatingShared(Invalidation i) {
+        SharedLevel level = sharedLevel;
+        if (level != null) {
+            try {
+                level.invalidating(i);
+            } catch (RuntimeException ignored) {
+                // a level must not throw; the local invalidation still stands
+            }
+        }
+    }
+
     /** Where invalidations made here are published (an {@link InvalidationBus}); none by default. */
     private volatile Consumer<Invalidation> publisher = i -> { };
 
@@ -472,6 +562,10 @@ final class QueryCache {
             return;
         }
         List<Tag> copy = List.copyOf(tags);
+        Invalidation announced = publish ? Invalidation.tags("", copy) : null;
+        if (publish) {
+            invalidatingShared(announced);
+        }
         for (Fetch f : running) {
             f.recordInvalidation(copy);
         }
@@ -479,22 +573,26 @@ final class QueryCache {
             invalidate(q);
         }
         if (publish) {
-            publish(Invalidation.tags("", copy));
+            publish(announced);
         }
     }
 
     /** {@code Endpoint.invalidate(arg)}: invalidates the entry here and tells the other instances. */
     void invalidateEntry(EndpointRuntime endpoint, Object arg) {
+        // a PRINCIPAL entry's key is internal: the message names the caller and the user's arg explicitly
+        Invalidation announced = arg instanceof RequestArg ? null   // a request's own entry: nothing of it exists elsewhere
+                : arg instanceof ScopedArg scoped ? Invalidation.entry("", endpoint.name(), scoped.arg(), scoped.principal())
+                : Invalidation.entry("", endpoint.name(), arg, null);
+        if (announced != null) {
+            invalidatingShared(announced);
+        }
         CacheEntry q = endpoint.lookup(arg);
         if (q != null) {
             invalidate(q);
         }
-        if (arg instanceof RequestArg) {
-            return;   // a request's own entry: nothing of it exists elsewhere
+        if (announced != null) {
+            publish(announced);
         }
-        // a PRINCIPAL entry's key is internal: the message names the caller and the user's arg explicitly
-        publish(arg instanceof ScopedArg scoped ? Invalidation.entry("", endpoint.name(), scoped.arg(), scoped.principal())
-                : Invalidation.entry("", endpoint.name(), arg, null));
     }
 
     /** Removes a REQUEST entry when its request closes, aborting a fetch still running for it. */
@@ -523,11 +621,15 @@ final class QueryCache {
     }
 
     void invalidateAll(EndpointRuntime endpoint, boolean publish) {
+        Invalidation announced = publish ? Invalidation.endpoint("", endpoint.name(), null) : null;
+        if (publish) {
+            invalidatingShared(announced);
+        }
         for (CacheEntry q : new ArrayList<>(endpoint.store.asMap().values())) {
             invalidate(q);
         }
         if (publish) {
-            publish(Invalidation.endpoint("", endpoint.name(), null));
+            publish(announced);
         }
     }
 

@@ -54,8 +54,27 @@ public interface QueryClient extends AutoCloseable {
          */
         Builder invalidationBus(InvalidationBus bus);
 
+        /**
+         * Shares entries with the other instances of the service through {@code level}: a local miss asks
+         * it before fetching, and at most one instance fetches an entry at a time (see {@link SharedLevel}).
+         * Default: none (each instance fetches for itself).
+         */
+        Builder sharedLevel(SharedLevel level);
+
         /** Adds an observer told about every settled fetch (for metrics); observers run in the order added. */
         Builder fetchObserver(FetchObserver observer);
+
+        /**
+         * How an errored entry keeps its fetch's error. An entry holds its last error until its next
+         * fetch, and HTTP clients' errors are heavy (a WebClient error keeps the connection's request with
+         * it). {@code compactor} gets the error after retries and may return a lighter copy that callers of
+         * {@link QueryState#error()} still understand (same type, message, status, body); the fetch's own
+         * waiters always get the original. Whatever is kept has each stack trimmed to its top frames, once
+         * those waiters were told. Compactors added in turn are applied in that order; one that throws or
+         * returns null keeps the error as it came. Default: the error itself (trimmed). The Spring Boot
+         * starter adds one for WebClient's response errors.
+         */
+        Builder storedErrors(java.util.function.UnaryOperator<Throwable> compactor);
 
         /**
          * Builds the client.

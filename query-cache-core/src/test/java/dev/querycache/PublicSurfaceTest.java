@@ -42,7 +42,9 @@ class PublicSurfaceTest {
                 "QueryTimeoutException", "QueryClient$Inspector", "InvalidationBus", "Invalidation", "Invalidation$Kind",
                 "FetchObserver", "FetchObserver$Outcome", "InvalidEndpointOptionException", "InvalidEndpointOptionException$Source",
                 // for integrations that let untrusted traffic create entries (the starter's web layer)
-                "Admission", "Admission$Gate", "Admission$Discarded");
+                "Admission", "Admission$Gate", "Admission$Discarded",
+                // for a second level the instances share (the starter's Redis one)
+                "SharedLevel", "SharedLevel$Loaded", "SharedLevel$Entry");
     }
 
     private static boolean isReachable(Class<?> type) {

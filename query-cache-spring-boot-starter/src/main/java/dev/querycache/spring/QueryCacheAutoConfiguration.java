@@ -84,15 +84,29 @@ public final class QueryCacheAutoConfiguration {
     /**
      * The client. An {@link InvalidationBus} bean (the application's own, or the Redis one of
      * {@code query-cache.cluster.redis.enabled}) becomes its bus, and every {@link FetchObserver} bean observes
-     * its fetches (in {@code @Order}); {@link QueryClientCustomizer}s run last and may change both.
+     * its fetches (in {@code @Order}); {@link QueryClientCustomizer}s run last and may change both. With
+     * WebFlux present, errored entries keep a light copy of a WebClient response error ({@code WebClientErrors}).
      */
+    private static final String WEB_CLIENT_ERROR =
+            "org.springframework.web.reactive.function.client.WebClientResponseException";
+
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     QueryClient queryClient(ListableBeanFactory beanFactory, QueryCacheProperties properties,
                             ObjectProvider<QueryClientCustomizer> customizers, ObjectProvider<InvalidationBus> buses,
-                            ObjectProvider<FetchObserver> observers,
+                            ObjectProvider<FetchObserver> observers, ObjectProvider<dev.querycache.SharedLevel> levels,
                             org.springframework.core.env.Environment environment) {
+        if (properties.getCluster().getShared().isEnabled() && !properties.getCluster().getRedis().isEnabled()) {
+            throw new QueryCacheConfigurationException("query-cache.cluster.shared.enabled=true needs "
+                    + "query-cache.cluster.redis.enabled=true, which is not set: the shared level runs on the cluster's Redis",
+                    "Set query-cache.cluster.redis.enabled=true (with spring.data.redis.*), or remove "
+                            + "query-cache.cluster.shared.enabled.", null);
+        }
         List<QueryClientCustomizer> all = new ArrayList<>();
+        levels.ifUnique(level -> all.add(builder -> builder.sharedLevel(level)));
+        if (org.springframework.util.ClassUtils.isPresent(WEB_CLIENT_ERROR, QueryCacheAutoConfiguration.class.getClassLoader())) {
+            all.add(builder -> builder.storedErrors(WebClientErrors::compact));   // errored entries stay light
+        }
         buses.ifUnique(bus -> all.add(builder -> builder.invalidationBus(bus)));
         observers.orderedStream().forEach(observer -> all.add(builder -> builder.fetchObserver(observer)));
         all.addAll(customizers.orderedStream().toList());

@@ -295,6 +295,9 @@ public class QueryCacheProperties {
         /** Redis transport. */
         private final Redis redis = new Redis();
 
+        /** Redis as every instance's second level (one upstream fetch per key across the cluster). */
+        private final Shared shared = new Shared();
+
         /** Pub/sub channel the invalidations travel on. */
         private String channel = "query-cache:invalidations";
 
@@ -305,12 +308,47 @@ public class QueryCacheProperties {
         private Duration reconcileInterval = Duration.ofSeconds(5);
 
         public Redis getRedis() { return redis; }
+        public Shared getShared() { return shared; }
         public String getChannel() { return channel; }
         public void setChannel(String channel) { this.channel = channel; }
         public String getVersionsKey() { return versionsKey; }
         public void setVersionsKey(String versionsKey) { this.versionsKey = versionsKey; }
         public Duration getReconcileInterval() { return reconcileInterval; }
         public void setReconcileInterval(Duration reconcileInterval) { this.reconcileInterval = reconcileInterval; }
+
+        /** Redis as every instance's second level. */
+        public static class Shared {
+
+            /**
+             * Whether SHARED entries, and PRINCIPAL entries under their caller, are also kept in Redis, read on a
+             * local miss before fetching, and fetched by one instance at a time (needs
+             * query-cache.cluster.redis.enabled=true). REQUEST entries never are.
+             */
+            private boolean enabled = false;
+
+            /** Prefix of every Redis key (copies, leases, index sets) and of the "ready" channel. */
+            private String keyPrefix = "query-cache:shared:";
+
+            /** Largest value kept in Redis; larger values stay local (logged once per endpoint). */
+            private org.springframework.util.unit.DataSize maxValueSize = org.springframework.util.unit.DataSize.ofMegabytes(1);
+
+            /** How long a Redis command may take before the instance fetches on its own (and treats Redis as down). */
+            private Duration timeout = Duration.ofMillis(500);
+
+            /** Endpoints whose entries stay local. */
+            private java.util.List<String> exclude = new java.util.ArrayList<>();
+
+            public boolean isEnabled() { return enabled; }
+            public void setEnabled(boolean enabled) { this.enabled = enabled; }
+            public String getKeyPrefix() { return keyPrefix; }
+            public void setKeyPrefix(String keyPrefix) { this.keyPrefix = keyPrefix; }
+            public org.springframework.util.unit.DataSize getMaxValueSize() { return maxValueSize; }
+            public void setMaxValueSize(org.springframework.util.unit.DataSize maxValueSize) { this.maxValueSize = maxValueSize; }
+            public Duration getTimeout() { return timeout; }
+            public void setTimeout(Duration timeout) { this.timeout = timeout; }
+            public java.util.List<String> getExclude() { return exclude; }
+            public void setExclude(java.util.List<String> exclude) { this.exclude = exclude; }
+        }
 
         /** Redis transport. */
         public static class Redis {

@@ -39,20 +39,53 @@ public final class QueryCacheClusterAutoConfiguration {
                 c.getVersionsKey(), c.getReconcileInterval());
     }
 
+    /** Redis as every instance's second level ({@code query-cache.cluster.shared.enabled=true}). */
+    @Bean(initMethod = "start", destroyMethod = "stop")
+    @ConditionalOnBooleanProperty(name = "query-cache.cluster.shared.enabled")
+    @ConditionalOnMissingBean(dev.querycache.SharedLevel.class)
+    RedisSharedLevel queryCacheRedisSharedLevel(ReactiveRedisConnectionFactory factory, ObjectProvider<JsonMapper> mapper,
+                                                ObjectProvider<QueryClient> client, QueryCacheProperties properties,
+                                                ObjectProvider<RedisInvalidationBus> buses) {
+        QueryCacheProperties.Cluster c = properties.getCluster();
+        QueryCacheProperties.Cluster.Shared s = c.getShared();
+        RedisSharedLevel level = new RedisSharedLevel(factory, mapper.getIfAvailable(JsonMapper::new), client,
+                s.getKeyPrefix(), s.getMaxValueSize().toBytes(), s.getTimeout(), c.getReconcileInterval(),
+                new java.util.HashSet<>(s.getExclude()));
+        buses.ifAvailable(bus -> bus.publishAfter(level::barrier));   // copies go before the announcement
+        return level;
+    }
+
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(MeterBinder.class)
     static class Metrics {
         @Bean
         @ConditionalOnMissingBean(name = "queryCacheClusterMeters")
-        MeterBinder queryCacheClusterMeters(ObjectProvider<RedisInvalidationBus> buses) {
-            return registry -> buses.ifAvailable(bus -> {
+        MeterBinder queryCacheClusterMeters(ObjectProvider<RedisInvalidationBus> buses,
+                                            ObjectProvider<RedisSharedLevel> levels) {
+            return registry -> {
+                levels.ifAvailable(level -> {
+                    FunctionCounter.builder("query.cache.cluster.shared", level, l -> l.sharedHits.get())
+                            .description("Local misses served from a copy in Redis, without fetching")
+                            .register(registry);
+                    FunctionCounter.builder("query.cache.cluster.lease.waits", level, l -> l.leaseWaits.get())
+                            .description("Local misses that waited for another instance's fetch")
+                            .register(registry);
+                    FunctionCounter.builder("query.cache.cluster.takeovers", level, l -> l.takeovers.get())
+                            .description("Waits that ended because the fetching instance's lease ran out")
+                            .register(registry);
+                    FunctionCounter.builder("query.cache.cluster.kept.local", level, l -> l.keptLocal.get())
+                            .description("Values kept local: over max-value-size or not writable as JSON")
+                            .register(registry);
+                });
+                buses.ifAvailable(bus -> {
                 FunctionCounter.builder("query.cache.cluster.failures", bus, RedisInvalidationBus::failureCount)
                         .description("Failed attempts to reach Redis (publish, listen, reconcile)")
                         .register(registry);
                 FunctionCounter.builder("query.cache.cluster.repairs", bus, RedisInvalidationBus::repairCount)
                         .description("Type- or endpoint-wide invalidations made to repair messages lost on the way")
                         .register(registry);
-            });
+                });
+            };
         }
     }
 }

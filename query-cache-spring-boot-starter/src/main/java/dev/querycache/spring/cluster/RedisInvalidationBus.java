@@ -145,10 +145,19 @@ public final class RedisInvalidationBus implements InvalidationBus {
 
     // ------------------------------------------------------------------------------------ publish
 
+    /** What a publish waits for first: the shared level's deletion of the copies it matches. */
+    private volatile java.util.function.Supplier<Mono<Void>> before = Mono::empty;
+
+    /** Publishes each invalidation only after {@code before} completed (the shared level's barrier). */
+    void publishAfter(java.util.function.Supplier<Mono<Void>> before) {
+        this.before = before;
+    }
+
     @Override
     public void publish(Invalidation invalidation) {
         List<String> fields = fields(invalidation);
-        Flux.fromIterable(fields)
+        Mono<Void> first = before.get();
+        first.thenMany(Flux.fromIterable(fields))
                 .concatMap(f -> redis.opsForHash().increment(versionsKey, f, 1L).map(v -> Map.entry(f, v)))
                 .collectMap(Map.Entry::getKey, Map.Entry::getValue, LinkedHashMap::new)
                 .flatMap(versions -> {

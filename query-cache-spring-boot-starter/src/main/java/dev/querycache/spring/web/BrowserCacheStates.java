@@ -2,6 +2,7 @@ package dev.querycache.spring.web;
 
 import dev.querycache.DehydratedState;
 import dev.querycache.Tag;
+import dev.querycache.spring.internal.StableJson;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;

@@ -1,9 +1,9 @@
 package dev.querycache.spring.web;
 
 import dev.querycache.spring.internal.EndpointTypes;
+import dev.querycache.spring.internal.DataJson;
 import dev.querycache.spring.internal.TagJson;
 import dev.querycache.DehydratedState;
-import dev.querycache.InfiniteData;
 import dev.querycache.QueryClient;
 import dev.querycache.Tag;
 import java.time.Instant;
@@ -166,17 +166,7 @@ public final class DehydratedStateJson {
         }
         EndpointTypes.Types types = EndpointTypes.of(client, endpoint);
         Object arg = convert(n.get("arg"), type(types.arg()));
-        Object data;
-        if (types.infinite()) {
-            JsonNode d = n.get("data");
-            List<Object> pages = mapper.convertValue(d.get("pages"),
-                    mapper.getTypeFactory().constructCollectionType(List.class, type(types.data())));
-            List<Object> params = mapper.convertValue(d.get("pageParams"),
-                    mapper.getTypeFactory().constructCollectionType(List.class, type(types.pageParam())));
-            data = new InfiniteData<>(pages, params);
-        } else {
-            data = convert(n.get("data"), type(types.data()));
-        }
+        Object data = DataJson.read(mapper, types, n.get("data"));
         Set<Tag> tags = new LinkedHashSet<>(TagJson.read(mapper, n.get("tags")));
         return new DehydratedState.DehydratedQuery(endpoint, arg, data,
                 Instant.ofEpochMilli(n.get("fulfilledAt").asLong()), tags, types.infinite());
@@ -228,16 +218,10 @@ public final class DehydratedStateJson {
 
     /**
      * An entry's data as JSON: infinite data as {@code {"pages":[..],"pageParams":[..]}} (and nothing else of
-     * {@link InfiniteData}), any other data as Jackson writes it. The one place every format and {@code /q} use.
+     * {@code InfiniteData}), any other data as Jackson writes it ({@link DataJson}).
      */
     static JsonNode dataTree(JsonMapper mapper, Object data) {
-        if (data instanceof InfiniteData<?, ?> d) {
-            ObjectNode out = mapper.createObjectNode();
-            out.set("pages", mapper.valueToTree(d.pages()));
-            out.set("pageParams", mapper.valueToTree(d.pageParams()));
-            return out;
-        }
-        return mapper.valueToTree(data);
+        return DataJson.tree(mapper, data);
     }
 
     private JavaType type(java.lang.reflect.Type t) {

@@ -15,16 +15,16 @@ import org.junit.jupiter.api.Assumptions;
  * A real redis-server (Debian's package) on a free loopback port, started and stopped by the test; no
  * persistence, so a restart loses every key. Skips the test when the binary is missing, unless CI=true.
  */
-final class RedisServer implements AutoCloseable {
+public final class RedisServer implements AutoCloseable {
 
-    final int port;
+    public final int port;
     private Process process;
 
     private RedisServer(int port) {
         this.port = port;
     }
 
-    static RedisServer startOrSkip() throws Exception {
+    public static RedisServer startOrSkip() throws Exception {
         Path binary = Path.of("/usr/bin/redis-server");
         if (!Files.isExecutable(binary)) {
             if ("true".equals(System.getenv("CI"))) {
@@ -42,7 +42,7 @@ final class RedisServer implements AutoCloseable {
         return server;
     }
 
-    void start() throws Exception {
+    public void start() throws Exception {
         process = new ProcessBuilder("/usr/bin/redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--protected-mode", "no")
                 .redirectErrorStream(true).redirectOutput(new File("target/redis-" + port + ".log")).start();
@@ -55,7 +55,7 @@ final class RedisServer implements AutoCloseable {
         }
     }
 
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         if (process != null) {
             process.destroy();
             process.waitFor();

@@ -1,4 +1,4 @@
-package dev.querycache.spring.web;
+package dev.querycache.spring.internal;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,12 +12,12 @@ import tools.jackson.databind.JsonNode;
  * escapes (short forms, lower-case {@code \\u00xx} for other control characters, lone surrogates escaped).
  * Stateless.
  */
-final class StableJson {
+public final class StableJson {
 
     private StableJson() {
     }
 
-    static String stringify(JsonNode node) {
+    public static String stringify(JsonNode node) {
         StringBuilder out = new StringBuilder();
         write(node, out);
         return out.toString();

@@ -1,0 +1,298 @@
+package dev.querycache.spring.sharedapp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.querycache.Endpoint;
+import dev.querycache.InfiniteData;
+import dev.querycache.QueryClient;
+import dev.querycache.QueryScopes;
+import dev.querycache.QueryState;
+import dev.querycache.QuerySubscription;
+import dev.querycache.QueryTimeoutException;
+import dev.querycache.Tag;
+import dev.querycache.spring.clusterapp.RedisServer;
+import dev.querycache.spring.sharedapp.SharedTestApplication.Numbers;
+import dev.querycache.spring.sharedapp.SharedTestApplication.Product;
+import dev.querycache.spring.sharedapp.SharedTestApplication.Products;
+import dev.querycache.spring.sharedapp.SharedTestApplication.Upstream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * One cache per cluster (CONTRACT amendment 2026-11-30): three application contexts ("instances") on one
+ * real redis-server, with {@code query-cache.cluster.shared.enabled=true}; every instance calls the same
+ * upstream, whose counters are the cluster's fetches.
+ */
+class SharedLevelTest {
+
+    static RedisServer redis;
+    final List<ConfigurableApplicationContext> instances = new ArrayList<>();
+
+    @BeforeAll
+    static void startRedis() throws Exception {
+        redis = RedisServer.startOrSkip();
+    }
+
+    @AfterAll
+    static void stopRedis() throws Exception {
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    private ConfigurableApplicationContext instance() {
+        ConfigurableApplicationContext ctx = new SpringApplicationBuilder(SharedTestApplication.class)
+                .web(WebApplicationType.NONE)
+                .properties("spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + redis.port,
+                        "query-cache.cluster.redis.enabled=true", "query-cache.cluster.shared.enabled=true",
+                        "query-cache.cluster.reconcile-interval=300ms", "query-cache.endpoints.slow.fetch-timeout=1s",
+                        "spring.main.banner-mode=off", "spring.jmx.enabled=false", "spring.config.name=shared-test-none")
+                .run();
+        instances.add(ctx);
+        return ctx;
+    }
+
+    @BeforeEach
+    void start() {
+        Upstream.CALLS.clear();
+        Upstream.HANG_ONCE.clear();
+        redisTemplate().execute(c -> c.serverCommands().flushAll()).blockLast(Duration.ofSeconds(30));
+    }
+
+    @AfterEach
+    void stop() {
+        instances.forEach(ConfigurableApplicationContext::close);
+    }
+
+    private static ReactiveStringRedisTemplate redisTemplate() {
+        var factory = new org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory("127.0.0.1", redis.port);
+        factory.afterPropertiesSet();
+        factory.start();
+        return new ReactiveStringRedisTemplate(factory);
+    }
+
+    private static Endpoint<String, Product> products(ConfigurableApplicationContext ctx) {
+        return ctx.getBean(QueryClient.class).endpoint(Products.class);
+    }
+
+    private static void within(Duration d, BooleanSupplier condition, String what) throws InterruptedException {
+        long end = System.nanoTime() + d.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("not within " + d + ": " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** Asks every key on every instance at once. */
+    private static List<Product> askAll(List<ConfigurableApplicationContext> on, List<String> keys) {
+        return Flux.fromIterable(on).flatMap(ctx -> Flux.fromIterable(keys).flatMap(k -> products(ctx).query(k)))
+                .collectList().block(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void coldKeysAskedOnThreeInstancesAtOnceAreFetchedOnceEachAndAFourthInstanceStartsWarm() {
+        List<ConfigurableApplicationContext> three = List.of(instance(), instance(), instance());
+        List<String> keys = IntStream.range(0, 60).mapToObj(i -> "k" + i).toList();
+
+        askAll(three, keys);
+
+        assertThat(Upstream.total("products:")).as("upstream calls for 60 keys on 3 instances").isEqualTo(60);
+        for (String k : keys) {
+            Product first = products(three.get(0)).state(k).data();
+            QueryState<Product> firstState = products(three.get(0)).state(k);
+            for (ConfigurableApplicationContext ctx : three) {
+                QueryState<Product> s = products(ctx).state(k);
+                assertThat(s.data()).isEqualTo(first);   // records, lists, Instant and Long ids typed back
+                assertThat(s.fulfilledAt()).isEqualTo(firstState.fulfilledAt());
+            }
+        }
+
+        ConfigurableApplicationContext fourth = instance();
+        askAll(List.of(fourth), keys);
+        assertThat(Upstream.total("products:")).as("a new instance fetched nothing").isEqualTo(60);
+        assertThat(products(fourth).state("k7").data()).isEqualTo(products(three.get(1)).state("k7").data());
+        double shared = fourth.getBean(io.micrometer.core.instrument.MeterRegistry.class)
+                .get("query.cache.cluster.shared").functionCounter().count();
+        assertThat(shared).isEqualTo(60);
+    }
+
+    @Test
+    void aTagInvalidationCostsOneRefetchInTheClusterAndNoInstanceKeepsTheOldValue() throws Exception {
+        List<ConfigurableApplicationContext> three = List.of(instance(), instance(), instance());
+        List<QuerySubscription<Product>> subs = new ArrayList<>();
+        for (ConfigurableApplicationContext ctx : three) {
+            QuerySubscription<Product> s = products(ctx).subscribe("p1");
+            subs.add(s);
+        }
+        for (ConfigurableApplicationContext ctx : three) {
+            within(Duration.ofSeconds(30), () -> products(ctx).state("p1").data() != null, "p1 loaded");
+        }
+        assertThat(Upstream.calls("products:p1")).isEqualTo(1);
+
+        three.get(0).getBean(QueryClient.class).invalidateTags(Tag.of("Product", "p1"));
+
+        for (ConfigurableApplicationContext ctx : three) {
+            within(Duration.ofSeconds(30), () -> {
+                QueryState<Product> s = products(ctx).state("p1");
+                return s.data() != null && s.data().version() == 2L && !s.isStale();
+            }, "every instance holds the refetched value");
+        }
+        assertThat(Upstream.calls("products:p1")).as("one refetch in the cluster").isEqualTo(2);
+
+        // and a later instance gets the new value, not the one the invalidation matched
+        ConfigurableApplicationContext late = instance();
+        assertThat(products(late).query("p1").block(Duration.ofSeconds(30)).version()).isEqualTo(2L);
+        assertThat(Upstream.calls("products:p1")).isEqualTo(2);
+        subs.forEach(QuerySubscription::close);
+    }
+
+    @Test
+    void anArgInvalidationMakesTheCopyUnreadableBeforeItIsAnnounced() throws Exception {
+        ConfigurableApplicationContext a = instance();
+        ConfigurableApplicationContext b = instance();
+        products(a).query("p2").block(Duration.ofSeconds(30));
+        products(b).query("p2").block(Duration.ofSeconds(30));   // B holds it too, unused
+        assertThat(Upstream.calls("products:p2")).isEqualTo(1);
+
+        products(a).invalidate("p2");
+        // the moment B has applied the announcement (its unused entry is gone), the copy must be gone too
+        within(Duration.ofSeconds(30), () -> products(b).state("p2").data() == null, "B applied the invalidation");
+        assertThat(products(b).query("p2").block(Duration.ofSeconds(30)).version()).isEqualTo(2L);
+        assertThat(products(a).query("p2").block(Duration.ofSeconds(30)).version()).isEqualTo(2L);
+        assertThat(Upstream.calls("products:p2")).isEqualTo(2);
+    }
+
+    @Test
+    void principalEntriesAreSharedWithTheSameCallerOnly() {
+        ConfigurableApplicationContext a = instance();
+        ConfigurableApplicationContext b = instance();
+        Endpoint<Object, Object> basketA = a.getBean(QueryClient.class).endpoint("basket");
+        Endpoint<Object, Object> basketB = b.getBean(QueryClient.class).endpoint("basket");
+
+        Object aliceOnA = basketA.query("main").contextWrite(QueryScopes.withPrincipal("alice")).block(Duration.ofSeconds(30));
+        Object aliceOnB = basketB.query("main").contextWrite(QueryScopes.withPrincipal("alice")).block(Duration.ofSeconds(30));
+        Object bobOnB = basketB.query("main").contextWrite(QueryScopes.withPrincipal("bob")).block(Duration.ofSeconds(30));
+
+        assertThat(aliceOnB).isEqualTo(aliceOnA).isEqualTo("alice:main#1");
+        assertThat(bobOnB).isEqualTo("bob:main#1");
+        assertThat(Upstream.calls("basket:alice:main")).isEqualTo(1);
+        assertThat(Upstream.calls("basket:bob:main")).isEqualTo(1);
+    }
+
+    @Test
+    void infinitePagesComeBackWithTheirParams() {
+        ConfigurableApplicationContext a = instance();
+        ConfigurableApplicationContext b = instance();
+        var numbersA = a.getBean(QueryClient.class).infiniteEndpoint(Numbers.class);
+        var numbersB = b.getBean(QueryClient.class).infiniteEndpoint(Numbers.class);
+        InfiniteData<List<Integer>, Long> onA = numbersA.query("n").block(Duration.ofSeconds(30));
+        InfiniteData<List<Integer>, Long> onB = numbersB.query("n").block(Duration.ofSeconds(30));
+        assertThat(onB).isEqualTo(onA);
+        assertThat(onB.pageParams()).containsExactly(0L);
+        assertThat(onB.pageParams().get(0)).isInstanceOf(Long.class);
+        assertThat(Upstream.calls("numbers:n:0")).isEqualTo(1);
+    }
+
+    @Test
+    void aLeaseHolderWhoseFetchNeverEndsLosesTheLeaseAfterFetchTimeout() {
+        ConfigurableApplicationContext a = instance();
+        ConfigurableApplicationContext b = instance();
+        Endpoint<Object, Object> slowA = a.getBean(QueryClient.class).endpoint("slow");
+        Endpoint<Object, Object> slowB = b.getBean(QueryClient.class).endpoint("slow");
+        Upstream.HANG_ONCE.add("s");
+
+        Mono<Object> onA = slowA.query("s");
+        var resultA = onA.toFuture();
+        // A holds the lease and hangs; B waits for it, then takes over once fetchTimeout (1s) has passed
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> Upstream.calls("slow:s") == 1);
+        Object onB = slowB.query("s").block(Duration.ofSeconds(30));
+
+        assertThat(onB).isEqualTo("s#2");
+        assertThat(resultA).failsWithin(Duration.ofSeconds(30)).withThrowableThat()
+                .havingRootCause().isInstanceOf(QueryTimeoutException.class);
+    }
+
+    @Test
+    void aLeaseHolderThatDiesIsTakenOverWhenItsLeaseExpires() {
+        ConfigurableApplicationContext a = instance();
+        ConfigurableApplicationContext b = instance();
+        Endpoint<Object, Object> slowA = a.getBean(QueryClient.class).endpoint("slow");
+        Endpoint<Object, Object> slowB = b.getBean(QueryClient.class).endpoint("slow");
+        Upstream.HANG_ONCE.add("c");
+
+        slowA.query("c").subscribe(v -> { }, e -> { });
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> Upstream.calls("slow:c") == 1);
+        var onB = slowB.query("c").toFuture();
+        a.close();   // the holder goes away without giving the lease back, as a crashed instance would
+
+        assertThat(onB).succeedsWithin(Duration.ofSeconds(30)).isEqualTo("c#2");
+        double takeovers = b.getBean(io.micrometer.core.instrument.MeterRegistry.class)
+                .get("query.cache.cluster.takeovers").functionCounter().count();
+        assertThat(takeovers).isEqualTo(1);
+    }
+
+    @Test
+    void garbageInASharedCopyIsSkippedAndFetchedAgain() {
+        ConfigurableApplicationContext a = instance();
+        products(a).query("g").block(Duration.ofSeconds(30));
+        ReactiveStringRedisTemplate r = redisTemplate();
+        List<String> copies = r.keys("query-cache:shared:c:products:*").collectList().block(Duration.ofSeconds(30));
+        assertThat(copies).hasSize(1);
+        r.opsForValue().set(copies.get(0), "{not json").block(Duration.ofSeconds(30));
+
+        ConfigurableApplicationContext b = instance();
+        assertThat(products(b).query("g").block(Duration.ofSeconds(30)).id()).isEqualTo("g");
+        assertThat(Upstream.calls("products:g")).isEqualTo(2);
+    }
+
+    @Test
+    void redisDownCostsSharingOnlyAndSharingComesBack() throws Exception {
+        ConfigurableApplicationContext a = instance();
+        ConfigurableApplicationContext b = instance();
+        products(a).query("before").block(Duration.ofSeconds(30));
+
+        redis.stop();
+        try {
+            assertThat(products(a).query("during").block(Duration.ofSeconds(30)).id()).isEqualTo("during");
+            assertThat(products(b).query("during").block(Duration.ofSeconds(30)).id()).isEqualTo("during");
+            assertThat(Upstream.calls("products:during")).as("each instance fetched for itself").isEqualTo(2);
+        } finally {
+            redis.start();
+        }
+        // sharing is back within a reconcile interval (300ms) or two: one fetch for a new key
+        within(Duration.ofSeconds(30), () -> {
+            String key = "after-" + System.nanoTime();
+            products(a).query(key).block(Duration.ofSeconds(30));
+            products(b).query(key).block(Duration.ofSeconds(30));
+            return Upstream.calls("products:" + key) == 1;
+        }, "sharing is back");
+    }
+
+    @Test
+    void sharedWithoutTheRedisBusFailsAtStartupNamingBothProperties() {
+        assertThatThrownBy(() -> new SpringApplicationBuilder(SharedTestApplication.class).web(WebApplicationType.NONE)
+                .properties("query-cache.cluster.shared.enabled=true", "spring.main.banner-mode=off",
+                        "spring.jmx.enabled=false", "spring.config.name=shared-test-none")
+                .run())
+                .rootCause()
+                .hasMessageContaining("query-cache.cluster.shared.enabled")
+                .hasMessageContaining("query-cache.cluster.redis.enabled");
+    }
+}

@@ -1,0 +1,123 @@
+package dev.querycache.spring.sharedapp;
+
+import dev.querycache.InfiniteQueryEndpoint;
+import dev.querycache.InfiniteQueryFetcher;
+import dev.querycache.QueryEndpoint;
+import dev.querycache.QueryFetcher;
+import dev.querycache.QueryScope;
+import dev.querycache.QueryScopes;
+import dev.querycache.Tag;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+/**
+ * One "instance" of a service whose entries are shared through Redis. Every instance in the JVM calls the
+ * same upstream ({@link Upstream}), so its counters are the cluster's upstream calls.
+ */
+@SpringBootApplication
+public class SharedTestApplication {
+
+    /** The one upstream every instance calls: calls per key, and a switch to make a key hang once. */
+    public static final class Upstream {
+        public static final Map<String, AtomicInteger> CALLS = new ConcurrentHashMap<>();
+        public static final Set<String> HANG_ONCE = ConcurrentHashMap.newKeySet();
+
+        private Upstream() {
+        }
+
+        static int call(String key) {
+            return CALLS.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+        }
+
+        public static int calls(String key) {
+            AtomicInteger n = CALLS.get(key);
+            return n == null ? 0 : n.get();
+        }
+
+        public static int total(String prefix) {
+            return CALLS.entrySet().stream().filter(e -> e.getKey().startsWith(prefix))
+                    .mapToInt(e -> e.getValue().get()).sum();
+        }
+    }
+
+    public record Product(String id, String name, List<String> colours, Instant updated, Long version) {
+    }
+
+    /** A slow upstream (50 ms), so that instances asking at once overlap. */
+    @Component("products")
+    @QueryEndpoint(keepUnusedDataFor = "never", tags = "Product")
+    public static class Products implements QueryFetcher<String, Product> {
+        @Override
+        public Mono<Product> fetch(String id) {
+            return Mono.delay(Duration.ofMillis(50)).map(t -> {
+                int n = Upstream.call("products:" + id);
+                return new Product(id, "product " + id, List.of("red", "blue"), Instant.ofEpochMilli(1_700_000_000_000L + n),
+                        (long) n);
+            });
+        }
+
+        @Override
+        public Set<Tag> providesTags(String id, Product result) {
+            return Set.of(Tag.of("Product", id));
+        }
+    }
+
+    /** One entry per caller. */
+    @Component("basket")
+    @QueryEndpoint(keepUnusedDataFor = "never", scope = QueryScope.PRINCIPAL)
+    public static class Basket implements QueryFetcher<String, String> {
+        @Override
+        public Mono<String> fetch(String arg) {
+            return Mono.deferContextual(ctx -> {
+                String who = QueryScopes.principal(ctx);
+                return Mono.just(who + ":" + arg + "#" + Upstream.call("basket:" + who + ":" + arg));
+            });
+        }
+    }
+
+    /** Hangs on its first call of a key in {@link Upstream#HANG_ONCE}; fetchTimeout 1s (set in the test). */
+    @Component("slow")
+    @QueryEndpoint(keepUnusedDataFor = "never")
+    public static class Slow implements QueryFetcher<String, String> {
+        @Override
+        public Mono<String> fetch(String arg) {
+            return Mono.defer(() -> {
+                if (Upstream.HANG_ONCE.remove(arg)) {
+                    Upstream.call("slow:" + arg);
+                    return Mono.never();
+                }
+                return Mono.just(arg + "#" + Upstream.call("slow:" + arg));
+            });
+        }
+    }
+
+    /** Pages of numbers, numbered by a Long page param. */
+    @Component("numbers")
+    @InfiniteQueryEndpoint(keepUnusedDataFor = "never")
+    public static class Numbers implements InfiniteQueryFetcher<String, Long, List<Integer>> {
+        @Override
+        public Long initialPageParam() {
+            return 0L;
+        }
+
+        @Override
+        public Mono<List<Integer>> fetchPage(String arg, Long page) {
+            Upstream.call("numbers:" + arg + ":" + page);
+            return Mono.just(List.of((int) (page * 10), (int) (page * 10 + 1)));
+        }
+
+        @Override
+        public Long getNextPageParam(List<Integer> lastPage, List<List<Integer>> allPages, Long lastParam,
+                                     List<Long> allParams) {
+            return lastParam + 1;
+        }
+    }
+}
