@@ -186,7 +186,10 @@ final class CacheEntry extends Removable {
         // a page fetch refreshes one page, not the pages an invalidation made stale
         boolean stillStale = f.request.kind() != FetchKind.REFRESH && state.invalidated;
         set(state.succeeded(s.data(), s.nowMillis(), s.tags(), invalidatedDuring || stillStale, s.hasNext(),
-                s.hasPrevious()));
+                s.hasPrevious(), s.shared() ? QueryState.Source.SHARED : QueryState.Source.FETCHED));
+        if (s.shared()) {
+            endpoint.sharedLoads.increment();
+        }
         settled(c, f, FetchObserver.Outcome.SUCCESS);
         c.value = s.data();
         c.add(QueryCacheEvent.Type.UPDATED);

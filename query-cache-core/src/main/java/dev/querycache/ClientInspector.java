@@ -55,6 +55,11 @@ final class ClientInspector implements QueryClient.Inspector {
     }
 
     @Override
+    public long sharedCount(String endpoint) {
+        return runtime(endpoint).sharedLoads.sum();
+    }
+
+    @Override
     public int size() {
         return cache.size();
     }

@@ -37,6 +37,8 @@ final class EndpointRuntime {
     final LongAdder fetches = new LongAdder();
     final LongAdder evictions = new LongAdder();
     final LongAdder errors = new LongAdder();
+    /** Fetches that a copy in the shared level answered (no upstream call). */
+    final LongAdder sharedLoads = new LongAdder();
     /** REQUEST-scope entries held by requests that have not ended. */
     final AtomicInteger liveRequestEntries = new AtomicInteger();
 

@@ -23,7 +23,8 @@ sealed interface EntryAction {
     }
 
     /** The running fetch {@code fetch} produced {@code data}. */
-    record Succeed(Fetch fetch, Object data, Set<Tag> tags, boolean hasNext, boolean hasPrevious, long nowMillis)
+    record Succeed(Fetch fetch, Object data, Set<Tag> tags, boolean hasNext, boolean hasPrevious, long nowMillis,
+                   boolean shared)
             implements EntryAction {
     }
 

@@ -25,6 +25,7 @@ final class EntryState extends Mono<Object> implements Fuseable.ScalarCallable<O
 
     private static final QueryStatus[] STATUSES = QueryStatus.values();
     private static final FetchKind[] KINDS = FetchKind.values();
+    private static final QueryState.Source[] SOURCES = QueryState.Source.values();
     private static final byte NONE = -1;
 
     final Object data;
@@ -37,6 +38,8 @@ final class EntryState extends Mono<Object> implements Fuseable.ScalarCallable<O
     /** The running fetch's kind, or {@link #NONE} when none runs. */
     private final byte fetching;
     private final byte failedKind;
+    /** Where the data came from ({@link QueryState.Source} ordinal), or {@link #NONE} without data. */
+    private final byte source;
     final boolean hasData;
     final boolean invalidated;
     final boolean hasNext;
@@ -44,7 +47,8 @@ final class EntryState extends Mono<Object> implements Fuseable.ScalarCallable<O
 
     private EntryState(int version, QueryStatus status, Object data, boolean hasData, Throwable error,
                        long fulfilledAtMillis, FetchKind fetching, FetchKind failedKind, boolean invalidated,
-                       Set<Tag> tags, int subscribers, boolean hasNext, boolean hasPrevious) {
+                       Set<Tag> tags, int subscribers, boolean hasNext, boolean hasPrevious, byte source) {
+        this.source = source;
         this.version = version;
         this.status = (byte) status.ordinal();
         this.data = data;
@@ -63,7 +67,7 @@ final class EntryState extends Mono<Object> implements Fuseable.ScalarCallable<O
     /** A new entry's state; it provides the endpoint's tag types whatever its status (as RTK does for rejected queries). */
     static EntryState initial(Set<Tag> staticTags) {
         return new EntryState(0, QueryStatus.UNINITIALIZED, null, false, null, NO_TIME, null, null, false,
-                staticTags, 0, false, false);
+                staticTags, 0, false, false, NONE);
     }
 
     QueryStatus status() {
@@ -73,6 +77,11 @@ final class EntryState extends Mono<Object> implements Fuseable.ScalarCallable<O
     /** The running fetch's kind, or null when none runs. */
     FetchKind fetching() {
         return fetching == NONE ? null : KINDS[fetching];
+    }
+
+    /** Where the data came from, or null without data. */
+    QueryState.Source source() {
+        return source == NONE ? null : SOURCES[source];
     }
 
     FetchKind failedKind() {
@@ -112,13 +121,13 @@ final class EntryState extends Mono<Object> implements Fuseable.ScalarCallable<O
     EntryState fetchStarted(FetchKind kind) {
         QueryStatus s = status() == QueryStatus.UNINITIALIZED ? QueryStatus.PENDING : status();
         return new EntryState(version + 1, s, data, hasData, error, fulfilledAtMillis, kind, failedKind(),
-                invalidated, tags, subscribers, hasNext, hasPrevious);
+                invalidated, tags, subscribers, hasNext, hasPrevious, source);
     }
 
     EntryState succeeded(Object newData, long nowMillis, Set<Tag> newTags, boolean invalid, boolean next,
-                         boolean previous) {
+                         boolean previous, QueryState.Source from) {
         return new EntryState(version + 1, QueryStatus.SUCCESS, newData, true, null, nowMillis, null, null, invalid,
-                newTags, subscribers, next, previous);
+                newTags, subscribers, next, previous, (byte) from.ordinal());
     }
 
     /**
@@ -127,28 +136,28 @@ final class EntryState extends Mono<Object> implements Fuseable.ScalarCallable<O
      */
     EntryState written(Object newData, long atMillis, Set<Tag> newTags, boolean next, boolean previous) {
         return new EntryState(version + 1, QueryStatus.SUCCESS, newData, true, null, atMillis, fetching(), null, false,
-                newTags, subscribers, next, previous);
+                newTags, subscribers, next, previous, (byte) QueryState.Source.WRITTEN.ordinal());
     }
 
     EntryState failed(Throwable e, FetchKind kind) {
         return new EntryState(version + 1, QueryStatus.ERROR, data, hasData, e, fulfilledAtMillis, null, kind,
-                invalidated, tags, subscribers, hasNext, hasPrevious);
+                invalidated, tags, subscribers, hasNext, hasPrevious, source);
     }
 
     EntryState fetchAborted() {
         QueryStatus s = status() == QueryStatus.PENDING ? QueryStatus.UNINITIALIZED : status();
         return new EntryState(version + 1, s, data, hasData, error, fulfilledAtMillis, null, failedKind(),
-                invalidated, tags, subscribers, hasNext, hasPrevious);
+                invalidated, tags, subscribers, hasNext, hasPrevious, source);
     }
 
     EntryState withInvalidated() {
         return new EntryState(version + 1, status(), data, hasData, error, fulfilledAtMillis, fetching(), failedKind(),
-                true, tags, subscribers, hasNext, hasPrevious);
+                true, tags, subscribers, hasNext, hasPrevious, source);
     }
 
     EntryState withSubscribers(int n) {
         return new EntryState(version + 1, status(), data, hasData, error, fulfilledAtMillis, fetching(), failedKind(),
-                invalidated, tags, n, hasNext, hasPrevious);
+                invalidated, tags, n, hasNext, hasPrevious, source);
     }
 
     // ------------------------------------------------------------------------------------ the data's Mono

@@ -384,9 +384,9 @@ final class QueryCache {
                     long now = f.query.endpoint.nowMillis();
                     // the level's time when it has one (a copy keeps the fetching instance's), never in the future
                     long at = loaded.fulfilledAtMillis() > 0 ? Math.min(loaded.fulfilledAtMillis(), now) : now;
-                    settleSuccess(f, loaded.data(), at);
+                    settleSuccess(f, loaded.data(), at, loaded.shared());
                 } else {
-                    settleSuccess(f, value, f.query.endpoint.nowMillis());
+                    settleSuccess(f, value, f.query.endpoint.nowMillis(), false);
                 }
             }
         }
@@ -395,7 +395,7 @@ final class QueryCache {
         protected void hookOnComplete() {
             Fetch f = take();
             if (f != null && !valued) {
-                settleSuccess(f, null, f.query.endpoint.nowMillis());
+                settleSuccess(f, null, f.query.endpoint.nowMillis(), false);
             }
         }
 
@@ -408,7 +408,7 @@ final class QueryCache {
         }
     }
 
-    private void settleSuccess(Fetch f, Object value, long fulfilledAtMillis) {
+    private void settleSuccess(Fetch f, Object value, long fulfilledAtMillis, boolean shared) {
         CacheEntry q = f.query;
         EndpointRuntime endpoint = q.endpoint;
         Set<Tag> tags;
@@ -422,7 +422,7 @@ final class QueryCache {
             settleFailure(f, e);
             return;
         }
-        Change c = dispatch(q, new EntryAction.Succeed(f, value, tags, next, previous, fulfilledAtMillis));
+        Change c = dispatch(q, new EntryAction.Succeed(f, value, tags, next, previous, fulfilledAtMillis, shared));
         if (c == null || !c.applied) {
             f.complete(value);   // detached (the entry went away meanwhile): its waiters still get the data
         }

@@ -220,6 +220,14 @@ public interface QueryClient extends AutoCloseable {
          */
         QueryCacheStats stats(String endpoint);
 
+        /**
+         * How many of the endpoint's misses a copy in the shared level answered, without an upstream call
+         * (always 0 without a {@link SharedLevel}); they count as misses in {@link #stats} too.
+         *
+         * @throws UnknownEndpointException when there is no such endpoint
+         */
+        long sharedCount(String endpoint);
+
         /** How many entries the cache holds, of every scope. */
         int size();
 

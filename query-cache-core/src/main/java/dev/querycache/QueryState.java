@@ -38,6 +38,21 @@ public interface QueryState<R> {
     /** Whether a fetch for this entry is running. */
     boolean isFetching();
 
+    /** Where an entry's data came from. */
+    enum Source {
+        /** This instance's fetcher fetched it. */
+        FETCHED,
+        /** Another instance fetched it; this one took the copy from the shared level ({@link SharedLevel}). */
+        SHARED,
+        /** {@code setData}, {@code updateData} or hydration wrote it. */
+        WRITTEN
+    }
+
+    /** Where the data came from, or {@code null} when there is none. */
+    default Source source() {
+        return null;
+    }
+
     /** Whether a fetch is running and there is no data yet. */
     default boolean isLoading() {
         return isFetching() && fulfilledAt() == null;

@@ -63,6 +63,11 @@ final class StateView implements QueryState<Object> {
     }
 
     @Override
+    public Source source() {
+        return s.hasData ? s.source() : null;
+    }
+
+    @Override
     public boolean isFetching() {
         return s.fetching() != null;
     }

@@ -44,7 +44,7 @@ class PublicSurfaceTest {
                 // for integrations that let untrusted traffic create entries (the starter's web layer)
                 "Admission", "Admission$Gate", "Admission$Discarded",
                 // for a second level the instances share (the starter's Redis one)
-                "SharedLevel", "SharedLevel$Loaded", "SharedLevel$Entry");
+                "SharedLevel", "SharedLevel$Loaded", "SharedLevel$Entry", "QueryState$Source");
     }
 
     private static boolean isReachable(Class<?> type) {

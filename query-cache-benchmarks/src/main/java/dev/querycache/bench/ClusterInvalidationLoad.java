@@ -11,9 +11,7 @@ import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicLongArray;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
@@ -99,8 +97,8 @@ public final class ClusterInvalidationLoad {
             factory = new LettuceConnectionFactory("127.0.0.1", port);
             factory.afterPropertiesSet();
             factory.start();
-            AtomicReference<QueryClient> self = new AtomicReference<>();
-            bus = new RedisInvalidationBus(factory, new JsonMapper(), provider(self), "query-cache:load",
+            LateClient self = new LateClient();
+            bus = new RedisInvalidationBus(factory, new JsonMapper(), self, "query-cache:load",
                     "query-cache:load-versions", Duration.ofSeconds(5));
             QueryFetcher<Integer, String> fetcher = new QueryFetcher<>() {
                 @Override
@@ -124,29 +122,5 @@ public final class ClusterInvalidationLoad {
             client.close();
             factory.destroy();
         }
-    }
-
-    private static ObjectProvider<QueryClient> provider(AtomicReference<QueryClient> ref) {
-        return new ObjectProvider<>() {
-            @Override
-            public QueryClient getObject() {
-                return ref.get();
-            }
-
-            @Override
-            public QueryClient getObject(Object... args) {
-                return ref.get();
-            }
-
-            @Override
-            public QueryClient getIfAvailable() {
-                return ref.get();
-            }
-
-            @Override
-            public QueryClient getIfUnique() {
-                return ref.get();
-            }
-        };
     }
 }

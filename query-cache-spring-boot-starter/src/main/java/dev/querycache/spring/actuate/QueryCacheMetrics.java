@@ -15,7 +15,8 @@ import java.util.function.ToLongFunction;
 import org.springframework.beans.factory.ObjectProvider;
 
 /**
- * The query-cache meters: {@code query.cache.requests} (tags {@code endpoint}, {@code result}=hit|miss|dedup),
+ * The query-cache meters: {@code query.cache.requests} (tags {@code endpoint}, {@code result}=hit|miss|dedup|shared;
+ * shared counts the misses a copy in the shared level answered, a part of miss),
  * {@code query.cache.fetches} timer ({@code endpoint}, {@code outcome}=success|error|timeout|aborted),
  * gauges {@code query.cache.entries} and {@code query.cache.subscriptions}, counter
  * {@code query.cache.evictions} ({@code endpoint}). Counters read the client's own counters, so the hit
@@ -39,6 +40,7 @@ public final class QueryCacheMetrics implements MeterBinder {
             requests(registry, c, name, "hit", s -> c.inspector().stats(name).hitCount());
             requests(registry, c, name, "miss", s -> c.inspector().stats(name).missCount());
             requests(registry, c, name, "dedup", s -> c.inspector().stats(name).dedupCount());
+            requests(registry, c, name, "shared", s -> c.inspector().sharedCount(name));
             FunctionCounter.builder("query.cache.evictions", c, x -> x.inspector().stats(name).evictionCount())
                     .description("Entries removed by keepUnusedDataFor or maximumSize")
                     .tag("endpoint", name).register(registry);

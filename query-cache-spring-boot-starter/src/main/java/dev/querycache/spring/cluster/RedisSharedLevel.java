@@ -236,8 +236,9 @@ public final class RedisSharedLevel implements SharedLevel {
                     .next()
                     .timeout(commandTimeout)
                     .<List<?>>map(r -> (List<?>) r)
+                    .doOnNext(r -> answered())
                     .onErrorResume(e -> {
-                        markDown(e);
+                        failed(e);
                         return Mono.just(List.<Object>of("down"));
                     })
                     .flatMap(r -> switch (String.valueOf(r.get(0))) {
@@ -308,14 +309,14 @@ public final class RedisSharedLevel implements SharedLevel {
         redis.execute(STORE, keys, List.of(token, generation, value, Long.toString(ttlMillis(entry)), readyChannel))
                 .next()
                 .timeout(commandTimeout)
-                .subscribe(stored -> { }, this::markDown);
+                .subscribe(stored -> answered(), this::failed);
     }
 
     private void giveBack(String copyKey, String leaseKey) {
         redis.execute(STORE, List.of(copyKey, leaseKey, genKey), List.of(token, "-", "", "0", readyChannel))
                 .next()
                 .timeout(commandTimeout)
-                .subscribe(n -> { }, this::markDown);
+                .subscribe(n -> answered(), this::failed);
     }
 
     /** A copy typed back, or null when it is stale by the endpoint's staleTime or unreadable (logged). */
@@ -440,6 +441,29 @@ public final class RedisSharedLevel implements SharedLevel {
     }
 
     // ------------------------------------------------------------------------------------ up / down
+
+    /** Consecutive commands that got no answer within the timeout. */
+    private final java.util.concurrent.atomic.AtomicInteger slowInARow = new java.util.concurrent.atomic.AtomicInteger();
+    private static final int SLOW_IN_A_ROW_IS_DOWN = 3;
+
+    private void answered() {
+        if (slowInARow.get() != 0) {
+            slowInARow.set(0);
+        }
+    }
+
+    /**
+     * A command failed. An error (connection refused, reset) marks Redis down at once; a command without an
+     * answer within the timeout only sends its own load to the upstream, unless several in a row did: then
+     * Redis is slow, which costs the same as down.
+     */
+    private void failed(Throwable e) {
+        if (e instanceof java.util.concurrent.TimeoutException && slowInARow.incrementAndGet() < SLOW_IN_A_ROW_IS_DOWN) {
+            failures.incrementAndGet();
+            return;
+        }
+        markDown(e);
+    }
 
     private void markDown(Throwable e) {
         failures.incrementAndGet();

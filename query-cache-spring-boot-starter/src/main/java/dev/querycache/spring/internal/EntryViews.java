@@ -33,6 +33,7 @@ public final class EntryViews {
         e.put("tags", state.tags().stream().map(Tag::toString).sorted().toList());
         e.put("fetching", state.isFetching());
         e.put("stale", state.isStale());
+        e.put("source", state.source() == null ? null : state.source().name().toLowerCase(java.util.Locale.ROOT));
         return e;
     }
 }

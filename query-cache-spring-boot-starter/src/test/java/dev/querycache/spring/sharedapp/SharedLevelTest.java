@@ -128,9 +128,16 @@ class SharedLevelTest {
         askAll(List.of(fourth), keys);
         assertThat(Upstream.total("products:")).as("a new instance fetched nothing").isEqualTo(60);
         assertThat(products(fourth).state("k7").data()).isEqualTo(products(three.get(1)).state("k7").data());
-        double shared = fourth.getBean(io.micrometer.core.instrument.MeterRegistry.class)
-                .get("query.cache.cluster.shared").functionCounter().count();
-        assertThat(shared).isEqualTo(60);
+        assertThat(products(fourth).state("k7").source()).isEqualTo(QueryState.Source.SHARED);
+        assertThat(three.stream().filter(ctx -> products(ctx).state("k7").source() == QueryState.Source.FETCHED))
+                .as("exactly one instance fetched k7").hasSize(1);
+        var meters = fourth.getBean(io.micrometer.core.instrument.MeterRegistry.class);
+        assertThat(meters.get("query.cache.cluster.shared").functionCounter().count()).isEqualTo(60);
+        assertThat(meters.get("query.cache.requests").tags("endpoint", "products", "result", "shared")
+                .functionCounter().count()).isEqualTo(60);
+        // the actuator shows where an entry's data came from
+        var view = new dev.querycache.spring.actuate.QueryCacheEndpoint(fourth.getBean(QueryClient.class)).cache();
+        assertThat(view.get("entries").toString()).contains("source=shared").doesNotContain("source=fetched");
     }
 
     @Test
