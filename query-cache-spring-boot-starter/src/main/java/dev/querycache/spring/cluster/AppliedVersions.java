@@ -32,6 +32,9 @@ final class AppliedVersions {
         synchronized void reset(long version) {
             watermark = version;
             above.headSet(version, true).clear();
+            while (!above.isEmpty() && above.first() == watermark + 1) {
+                watermark = above.pollFirst();   // versions received before the reset, right above it
+            }
         }
     }
 
@@ -56,8 +59,19 @@ final class AppliedVersions {
         field(name).reset(version);
     }
 
-    /** Forgets fields that Redis no longer has (it lost its data). */
-    void retainOnly(java.util.Set<String> names) {
-        fields.keySet().retainAll(names);
+    /** Every field's watermark now: taken before reading Redis, to compare its answer with. */
+    Map<String, Long> snapshot() {
+        Map<String, Long> out = new java.util.HashMap<>();
+        fields.forEach((name, f) -> out.put(name, f.watermark()));
+        return out;
+    }
+
+    /** Forgets the fields of {@code known} that Redis no longer has (it lost its data). */
+    void forgetMissing(java.util.Set<String> known, java.util.Set<String> inRedis) {
+        for (String name : known) {
+            if (!inRedis.contains(name)) {
+                fields.remove(name);
+            }
+        }
     }
 }

@@ -153,19 +153,42 @@ public final class RedisInvalidationBus implements InvalidationBus {
         this.before = before;
     }
 
+    /**
+     * One round trip per invalidation: bumps the version of each field, then publishes the message with the
+     * new versions added, atomically (so no instance can read a version whose message is not yet on its way).
+     * Answers the fields and their versions, alternating.
+     */
+    private static final org.springframework.data.redis.core.script.RedisScript<List> PUBLISH = org.springframework.data.redis.core.script.RedisScript.of("""
+            local out = {}
+            local parts = {}
+            for i = 3, #ARGV do
+              local v = redis.call('HINCRBY', KEYS[1], ARGV[i], 1)
+              parts[#parts + 1] = cjson.encode(ARGV[i]) .. ':' .. v
+              out[#out + 1] = ARGV[i]
+              out[#out + 1] = tostring(v)
+            end
+            local body = ARGV[2]
+            local sep = ''
+            if string.len(body) > 2 then sep = ',' end
+            redis.call('PUBLISH', ARGV[1], string.sub(body, 1, -2) .. sep .. '"versions":{' .. table.concat(parts, ',') .. '}}')
+            return out
+            """, List.class);
+
     @Override
     public void publish(Invalidation invalidation) {
-        List<String> fields = fields(invalidation);
+        List<String> args = new ArrayList<>();
+        args.add(channel);
+        args.add(write(invalidation));
+        args.addAll(fields(invalidation));
         Mono<Void> first = before.get();
-        first.thenMany(Flux.fromIterable(fields))
-                .concatMap(f -> redis.opsForHash().increment(versionsKey, f, 1L).map(v -> Map.entry(f, v)))
-                .collectMap(Map.Entry::getKey, Map.Entry::getValue, LinkedHashMap::new)
-                .flatMap(versions -> {
-                    versions.forEach(this::advance);
-                    return redis.convertAndSend(channel, write(invalidation, versions));
-                })
+        first.then(redis.execute(PUBLISH, List.of(versionsKey), args).next())
                 .timeout(COMMAND_TIMEOUT)
-                .subscribe(n -> markUp(), e -> {
+                .subscribe(versions -> {
+                    for (int i = 0; i + 1 < versions.size(); i += 2) {
+                        advance(String.valueOf(versions.get(i)), Long.parseLong(String.valueOf(versions.get(i + 1))));
+                    }
+                    markUp();
+                }, e -> {
                     markDown(e);
                     keep(invalidation);
                 });
@@ -250,12 +273,16 @@ public final class RedisInvalidationBus implements InvalidationBus {
     // ------------------------------------------------------------------------------------ reconcile
 
     private Mono<Void> reconcileOnce() {
-        return redis.<String, String>opsForHash().entries(versionsKey)
-                .filter(e -> isVersion(e.getKey(), e.getValue()))
-                .collectMap(e -> e.getKey(), e -> Long.parseLong(e.getValue()))
+        return Mono.defer(() -> {
+            Map<String, Long> before = applied.snapshot();   // what was applied before Redis answers
+            return redis.<String, String>opsForHash().entries(versionsKey)
+                    .filter(e -> isVersion(e.getKey(), e.getValue()))
+                    .collectMap(e -> e.getKey(), e -> Long.parseLong(e.getValue()))
+                    .map(remote -> Map.entry(remote, before));
+        })
                 .timeout(COMMAND_TIMEOUT)
-                .doOnNext(this::reconcile)
-                .doOnNext(remote -> markUp())
+                .doOnNext(r -> reconcile(r.getKey(), r.getValue()))
+                .doOnNext(r -> markUp())
                 .onErrorResume(e -> {
                     markDown(e);
                     return Mono.empty();
@@ -282,11 +309,17 @@ public final class RedisInvalidationBus implements InvalidationBus {
     /**
      * Compares the remote versions with the watermarks. A field ahead of its watermark is only suspected
      * at first — its messages may still be on the way — and repaired when the next reconcile finds the
-     * gap still open; a field behind its watermark means Redis lost its data, repaired at once.
+     * gap still open. A field behind the watermark it had <em>before</em> Redis was asked ({@code before})
+     * means Redis lost its data, repaired at once; behind only the current watermark is just messages that
+     * overtook the answer (under load, common), not a loss.
      */
-    private void reconcile(Map<String, Long> remote) {
+    private void reconcile(Map<String, Long> remote, Map<String, Long> before) {
         if (!initialized) {
-            remote.forEach(applied::reset);
+            remote.forEach((field, version) -> {
+                if (version > applied.watermark(field)) {   // messages may have overtaken this first answer
+                    applied.reset(field, version);
+                }
+            });
             initialized = true;
             return;
         }
@@ -301,7 +334,7 @@ public final class RedisInvalidationBus implements InvalidationBus {
                 } else {
                     suspected.put(field, version);
                 }
-            } else if (version < mine) {
+            } else if (version < before.getOrDefault(field, 0L)) {
                 repair(field);
                 applied.reset(field, version);
                 suspected.remove(field);
@@ -309,7 +342,7 @@ public final class RedisInvalidationBus implements InvalidationBus {
                 suspected.remove(field);
             }
         });
-        applied.retainOnly(remote.keySet());
+        applied.forgetMissing(before.keySet(), remote.keySet());
         suspected.keySet().retainAll(remote.keySet());
     }
 
@@ -390,7 +423,8 @@ public final class RedisInvalidationBus implements InvalidationBus {
 
     // ------------------------------------------------------------------------------------ JSON
 
-    private String write(Invalidation i, Map<String, Long> versions) {
+    /** The message without its versions (the publish script adds them). */
+    private String write(Invalidation i) {
         ObjectNode n = mapper.createObjectNode();
         n.put("origin", i.origin());
         n.put("kind", i.kind().name());
@@ -402,8 +436,6 @@ public final class RedisInvalidationBus implements InvalidationBus {
             n.put("principal", i.principal());
         }
         n.set("arg", mapper.valueToTree(i.arg()));
-        ObjectNode v = n.putObject("versions");
-        versions.forEach(v::put);
         return mapper.writeValueAsString(n);
     }
 

@@ -36,8 +36,25 @@ class AppliedVersionsTest {
     void fieldsRedisNoLongerHasAreForgotten() {
         versions.accept("tag:Item", 1);
         versions.accept("endpoint:search", 1);
-        versions.retainOnly(Set.of("endpoint:search"));
+        versions.accept("tag:New", 1);   // created after Redis was read: not in the snapshot
+        versions.forgetMissing(Set.of("tag:Item", "endpoint:search"), Set.of("endpoint:search"));
         assertThat(versions.watermark("tag:Item")).isZero();
         assertThat(versions.watermark("endpoint:search")).isEqualTo(1);
+        assertThat(versions.watermark("tag:New")).as("a field newer than the read is kept").isEqualTo(1);
+    }
+
+    @Test
+    void aSnapshotIsEveryWatermarkAtThatMoment() {
+        versions.accept("tag:Item", 1);
+        versions.accept("tag:Item", 3);
+        assertThat(versions.snapshot()).containsExactly(java.util.Map.entry("tag:Item", 1L));
+    }
+
+    @Test
+    void aResetAbsorbsVersionsReceivedRightAboveIt() {
+        versions.accept("tag:Item", 11);   // messages overtook the answer that says 10
+        versions.accept("tag:Item", 12);
+        versions.reset("tag:Item", 10);
+        assertThat(versions.watermark("tag:Item")).isEqualTo(12);
     }
 }
