@@ -109,7 +109,7 @@ public final class SharedLevelLoad {
             factory.start();
             LateClient self = new LateClient();
             level = new RedisSharedLevel(factory, new JsonMapper(), self, "query-cache:load-shared:",
-                    1 << 20, Duration.ofMillis(500), Duration.ofSeconds(1), Set.of());
+                    1 << 20, Duration.ofSeconds(2), Duration.ofSeconds(1), Set.of());
             level.start();
             QueryFetcher<Integer, String> fetcher = i -> Mono.delay(Duration.ofMillis(20))
                     .map(t -> {

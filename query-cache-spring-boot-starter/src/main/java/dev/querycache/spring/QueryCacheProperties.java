@@ -333,7 +333,7 @@ public class QueryCacheProperties {
             private org.springframework.util.unit.DataSize maxValueSize = org.springframework.util.unit.DataSize.ofMegabytes(1);
 
             /** How long a Redis command may take before the instance fetches on its own (and treats Redis as down). */
-            private Duration timeout = Duration.ofMillis(500);
+            private Duration timeout = Duration.ofSeconds(2);
 
             /** Endpoints whose entries stay local. */
             private java.util.List<String> exclude = new java.util.ArrayList<>();

@@ -61,6 +61,7 @@ class SharedLevelTest {
                 .properties("spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + redis.port,
                         "query-cache.cluster.redis.enabled=true", "query-cache.cluster.shared.enabled=true",
                         "query-cache.cluster.reconcile-interval=300ms", "query-cache.endpoints.slow.fetch-timeout=1s",
+                        "query-cache.cluster.shared.timeout=10s",
                         "spring.main.banner-mode=off", "spring.jmx.enabled=false", "spring.config.name=shared-test-none")
                 .run();
         instances.add(ctx);
