@@ -1,5 +1,7 @@
 package dev.querycache;
 
+import dev.querycache.spi.FetchObserver;
+
 /**
  * What one {@link EntryAction} did to one entry, to be announced by {@link QueryCache#afterChange} once
  * every lock is released: the state after the change, the events to publish, the fetch to launch or to

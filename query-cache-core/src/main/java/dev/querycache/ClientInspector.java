@@ -1,5 +1,6 @@
 package dev.querycache;
 
+import dev.querycache.spi.FetchObserver;
 import java.util.List;
 import java.util.Map;
 

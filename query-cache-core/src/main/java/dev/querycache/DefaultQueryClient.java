@@ -1,5 +1,9 @@
 package dev.querycache;
 
+import dev.querycache.spi.InvalidationBus;
+import dev.querycache.spi.Invalidation;
+import dev.querycache.spi.FetchObserver;
+import dev.querycache.spi.SharedLevel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -54,8 +58,13 @@ final class DefaultQueryClient implements QueryClient {
         return cache.discardOnProbation(rt, principal == null ? arg : new ScopedArg(principal, arg));
     }
 
+    /** {@code i} as this client sends it: its own id as the origin. */
     private Invalidation withOrigin(Invalidation i) {
-        return i.withOrigin(instanceId);
+        return switch (i.kind()) {
+            case TAGS -> Invalidation.tags(instanceId, i.tags());
+            case ENTRY -> Invalidation.entry(instanceId, i.endpoint(), i.arg(), i.principal());
+            case ENDPOINT -> Invalidation.endpoint(instanceId, i.endpoint(), i.principal());
+        };
     }
 
     /** Applies another instance's invalidation exactly as a local one, without publishing it again. */

@@ -1,5 +1,6 @@
 package dev.querycache;
 
+import dev.querycache.spi.FetchObserver;
 import java.util.Collection;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;

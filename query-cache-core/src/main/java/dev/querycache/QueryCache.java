@@ -1,5 +1,9 @@
 package dev.querycache;
 
+import dev.querycache.spi.InvalidationBus;
+import dev.querycache.spi.Invalidation;
+import dev.querycache.spi.FetchObserver;
+import dev.querycache.spi.SharedLevel;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;

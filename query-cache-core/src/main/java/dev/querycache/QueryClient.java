@@ -1,5 +1,8 @@
 package dev.querycache;
 
+import dev.querycache.spi.InvalidationBus;
+import dev.querycache.spi.FetchObserver;
+import dev.querycache.spi.SharedLevel;
 import java.util.Collection;
 import java.util.List;
 import reactor.core.publisher.Flux;

@@ -1,5 +1,6 @@
 package dev.querycache;
 
+import dev.querycache.spi.SharedLevel;
 import java.time.Instant;
 import java.util.Set;
 

@@ -1,5 +1,6 @@
 package dev.querycache;
 
+import dev.querycache.spi.FetchObserver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

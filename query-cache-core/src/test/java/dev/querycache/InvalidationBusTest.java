@@ -1,5 +1,7 @@
 package dev.querycache;
 
+import dev.querycache.spi.InvalidationBus;
+import dev.querycache.spi.Invalidation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;

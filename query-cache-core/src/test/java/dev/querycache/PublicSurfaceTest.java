@@ -39,12 +39,27 @@ class PublicSurfaceTest {
                 "DehydratedState", "DehydratedState$DehydratedQuery", "UnknownEndpointException", "QueryAbortedException",
                 "QueryScope", "QueryScopes", "RequestScope",
                 // documented around it
-                "QueryTimeoutException", "QueryClient$Inspector", "InvalidationBus", "Invalidation", "Invalidation$Kind",
-                "FetchObserver", "FetchObserver$Outcome", "InvalidEndpointOptionException", "InvalidEndpointOptionException$Source",
+                "QueryTimeoutException", "QueryClient$Inspector",
+                "InvalidEndpointOptionException", "InvalidEndpointOptionException$Source",
                 // for integrations that let untrusted traffic create entries (the starter's web layer)
-                "Admission", "Admission$Gate", "Admission$Discarded",
-                // for a second level the instances share (the starter's Redis one)
-                "SharedLevel", "SharedLevel$Loaded", "SharedLevel$Entry", "QueryState$Source");
+                "Admission", "Admission$Gate", "Admission$Discarded", "QueryState$Source");
+    }
+
+    @Test
+    void theIntegrationHooksLiveInTheirOwnPackage() throws Exception {
+        File dir = new File(new File(QueryClient.class.getProtectionDomain().getCodeSource().getLocation().toURI()), "dev/querycache/spi");
+        TreeSet<String> types = new TreeSet<>();
+        for (String file : Objects.requireNonNull(dir.list())) {
+            if (file.endsWith(".class") && !file.equals("package-info.class")) {
+                types.add(file.substring(0, file.length() - 6));
+            }
+        }
+        // what integrations (a cluster bus, metrics, a second level) implement or call; nothing of the engine
+        assertThat(types).containsExactlyInAnyOrder("InvalidationBus", "Invalidation", "Invalidation$Kind",
+                "FetchObserver", "FetchObserver$Outcome", "SharedLevel", "SharedLevel$Loaded", "SharedLevel$Entry");
+        for (String t : types) {
+            assertThat(Modifier.isPublic(Class.forName("dev.querycache.spi." + t).getModifiers())).as(t).isTrue();
+        }
     }
 
     private static boolean isReachable(Class<?> type) {
@@ -77,6 +92,6 @@ class PublicSurfaceTest {
                     .map(Method::getName).filter(n -> !n.equals("toString") && !n.startsWith("with")))
                     .as(type.getSimpleName() + " has only factories, withers and toString in public").isEmpty();
         }
-        assertThat(Arrays.stream(Invalidation.class.getConstructors())).as("no public constructor").isEmpty();
+        assertThat(Arrays.stream(dev.querycache.spi.Invalidation.class.getConstructors())).as("no public constructor").isEmpty();
     }
 }

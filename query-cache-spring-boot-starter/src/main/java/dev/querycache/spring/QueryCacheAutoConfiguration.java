@@ -1,7 +1,7 @@
 package dev.querycache.spring;
 
-import dev.querycache.FetchObserver;
-import dev.querycache.InvalidationBus;
+import dev.querycache.spi.FetchObserver;
+import dev.querycache.spi.InvalidationBus;
 import dev.querycache.QueryClient;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,7 +94,7 @@ public final class QueryCacheAutoConfiguration {
     @ConditionalOnMissingBean
     QueryClient queryClient(ListableBeanFactory beanFactory, QueryCacheProperties properties,
                             ObjectProvider<QueryClientCustomizer> customizers, ObjectProvider<InvalidationBus> buses,
-                            ObjectProvider<FetchObserver> observers, ObjectProvider<dev.querycache.SharedLevel> levels,
+                            ObjectProvider<FetchObserver> observers, ObjectProvider<dev.querycache.spi.SharedLevel> levels,
                             org.springframework.core.env.Environment environment) {
         if (properties.getCluster().getShared().isEnabled() && !properties.getCluster().getRedis().isEnabled()) {
             throw new QueryCacheConfigurationException("query-cache.cluster.shared.enabled=true needs "

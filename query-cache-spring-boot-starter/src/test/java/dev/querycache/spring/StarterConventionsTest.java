@@ -2,9 +2,9 @@ package dev.querycache.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.querycache.FetchObserver;
-import dev.querycache.Invalidation;
-import dev.querycache.InvalidationBus;
+import dev.querycache.spi.FetchObserver;
+import dev.querycache.spi.Invalidation;
+import dev.querycache.spi.InvalidationBus;
 import dev.querycache.QueryClient;
 import dev.querycache.Tag;
 import dev.querycache.spring.TestEndpoints.PokemonByName;

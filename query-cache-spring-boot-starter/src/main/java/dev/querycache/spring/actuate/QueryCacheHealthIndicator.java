@@ -1,6 +1,6 @@
 package dev.querycache.spring.actuate;
 
-import dev.querycache.InvalidationBus;
+import dev.querycache.spi.InvalidationBus;
 import dev.querycache.QueryClient;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;

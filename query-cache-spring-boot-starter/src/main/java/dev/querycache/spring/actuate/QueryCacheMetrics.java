@@ -1,6 +1,6 @@
 package dev.querycache.spring.actuate;
 
-import dev.querycache.FetchObserver;
+import dev.querycache.spi.FetchObserver;
 import dev.querycache.QueryClient;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;

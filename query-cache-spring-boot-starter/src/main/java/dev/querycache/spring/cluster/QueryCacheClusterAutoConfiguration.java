@@ -3,7 +3,7 @@ package dev.querycache.spring.cluster;
 import dev.querycache.QueryClient;
 import dev.querycache.spring.QueryCacheAutoConfiguration;
 import dev.querycache.spring.QueryCacheProperties;
-import dev.querycache.InvalidationBus;
+import dev.querycache.spi.InvalidationBus;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -42,7 +42,7 @@ public final class QueryCacheClusterAutoConfiguration {
     /** Redis as every instance's second level ({@code query-cache.cluster.shared.enabled=true}). */
     @Bean(initMethod = "start", destroyMethod = "stop")
     @ConditionalOnBooleanProperty(name = "query-cache.cluster.shared.enabled")
-    @ConditionalOnMissingBean(dev.querycache.SharedLevel.class)
+    @ConditionalOnMissingBean(dev.querycache.spi.SharedLevel.class)
     RedisSharedLevel queryCacheRedisSharedLevel(ReactiveRedisConnectionFactory factory, ObjectProvider<JsonMapper> mapper,
                                                 ObjectProvider<QueryClient> client, QueryCacheProperties properties,
                                                 ObjectProvider<RedisInvalidationBus> buses) {

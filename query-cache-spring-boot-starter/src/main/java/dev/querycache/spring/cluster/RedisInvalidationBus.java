@@ -1,7 +1,7 @@
 package dev.querycache.spring.cluster;
 
-import dev.querycache.Invalidation;
-import dev.querycache.InvalidationBus;
+import dev.querycache.spi.Invalidation;
+import dev.querycache.spi.InvalidationBus;
 import dev.querycache.QueryClient;
 import dev.querycache.Tag;
 import dev.querycache.spring.internal.EndpointTypes;

@@ -1,8 +1,8 @@
 package dev.querycache.spring.cluster;
 
-import dev.querycache.Invalidation;
+import dev.querycache.spi.Invalidation;
 import dev.querycache.QueryClient;
-import dev.querycache.SharedLevel;
+import dev.querycache.spi.SharedLevel;
 import dev.querycache.Tag;
 import dev.querycache.spring.internal.DataJson;
 import dev.querycache.spring.internal.EndpointTypes;

@@ -59,14 +59,29 @@ public final class QueryCacheWebAutoConfiguration {
     @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
     @ConditionalOnClass(RouterFunction.class)
     static class ScopeConfiguration {
+
+        private static final org.apache.commons.logging.Log log =
+                org.apache.commons.logging.LogFactory.getLog(QueryScopeWebFilter.class);
+
         /**
-         * Also turns on Reactor's automatic context propagation (as {@code spring.reactor.context-propagation=auto}
-         * does), so that the caller and the request reach the synchronous endpoint methods of every handler.
+         * The caller and the request reach the synchronous endpoint methods of a handler through Reactor's
+         * automatic context propagation: Boot's {@code spring.reactor.context-propagation=auto}, which the
+         * starter makes the default. Set otherwise, startup says what no longer works.
          */
         @Bean
         @ConditionalOnMissingBean
-        QueryScopeWebFilter queryScopeWebFilter() {
-            reactor.core.publisher.Hooks.enableAutomaticContextPropagation();
+        QueryScopeWebFilter queryScopeWebFilter(org.springframework.core.env.Environment environment) {
+            String mode = environment.getProperty("spring.reactor.context-propagation", "auto");
+            if (!"auto".equalsIgnoreCase(mode.trim())) {
+                log.warn("spring.reactor.context-propagation=" + mode + ": PRINCIPAL and REQUEST endpoints called "
+                        + "synchronously inside a handler (prefetch, subscribe, invalidate, state, and code run on "
+                        + "another thread of the chain) will not see the request's caller and fail with "
+                        + "IllegalStateException; reactive query/watch still read the subscriber's Context. "
+                        + "Remove the property (query-cache defaults it to auto) to restore them.");
+            } else if (!org.springframework.util.ClassUtils.isPresent(
+                    "org.springframework.boot.reactor.autoconfigure.ReactorAutoConfiguration", getClass().getClassLoader())) {
+                reactor.core.publisher.Hooks.enableAutomaticContextPropagation();   // no Boot module to read the property
+            }
             return new QueryScopeWebFilter();
         }
     }

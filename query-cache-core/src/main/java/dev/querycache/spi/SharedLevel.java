@@ -1,5 +1,8 @@
-package dev.querycache;
+package dev.querycache.spi;
 
+import dev.querycache.InfiniteData;
+import dev.querycache.QueryClient;
+import dev.querycache.Tag;
 import java.time.Duration;
 import java.util.Set;
 import reactor.core.publisher.Mono;

@@ -1,5 +1,8 @@
-package dev.querycache;
+package dev.querycache.spi;
 
+import dev.querycache.Endpoint;
+import dev.querycache.QueryClient;
+import dev.querycache.Tag;
 import java.util.List;
 import java.util.Objects;
 
@@ -67,11 +70,6 @@ public final class Invalidation {
     public static Invalidation endpoint(String origin, String endpoint, String principal) {
         return new Invalidation(origin, Kind.ENDPOINT, List.of(), Objects.requireNonNull(endpoint, "endpoint"), null,
                 principal);
-    }
-
-    /** This invalidation as sent by the client {@code origin}. */
-    Invalidation withOrigin(String origin) {
-        return new Invalidation(origin, kind, tags, endpoint, arg, principal);
     }
 
     /** The id of the client that invalidated; a client ignores its own. */

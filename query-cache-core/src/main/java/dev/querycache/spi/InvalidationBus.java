@@ -1,5 +1,6 @@
-package dev.querycache;
+package dev.querycache.spi;
 
+import dev.querycache.QueryClient;
 import java.util.function.Consumer;
 
 /**
