@@ -52,7 +52,8 @@ public class HitCostBenchmark {
 
         @Setup(Level.Trial)
         public void setUp() {
-            client = QueryClient.builder()
+            // the same bound as the Caffeine peers: room for twice the keys
+            client = QueryClient.builder().maximumSize(KEYS * 2L)
                     .endpoint("items", (Integer k) -> Mono.just(Values.of(k)),
                             EndpointOptions.builder().keepUnusedDataFor(EndpointOptions.NEVER).build())
                     .build();
