@@ -125,7 +125,7 @@ final class CacheEntry extends Removable {
                 remove(c);
             }
         } else if (action instanceof EntryAction.Reset r) {
-            abort(c, "fetch of endpoint '" + endpoint.name() + "' for arg " + ScopedArg.unwrap(arg) + " was aborted " + r.why());
+            abort(c, "fetch of endpoint '" + endpoint.name() + "' for arg " + EntryKey.userArg(arg) + " was aborted " + r.why());
             remove(c);
         }
         c.after = state;

@@ -55,7 +55,7 @@ final class DefaultQueryClient implements QueryClient {
         if (rt == null) {
             throw new UnknownEndpointException("no endpoint named '" + endpoint + "'");
         }
-        return cache.discardOnProbation(rt, principal == null ? arg : new ScopedArg(principal, arg));
+        return cache.discardOnProbation(rt, EntryKey.of(principal, arg));
     }
 
     /** {@code i} as this client sends it: its own id as the origin. */
@@ -177,7 +177,7 @@ final class DefaultQueryClient implements QueryClient {
             CacheEntry q = r.endpoint().lookup(r.key());
             EntryState s = q == null ? null : q.state();
             if (s != null && s.status() == QueryStatus.SUCCESS && s.hasData) {
-                out.add(new DehydratedState.DehydratedQuery(q.endpoint.name(), ScopedArg.unwrap(q.arg), s.data, java.time.Instant.ofEpochMilli(s.fulfilledAtMillis),
+                out.add(new DehydratedState.DehydratedQuery(q.endpoint.name(), EntryKey.userArg(q.arg), s.data, java.time.Instant.ofEpochMilli(s.fulfilledAtMillis),
                         s.tags, q.endpoint.isInfinite()));
             }
         }
@@ -189,8 +189,7 @@ final class DefaultQueryClient implements QueryClient {
         List<DehydratedState.DehydratedQuery> out = new ArrayList<>();
         for (CacheEntry q : cache.all()) {
             EntryState s = q.state();
-            if (s.status() == QueryStatus.SUCCESS && s.hasData && !(q.arg instanceof ScopedArg)
-                    && !(q.arg instanceof RequestArg)) {
+            if (s.status() == QueryStatus.SUCCESS && s.hasData && EntryKey.isShared(q.arg)) {
                 out.add(new DehydratedState.DehydratedQuery(q.endpoint.name(), q.arg, s.data, java.time.Instant.ofEpochMilli(s.fulfilledAtMillis), s.tags,
                         q.endpoint.isInfinite()));
             }
@@ -218,7 +217,7 @@ final class DefaultQueryClient implements QueryClient {
     public List<QueryState<?>> entries() {
         List<QueryState<?>> out = new ArrayList<>();
         for (CacheEntry q : cache.all()) {
-            if (!(q.arg instanceof RequestArg)) {   // a request's own entries are its business
+            if (EntryKey.outlivesItsRequest(q.arg)) {   // a request's own entries are its business
                 out.add(q.view());
             }
         }

@@ -77,7 +77,7 @@ final class InfiniteBehavior implements FetchBehavior {
     }
 
     private Mono<Object> page(EndpointRuntime endpoint, Object arg, Object param) {
-        Object userArg = ScopedArg.unwrap(arg);
+        Object userArg = EntryKey.userArg(arg);
         return endpoint.attempt(userArg, () -> fetcher.fetchPage(userArg, param));
     }
 
@@ -120,7 +120,7 @@ final class InfiniteBehavior implements FetchBehavior {
     @Override
     @SuppressWarnings("unchecked")
     public Set<Tag> providedTags(Object arg, Object data) {
-        return fetcher.providesTags(ScopedArg.unwrap(arg), (InfiniteData<Object, Object>) data);
+        return fetcher.providesTags(EntryKey.userArg(arg), (InfiniteData<Object, Object>) data);
     }
 
     @Override

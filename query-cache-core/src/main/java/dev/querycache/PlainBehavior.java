@@ -15,13 +15,13 @@ final class PlainBehavior implements FetchBehavior {
 
     @Override
     public Mono<Object> fetch(EndpointRuntime endpoint, Object arg, EntryState current, FetchRequest request) {
-        Object userArg = ScopedArg.unwrap(arg);
+        Object userArg = EntryKey.userArg(arg);
         return endpoint.attempt(userArg, () -> fetcher.fetch(userArg));
     }
 
     @Override
     public Set<Tag> providedTags(Object arg, Object data) {
-        return fetcher.providesTags(ScopedArg.unwrap(arg), data);
+        return fetcher.providesTags(EntryKey.userArg(arg), data);
     }
 
     @Override

@@ -71,7 +71,7 @@ final class QueryCache {
                 .maximumWeight(endpoint.options().maximumSize())
                 // a REQUEST entry stays while its request lives: its request removes it when it closes
                 // entries on probation (Admission) weigh 0 too: untrusted traffic never evicts an ordinary entry
-                .weigher((Object k, CacheEntry q) -> q.isPinned() || q.onProbation() || k instanceof RequestArg ? 0 : 1)
+                .weigher((Object k, CacheEntry q) -> q.isPinned() || q.onProbation() || EntryKey.livesWithRequest(k) ? 0 : 1)
                 .evictionListener(this::onEvicted)
                 .build();
     }
@@ -111,8 +111,8 @@ final class QueryCache {
         // a call that may create an entry is either gated (untrusted traffic: admitted on probation) or the
         // application's own (promotes an entry on probation)
         Admission.Gate gate = create ? Admission.current() : null;
-        if (gate != null && !(arg instanceof RequestArg) && endpoint.lookup(arg) == null
-                && !gate.admit(endpoint.name(), arg instanceof ScopedArg s ? s.principal() : null, ScopedArg.unwrap(arg))) {
+        if (gate != null && EntryKey.outlivesItsRequest(arg) && endpoint.lookup(arg) == null
+                && !gate.admit(endpoint.name(), EntryKey.principal(arg), EntryKey.userArg(arg))) {
             return null;
         }
         Change[] change = new Change[1];
@@ -120,7 +120,7 @@ final class QueryCache {
         endpoint.store.asMap().compute(EndpointRuntime.argKey(arg), (k, q) -> {
             if (q == null && create) {
                 q = new CacheEntry(endpoint, arg);
-                if (gate != null && !(arg instanceof RequestArg)) {
+                if (gate != null && EntryKey.outlivesItsRequest(arg)) {
                     q.admitOnProbation();
                 }
                 created[0] = true;
@@ -209,7 +209,7 @@ final class QueryCache {
 
     /** Arms the keepUnusedDataFor timer of an entry that just became unused. */
     private void armRemoval(CacheEntry q) {
-        if (q.arg instanceof RequestArg) {
+        if (EntryKey.livesWithRequest(q.arg)) {
             return;   // removed when its request closes
         }
         long keep = q.endpoint.options().keepUnusedNanos();
@@ -348,11 +348,12 @@ final class QueryCache {
         endpoint.fetches.increment();
         Mono<Object> work = Mono.defer(() -> endpoint.behavior().fetch(endpoint, q.arg, f.startState, f.request));
         SharedLevel level = sharedLevel;
-        if (level != null && !(q.arg instanceof RequestArg) && f.request.kind() == FetchKind.REFRESH) {
+        if (level != null && EntryKey.outlivesItsRequest(q.arg) && f.request.kind() == FetchKind.REFRESH) {
             work = level.load(new SharedEntry(endpoint, q.arg), work).cast(Object.class);
         }
-        if (q.arg instanceof ScopedArg scoped) {
-            work = work.contextWrite(QueryScopes.withPrincipal(scoped.principal()));   // the fetcher sees its caller
+        String caller = EntryKey.principal(q.arg);
+        if (caller != null) {
+            work = work.contextWrite(QueryScopes.withPrincipal(caller));   // the fetcher sees its caller
         }
         FetchSubscriber subscriber = new FetchSubscriber(f);
         f.attach(subscriber);
@@ -521,7 +522,7 @@ final class QueryCache {
      */
     void invalidate(CacheEntry q) {
         dispatch(q, new EntryAction.Invalidate(q.endpoint.nowMillis()));
-        if (invalidated.hasListeners() && !(q.arg instanceof RequestArg)) {
+        if (invalidated.hasListeners() && EntryKey.outlivesItsRequest(q.arg)) {
             invalidated.publish(q.view());
         }
     }
@@ -584,9 +585,8 @@ final class QueryCache {
     /** {@code Endpoint.invalidate(arg)}: invalidates the entry here and tells the other instances. */
     void invalidateEntry(EndpointRuntime endpoint, Object arg) {
         // a PRINCIPAL entry's key is internal: the message names the caller and the user's arg explicitly
-        Invalidation announced = arg instanceof RequestArg ? null   // a request's own entry: nothing of it exists elsewhere
-                : arg instanceof ScopedArg scoped ? Invalidation.entry("", endpoint.name(), scoped.arg(), scoped.principal())
-                : Invalidation.entry("", endpoint.name(), arg, null);
+        Invalidation announced = EntryKey.livesWithRequest(arg) ? null   // a request's own entry: nothing of it exists elsewhere
+                : Invalidation.entry("", endpoint.name(), EntryKey.userArg(arg), EntryKey.principal(arg));
         if (announced != null) {
             invalidatingShared(announced);
         }
@@ -609,7 +609,7 @@ final class QueryCache {
 
     /** Invalidates the entry of {@code arg} (for PRINCIPAL endpoints: of {@code principal}) without publishing. */
     void invalidateRemoteEntry(EndpointRuntime endpoint, Object arg, String principal) {
-        CacheEntry q = endpoint.lookup(principal != null ? new ScopedArg(principal, arg) : arg);
+        CacheEntry q = endpoint.lookup(EntryKey.of(principal, arg));
         if (q != null) {
             invalidate(q);
         }
@@ -618,7 +618,7 @@ final class QueryCache {
     /** Invalidates {@code principal}'s entries of a PRINCIPAL endpoint, without publishing. */
     void invalidateCallerEntries(EndpointRuntime endpoint, String principal) {
         for (CacheEntry q : new ArrayList<>(endpoint.store.asMap().values())) {
-            if (q.arg instanceof ScopedArg scoped && scoped.principal().equals(principal)) {
+            if (principal.equals(EntryKey.principal(q.arg))) {
                 invalidate(q);
             }
         }

@@ -1,13 +1,10 @@
 package dev.querycache;
 
-/** The cache key of a {@code PRINCIPAL} entry: the caller and the arg. */
-record ScopedArg(String principal, Object arg) {
+/** The cache key of a {@code PRINCIPAL} entry: the caller and the arg (see {@link EntryKey}). */
+record ScopedArg(String principal, Object arg) implements EntryKey.Scoped {
 
-    /** The user's arg behind a cache key. */
-    static Object unwrap(Object key) {
-        if (key instanceof ScopedArg s) {
-            return s.arg();
-        }
-        return key instanceof RequestArg r ? r.arg() : key;
+    @Override
+    public String owner() {
+        return principal;
     }
 }

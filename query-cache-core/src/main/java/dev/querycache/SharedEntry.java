@@ -13,8 +13,8 @@ final class SharedEntry implements SharedLevel.Entry {
 
     SharedEntry(EndpointRuntime endpoint, Object key) {
         this.endpoint = endpoint;
-        this.arg = ScopedArg.unwrap(key);
-        this.principal = key instanceof ScopedArg scoped ? scoped.principal() : null;
+        this.arg = EntryKey.userArg(key);
+        this.principal = EntryKey.principal(key);
     }
 
     @Override
@@ -56,7 +56,7 @@ final class SharedEntry implements SharedLevel.Entry {
 
     @Override
     public Set<Tag> providedTags(Object data) {
-        return QueryCache.tagsOf(endpoint, principal == null ? arg : new ScopedArg(principal, arg), data);
+        return QueryCache.tagsOf(endpoint, EntryKey.of(principal, arg), data);
     }
 
     @Override

@@ -34,12 +34,12 @@ final class StateView implements QueryState<Object> {
 
     @Override
     public Object arg() {
-        return ScopedArg.unwrap(key);
+        return EntryKey.userArg(key);
     }
 
     @Override
     public String principal() {
-        return key instanceof ScopedArg scoped ? scoped.principal() : null;
+        return EntryKey.principal(key);
     }
 
     @Override

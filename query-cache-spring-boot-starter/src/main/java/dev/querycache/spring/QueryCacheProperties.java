@@ -1,5 +1,7 @@
 package dev.querycache.spring;
 
+import dev.querycache.spring.state.DehydratedStateJson;
+import dev.querycache.spring.state.StateFormat;
 import dev.querycache.EndpointOptions;
 import dev.querycache.QueryScope;
 import java.time.Duration;
@@ -155,7 +157,7 @@ public class QueryCacheProperties {
          * The format of the page state that DehydratedStateJson.scriptElement writes: 'query-cache' (its own),
          * 'tanstack' (TanStack Query v5's DehydratedState) or 'rtk-query' (an RTK Query api slice state).
          */
-        private dev.querycache.spring.web.StateFormat stateFormat = dev.querycache.spring.web.StateFormat.QUERY_CACHE;
+        private dev.querycache.spring.state.StateFormat stateFormat = dev.querycache.spring.state.StateFormat.QUERY_CACHE;
 
         /** How often the invalidation events stream ({base-path}/events) sends a comment to keep idle connections open. */
         private Duration eventsHeartbeat = Duration.ofSeconds(20);
@@ -173,8 +175,8 @@ public class QueryCacheProperties {
         public void setPrefetchable(List<String> prefetchable) { this.prefetchable = prefetchable; }
         public DataSize getMaxBodySize() { return maxBodySize; }
         public void setMaxBodySize(DataSize maxBodySize) { this.maxBodySize = maxBodySize; }
-        public dev.querycache.spring.web.StateFormat getStateFormat() { return stateFormat; }
-        public void setStateFormat(dev.querycache.spring.web.StateFormat stateFormat) { this.stateFormat = stateFormat; }
+        public dev.querycache.spring.state.StateFormat getStateFormat() { return stateFormat; }
+        public void setStateFormat(dev.querycache.spring.state.StateFormat stateFormat) { this.stateFormat = stateFormat; }
         /**
          * How many of the latest invalidations {@code {base}/events} keeps, so that a stream that reconnects
          * ({@code Last-Event-ID}) gets what it missed; older than that, it gets a {@code reset} event instead.

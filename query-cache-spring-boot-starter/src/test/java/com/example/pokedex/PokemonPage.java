@@ -1,7 +1,7 @@
 package com.example.pokedex;
 
 import dev.querycache.QueryClient;
-import dev.querycache.spring.web.DehydratedStateJson;
+import dev.querycache.spring.state.DehydratedStateJson;
 import dev.querycache.spring.web.QueryScopeWebFilter;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;

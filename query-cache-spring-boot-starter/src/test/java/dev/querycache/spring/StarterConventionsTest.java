@@ -16,7 +16,7 @@ import dev.querycache.spring.actuate.QueryCacheMetricsAutoConfiguration;
 import dev.querycache.spring.cache.QueryCacheSpringCacheAutoConfiguration;
 import dev.querycache.spring.cluster.QueryCacheClusterAutoConfiguration;
 import dev.querycache.spring.cluster.RedisInvalidationBus;
-import dev.querycache.spring.web.QueryCachePersistence;
+import dev.querycache.spring.persistence.QueryCachePersistence;
 import dev.querycache.spring.web.QueryCacheWebAutoConfiguration;
 import dev.querycache.spring.web.QueryScopeWebFilter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -48,6 +48,8 @@ class StarterConventionsTest {
     private static final AutoConfigurations ALL = AutoConfigurations.of(QueryCacheAutoConfiguration.class,
             QueryCacheMetricsAutoConfiguration.class, QueryCacheActuatorAutoConfiguration.class,
             QueryCacheSpringCacheAutoConfiguration.class, QueryCacheClusterAutoConfiguration.class,
+            dev.querycache.spring.state.QueryCacheStateAutoConfiguration.class,
+            dev.querycache.spring.persistence.QueryCachePersistenceAutoConfiguration.class,
             QueryCacheWebAutoConfiguration.class);
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(ALL)
@@ -90,7 +92,9 @@ class StarterConventionsTest {
     void autoConfigurationsArePublicFinalAndTheFailureAnalyzersPackagePrivate() {
         for (Class<?> type : List.of(QueryCacheAutoConfiguration.class, QueryCacheMetricsAutoConfiguration.class,
                 QueryCacheActuatorAutoConfiguration.class, QueryCacheSpringCacheAutoConfiguration.class,
-                QueryCacheClusterAutoConfiguration.class, QueryCacheWebAutoConfiguration.class)) {
+                QueryCacheClusterAutoConfiguration.class, QueryCacheWebAutoConfiguration.class,
+                dev.querycache.spring.state.QueryCacheStateAutoConfiguration.class,
+                dev.querycache.spring.persistence.QueryCachePersistenceAutoConfiguration.class)) {
             assertThat(Modifier.isPublic(type.getModifiers()) && Modifier.isFinal(type.getModifiers()))
                     .as(type.getSimpleName() + " is public final").isTrue();
         }

@@ -1,5 +1,6 @@
 package dev.querycache.spring.web;
 
+import dev.querycache.spring.state.DehydratedStateJson;
 import dev.querycache.Admission;
 import dev.querycache.QueryAbortedException;
 import dev.querycache.QueryClient;
@@ -77,7 +78,7 @@ final class BrowserCacheHandlers {
             WebBudget.RequestGate gate = budget.gate(clientId);
             Mono<?> data = Admission.call(gate, () -> types.infinite() ? client.infiniteEndpoint(endpoint).query(arg)
                     : client.endpoint(endpoint).query(arg)).contextWrite(Admission.with(gate));
-            return data.map(d -> DehydratedStateJson.dataTree(mapper, d))
+            return data.map(d -> dev.querycache.spring.internal.DataJson.tree(mapper, d))
                     .defaultIfEmpty(mapper.nullNode())
                     .flatMap(json -> conditional(request, mapper.writeValueAsString(json)))
                     .onErrorResume(e -> !(e instanceof BadInput), e -> fetchFailed(endpoint, e));

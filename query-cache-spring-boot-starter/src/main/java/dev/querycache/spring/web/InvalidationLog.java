@@ -1,5 +1,6 @@
 package dev.querycache.spring.web;
 
+import dev.querycache.spring.state.DehydratedStateJson;
 import dev.querycache.QueryClient;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

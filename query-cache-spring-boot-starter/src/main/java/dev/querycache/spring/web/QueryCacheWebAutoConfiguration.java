@@ -1,5 +1,7 @@
 package dev.querycache.spring.web;
 
+import dev.querycache.spring.state.DehydratedStateJson;
+import dev.querycache.spring.state.QueryCacheStateAutoConfiguration;
 import dev.querycache.QueryClient;
 import dev.querycache.spring.QueryCacheAutoConfiguration;
 import dev.querycache.spring.QueryCacheProperties;
@@ -23,12 +25,12 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The WebFlux side of query-cache: {@link RoutePreloads} run by a filter, HTTP prefetch and preload,
  * {@code preload.js} (with {@code query-cache.web.enabled=true}), devtools (with
- * {@code query-cache.devtools.enabled=true}), {@link DehydratedStateJson}, and persistence (with
- * {@code query-cache.persistence.file}). Every bean backs off when the application defines its own (the
+ * {@code query-cache.devtools.enabled=true}); page states come from the {@link DehydratedStateJson} of
+ * {@link QueryCacheStateAutoConfiguration}. Every bean backs off when the application defines its own (the
  * route functions and the route-preload filter by their names, {@code queryCacheWebRoutes},
  * {@code queryCacheDevtoolsRoutes}, {@code queryCacheRoutePreloadWebFilter}).
  */
-@AutoConfiguration(after = QueryCacheAutoConfiguration.class,
+@AutoConfiguration(after = {QueryCacheAutoConfiguration.class, QueryCacheStateAutoConfiguration.class},
         afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
 @ConditionalOnClass(JsonMapper.class)
 @ConditionalOnBean(QueryClient.class)
@@ -36,22 +38,6 @@ public final class QueryCacheWebAutoConfiguration {
 
     private static JsonMapper mapper(ObjectProvider<JsonMapper> mapper) {
         return mapper.getIfAvailable(JsonMapper::new);
-    }
-
-    @Bean
-    @ConditionalOnMissingBean
-    DehydratedStateJson dehydratedStateJson(ObjectProvider<JsonMapper> mapper, QueryClient client,
-                                            QueryCacheProperties properties) {
-        return new DehydratedStateJson(mapper(mapper), client, properties.getWeb().getStateFormat());
-    }
-
-    @Bean
-    @ConditionalOnMissingBean
-    @ConditionalOnProperty(name = "query-cache.persistence.file")
-    @ConditionalOnBooleanProperty(name = "query-cache.persistence.enabled", matchIfMissing = true)
-    QueryCachePersistence queryCachePersistence(QueryClient client, DehydratedStateJson json, QueryCacheProperties properties) {
-        return new QueryCachePersistence(client, json, Path.of(properties.getPersistence().getFile()),
-                properties.getPersistence().getMaxFileSize().toBytes(), properties.getPersistence().getMaxEntries());
     }
 
     /** Caller and request scope for every WebFlux request: needed by PRINCIPAL and REQUEST endpoints. */

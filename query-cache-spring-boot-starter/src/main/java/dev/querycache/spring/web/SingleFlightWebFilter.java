@@ -1,5 +1,7 @@
 package dev.querycache.spring.web;
 
+import dev.querycache.spring.state.DehydratedStateJson;
+import dev.querycache.spring.state.StateFormat;
 import dev.querycache.Admission;
 import dev.querycache.QueryClient;
 import dev.querycache.QueryScopes;

@@ -38,6 +38,7 @@ import reactor.core.publisher.Mono;
  * real redis-server, with {@code query-cache.cluster.shared.enabled=true}; every instance calls the same
  * upstream, whose counters are the cluster's fetches.
  */
+@org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
 class SharedLevelTest {
 
     static RedisServer redis;
@@ -50,19 +51,23 @@ class SharedLevelTest {
 
     @AfterAll
     static void stopRedis() throws Exception {
+        if (lookAtRedis != null) {
+            lookAtRedis.destroy();
+        }
         if (redis != null) {
             redis.close();
         }
     }
 
-    private ConfigurableApplicationContext instance() {
+    private ConfigurableApplicationContext instance(String... more) {
         ConfigurableApplicationContext ctx = new SpringApplicationBuilder(SharedTestApplication.class)
                 .web(WebApplicationType.NONE)
                 .properties("spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + redis.port,
                         "query-cache.cluster.redis.enabled=true", "query-cache.cluster.shared.enabled=true",
                         "query-cache.cluster.reconcile-interval=300ms", "query-cache.endpoints.slow.fetch-timeout=1s",
-                        "query-cache.cluster.shared.timeout=10s",
+                        "query-cache.cluster.shared.timeout=10s", "query-cache.cluster.shared.max-value-size=4KB",
                         "spring.main.banner-mode=off", "spring.jmx.enabled=false", "spring.config.name=shared-test-none")
+                .properties(more)
                 .run();
         instances.add(ctx);
         return ctx;
@@ -80,11 +85,16 @@ class SharedLevelTest {
         instances.forEach(ConfigurableApplicationContext::close);
     }
 
-    private static ReactiveStringRedisTemplate redisTemplate() {
-        var factory = new org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory("127.0.0.1", redis.port);
-        factory.afterPropertiesSet();
-        factory.start();
-        return new ReactiveStringRedisTemplate(factory);
+    private static org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory lookAtRedis;
+
+    /** The test's own view of Redis (one connection for the class, closed after it). */
+    private static synchronized ReactiveStringRedisTemplate redisTemplate() {
+        if (lookAtRedis == null) {
+            lookAtRedis = new org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory("127.0.0.1", redis.port);
+            lookAtRedis.afterPropertiesSet();
+            lookAtRedis.start();
+        }
+        return new ReactiveStringRedisTemplate(lookAtRedis);
     }
 
     private static Endpoint<String, Product> products(ConfigurableApplicationContext ctx) {
@@ -302,5 +312,84 @@ class SharedLevelTest {
                 .rootCause()
                 .hasMessageContaining("query-cache.cluster.shared.enabled")
                 .hasMessageContaining("query-cache.cluster.redis.enabled");
+    }
+
+    private static long pttlOfTheOnlyCopy(String pattern) {
+        ReactiveStringRedisTemplate r = redisTemplate();
+        List<String> copies = r.keys(pattern).collectList().block(Duration.ofSeconds(30));
+        assertThat(copies).as(pattern).hasSize(1);
+        return pttl(copies.get(0));
+    }
+
+    /** Redis's PTTL: milliseconds left, -1 for no expiry, -2 for no key. */
+    private static long pttl(String key) {
+        return redisTemplate().execute(c -> c.keyCommands().pTtl(java.nio.ByteBuffer.wrap(
+                key.getBytes(java.nio.charset.StandardCharsets.UTF_8)))).blockFirst(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void copiesExpireAsTheirEndpointsSay() {
+        ConfigurableApplicationContext a = instance();
+        products(a).query("e").block(Duration.ofSeconds(30));
+        a.getBean(QueryClient.class).endpoint("quotes").query("q").block(Duration.ofSeconds(30));
+        a.getBean(QueryClient.class).endpoint("notes").query("n").block(Duration.ofSeconds(30));
+
+        ReactiveStringRedisTemplate r = redisTemplate();
+        within30s(() -> r.keys("query-cache:shared:c:notes:*").count().block() == 1);
+        // staleTime 30s: the copy is useless after, so it lives 30s
+        assertThat(pttlOfTheOnlyCopy("query-cache:shared:c:quotes:*")).isBetween(20_000L, 30_000L);
+        // fresh until invalidated, keepUnusedDataFor 45s: 45s from its last read
+        assertThat(pttlOfTheOnlyCopy("query-cache:shared:c:notes:*")).isBetween(35_000L, 45_000L);
+        // never and never: until invalidated
+        List<String> product = r.keys("query-cache:shared:c:products:*").collectList().block(Duration.ofSeconds(30));
+        assertThat(product).hasSize(1);
+        assertThat(pttl(product.get(0))).isEqualTo(-1L);
+        // and the index sets live no longer than the copies they name
+        List<String> quoteSets = r.keys("query-cache:shared:e:quotes").collectList().block(Duration.ofSeconds(30));
+        assertThat(quoteSets).hasSize(1);
+        assertThat(pttl(quoteSets.get(0))).isBetween(1L, 30_000L);
+    }
+
+    private static void within30s(BooleanSupplier condition) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(condition::getAsBoolean);
+    }
+
+    @Test
+    void everyKeyIsWrittenUnderTheConfiguredPrefix() {
+        ConfigurableApplicationContext a = instance("query-cache.cluster.shared.key-prefix=shop:cache:");
+        ConfigurableApplicationContext b = instance("query-cache.cluster.shared.key-prefix=shop:cache:");
+        products(a).query("pre").block(Duration.ofSeconds(30));
+        assertThat(products(b).query("pre").block(Duration.ofSeconds(30)).id()).isEqualTo("pre");
+        assertThat(Upstream.calls("products:pre")).isEqualTo(1);
+
+        ReactiveStringRedisTemplate r = redisTemplate();
+        List<String> keys = r.keys("*").collectList().block(Duration.ofSeconds(30));
+        assertThat(keys).filteredOn(k -> k.contains(":c:") || k.contains(":e:") || k.contains(":t:"))
+                .isNotEmpty().allMatch(k -> k.startsWith("shop:cache:"));
+    }
+
+    @Test
+    void aValueOverMaxValueSizeStaysLocalAndIsLoggedOncePerEndpoint(
+            org.springframework.boot.test.system.CapturedOutput output) {
+        ConfigurableApplicationContext a = instance();
+        ConfigurableApplicationContext b = instance();
+        Endpoint<Object, Object> blobsA = a.getBean(QueryClient.class).endpoint("blobs");
+        Endpoint<Object, Object> blobsB = b.getBean(QueryClient.class).endpoint("blobs");
+
+        blobsA.query(1).block(Duration.ofSeconds(30));   // 1 KB: shared
+        blobsA.query(8).block(Duration.ofSeconds(30));   // 8 KB: over 4KB, kept local
+        blobsA.query(9).block(Duration.ofSeconds(30));
+        within30s(() -> redisTemplate().keys("query-cache:shared:c:blobs:*").count().block() == 1);
+
+        assertThat(((String) blobsB.query(1).block(Duration.ofSeconds(30)))).hasSize(1024);
+        assertThat(((String) blobsB.query(8).block(Duration.ofSeconds(30)))).hasSize(8 * 1024);
+        assertThat(Upstream.calls("blobs:1")).as("shared").isEqualTo(1);
+        assertThat(Upstream.calls("blobs:8")).as("each instance fetched it").isEqualTo(2);
+        String log = output.getOut() + output.getErr();
+        assertThat(log.split("keeps entries of endpoint 'blobs' local", -1)).as("one line per endpoint and instance")
+                .hasSize(3);
+        assertThat(log).contains("query-cache.cluster.shared.max-value-size");
+        assertThat(a.getBean(io.micrometer.core.instrument.MeterRegistry.class)
+                .get("query.cache.cluster.kept.local").functionCounter().count()).isEqualTo(2);
     }
 }

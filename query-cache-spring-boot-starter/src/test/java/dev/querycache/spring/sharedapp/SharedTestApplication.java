@@ -99,6 +99,37 @@ public class SharedTestApplication {
         }
     }
 
+    /** Fresh for 30 s: a copy in Redis lives as long. */
+    @Component("quotes")
+    @QueryEndpoint(keepUnusedDataFor = "never", staleTime = "30s")
+    public static class Quotes implements QueryFetcher<String, String> {
+        @Override
+        public Mono<String> fetch(String arg) {
+            return Mono.just(arg + "#" + Upstream.call("quotes:" + arg));
+        }
+    }
+
+    /** Fresh until invalidated, kept 45 s unused: a copy lives 45 s from its last read. */
+    @Component("notes")
+    @QueryEndpoint(keepUnusedDataFor = "45s")
+    public static class Notes implements QueryFetcher<String, String> {
+        @Override
+        public Mono<String> fetch(String arg) {
+            return Mono.just(arg + "#" + Upstream.call("notes:" + arg));
+        }
+    }
+
+    /** Values of {@code arg} kilobytes: over the test's max-value-size (4KB) from 4 on. */
+    @Component("blobs")
+    @QueryEndpoint(keepUnusedDataFor = "never")
+    public static class Blobs implements QueryFetcher<Integer, String> {
+        @Override
+        public Mono<String> fetch(Integer kilobytes) {
+            Upstream.call("blobs:" + kilobytes);
+            return Mono.just("x".repeat(kilobytes * 1024));
+        }
+    }
+
     /** Pages of numbers, numbered by a Long page param. */
     @Component("numbers")
     @InfiniteQueryEndpoint(keepUnusedDataFor = "never")

@@ -3,7 +3,7 @@ package dev.querycache.spring.webapp;
 import dev.querycache.InfiniteQueryEndpoint;
 import dev.querycache.InfiniteQueryFetcher;
 import dev.querycache.QueryClient;
-import dev.querycache.spring.web.DehydratedStateJson;
+import dev.querycache.spring.state.DehydratedStateJson;
 import dev.querycache.spring.web.RoutePreloads;
 import dev.querycache.spring.web.QueryScopeWebFilter;
 import dev.querycache.QueryEndpoint;

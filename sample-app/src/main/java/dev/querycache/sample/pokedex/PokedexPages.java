@@ -3,7 +3,7 @@ package dev.querycache.sample.pokedex;
 import dev.querycache.QueryClient;
 import dev.querycache.QueryStatus;
 import dev.querycache.sample.upstream.UpstreamController;
-import dev.querycache.spring.web.DehydratedStateJson;
+import dev.querycache.spring.state.DehydratedStateJson;
 import dev.querycache.spring.web.QueryScopeWebFilter;
 import java.time.Duration;
 import java.util.Map;

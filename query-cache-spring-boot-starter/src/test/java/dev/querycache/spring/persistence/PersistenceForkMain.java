@@ -1,4 +1,4 @@
-package dev.querycache.spring.web;
+package dev.querycache.spring.persistence;
 
 import dev.querycache.QueryClient;
 import dev.querycache.QueryEndpoint;

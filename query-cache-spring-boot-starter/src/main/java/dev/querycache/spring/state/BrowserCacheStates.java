@@ -1,7 +1,8 @@
-package dev.querycache.spring.web;
+package dev.querycache.spring.state;
 
 import dev.querycache.DehydratedState;
 import dev.querycache.Tag;
+import dev.querycache.spring.internal.DataJson;
 import dev.querycache.spring.internal.StableJson;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -12,7 +13,7 @@ import tools.jackson.databind.node.ObjectNode;
  * A {@link DehydratedState} in the shapes browser caches rehydrate from: TanStack Query v5's
  * {@code DehydratedState} and RTK Query's api slice state ({@link StateFormat}). Also the key of one entry as
  * each library spells it. Infinite data as {@code {pages, pageParams}}
- * ({@link DehydratedStateJson#dataTree}). Stateless apart from the mapper; thread-safe.
+ * ({@link DataJson#tree}). Stateless apart from the mapper; thread-safe.
  */
 final class BrowserCacheStates {
 
@@ -52,7 +53,7 @@ final class BrowserCacheStates {
             n.put("queryHash", queryHash(key));
             n.put("dehydratedAt", System.currentTimeMillis());
             ObjectNode s = n.putObject("state");
-            s.set("data", DehydratedStateJson.dataTree(mapper, q.data()));
+            s.set("data", DataJson.tree(mapper, q.data()));
             s.put("dataUpdateCount", 1);
             s.put("dataUpdatedAt", at);
             s.putNull("error");
@@ -86,7 +87,7 @@ final class BrowserCacheStates {
                 n.set("originalArgs", mapper.valueToTree(q.arg()));
             }
             n.put("startedTimeStamp", at);
-            n.set("data", DehydratedStateJson.dataTree(mapper, q.data()));
+            n.set("data", DataJson.tree(mapper, q.data()));
             n.put("fulfilledTimeStamp", at);
             ArrayNode keyTags = byKey.putArray(cacheKey);
             for (Tag t : q.tags()) {

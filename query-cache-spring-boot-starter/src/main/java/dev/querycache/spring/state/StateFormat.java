@@ -1,4 +1,4 @@
-package dev.querycache.spring.web;
+package dev.querycache.spring.state;
 
 /**
  * The JSON shapes {@link DehydratedStateJson} can write a page's state in, so that the browser cache the

@@ -1,5 +1,6 @@
-package dev.querycache.spring.web;
+package dev.querycache.spring.persistence;
 
+import dev.querycache.spring.state.DehydratedStateJson;
 import dev.querycache.DehydratedState;
 import dev.querycache.QueryClient;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.querycache.spring.web;
+package dev.querycache.spring.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,6 +6,8 @@ import dev.querycache.QueryClient;
 import dev.querycache.QueryStatus;
 import dev.querycache.spring.QueryCacheAutoConfiguration;
 import dev.querycache.spring.TestEndpointsAccess;
+import dev.querycache.spring.state.DehydratedStateJson;
+import dev.querycache.spring.web.QueryCacheWebAutoConfiguration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -21,7 +23,10 @@ class PersistenceTest {
 
     private ApplicationContextRunner runner(Path file) {
         return new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(QueryCacheAutoConfiguration.class, QueryCacheWebAutoConfiguration.class))
+                .withConfiguration(AutoConfigurations.of(QueryCacheAutoConfiguration.class,
+                        dev.querycache.spring.state.QueryCacheStateAutoConfiguration.class,
+                        dev.querycache.spring.persistence.QueryCachePersistenceAutoConfiguration.class,
+                        QueryCacheWebAutoConfiguration.class))
                 .withUserConfiguration(TestEndpointsAccess.PokemonConfig.class)
                 .withPropertyValues("query-cache.persistence.file=" + file);
     }
@@ -92,7 +97,10 @@ class PersistenceTest {
     @Test
     void noFileNoPersistence() {
         new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(QueryCacheAutoConfiguration.class, QueryCacheWebAutoConfiguration.class))
+                .withConfiguration(AutoConfigurations.of(QueryCacheAutoConfiguration.class,
+                        dev.querycache.spring.state.QueryCacheStateAutoConfiguration.class,
+                        dev.querycache.spring.persistence.QueryCachePersistenceAutoConfiguration.class,
+                        QueryCacheWebAutoConfiguration.class))
                 .run(ctx -> assertThat(ctx).doesNotHaveBean(QueryCachePersistence.class).hasSingleBean(DehydratedStateJson.class));
     }
 }

@@ -1,4 +1,4 @@
-package dev.querycache.spring.web;
+package dev.querycache.spring.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.querycache.spring.web;
+package dev.querycache.spring.state;
 
 import dev.querycache.spring.internal.EndpointTypes;
 import dev.querycache.spring.internal.DataJson;
@@ -80,7 +80,7 @@ public final class DehydratedStateJson {
             ObjectNode n = queries.addObject();
             n.put("endpoint", q.endpoint());
             n.set("arg", mapper.valueToTree(q.arg()));
-            n.set("data", dataTree(mapper, q.data()));
+            n.set("data", DataJson.tree(mapper, q.data()));
             n.put("fulfilledAt", q.fulfilledAt().toEpochMilli());
             TagJson.write(mapper, n.putArray("tags"), q.tags());
             n.put("infinite", q.infinite());
@@ -114,7 +114,13 @@ public final class DehydratedStateJson {
      * @throws IllegalArgumentException when the input is no query-cache state (nothing was handed over then
      *     only if the error came before the first entry)
      */
-    long read(java.io.InputStream in, java.util.function.Consumer<DehydratedState.DehydratedQuery> sink, long maxEntries) {
+    /**
+     * Reads a state streaming from {@code in}, handing each entry to {@code sink} as it is read, at most
+     * {@code maxEntries} of them (persistence reads files far larger than the heap this way).
+     *
+     * @return the entries read
+     */
+    public long read(java.io.InputStream in, java.util.function.Consumer<DehydratedState.DehydratedQuery> sink, long maxEntries) {
         long n = 0;
         // one entry's tree at a time; the parser goes on after it (the rest of the array is no "trailing token")
         tools.jackson.databind.ObjectReader entries = mapper.reader()
@@ -214,14 +220,6 @@ public final class DehydratedStateJson {
             }
         }
         return sb.toString();
-    }
-
-    /**
-     * An entry's data as JSON: infinite data as {@code {"pages":[..],"pageParams":[..]}} (and nothing else of
-     * {@code InfiniteData}), any other data as Jackson writes it ({@link DataJson}).
-     */
-    static JsonNode dataTree(JsonMapper mapper, Object data) {
-        return DataJson.tree(mapper, data);
     }
 
     private JavaType type(java.lang.reflect.Type t) {
