@@ -4,7 +4,6 @@ import dev.querycache.spi.InvalidationBus;
 import dev.querycache.spi.Invalidation;
 import dev.querycache.spi.FetchObserver;
 import dev.querycache.spi.SharedLevel;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;

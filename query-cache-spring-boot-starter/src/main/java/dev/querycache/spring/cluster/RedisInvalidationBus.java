@@ -4,11 +4,9 @@ import dev.querycache.spi.Invalidation;
 import dev.querycache.spi.InvalidationBus;
 import dev.querycache.QueryClient;
 import dev.querycache.Tag;
-import dev.querycache.spring.internal.EndpointTypes;
-import dev.querycache.spring.internal.TagJson;
+import dev.querycache.spring.internal.InvalidationJson;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,7 +30,6 @@ import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /*
  * Design notes.
@@ -425,45 +422,22 @@ public final class RedisInvalidationBus implements InvalidationBus {
 
     /** The message without its versions (the publish script adds them). */
     private String write(Invalidation i) {
-        ObjectNode n = mapper.createObjectNode();
-        n.put("origin", i.origin());
-        n.put("kind", i.kind().name());
-        TagJson.write(mapper, n.putArray("tags"), i.tags());
-        if (i.endpoint() != null) {
-            n.put("endpoint", i.endpoint());
-        }
-        if (i.principal() != null) {
-            n.put("principal", i.principal());
-        }
-        n.set("arg", mapper.valueToTree(i.arg()));
-        return mapper.writeValueAsString(n);
-    }
-
-    private static String principal(JsonNode n) {
-        JsonNode p = n.get("principal");
-        return p == null || p.isNull() ? null : p.asString();
+        return mapper.writeValueAsString(json().write(i));
     }
 
     private Invalidation read(JsonNode n) {
-        String origin = n.get("origin").asString();
-        Invalidation.Kind kind = Invalidation.Kind.valueOf(n.get("kind").asString());
-        switch (kind) {
-            case TAGS:
-                return Invalidation.tags(origin, TagJson.read(mapper, n.get("tags")));
-            case ENTRY: {
-                String endpoint = n.get("endpoint").asString();
-                JsonNode arg = n.get("arg");
-                Object typed = null;
-                if (arg != null && !arg.isNull()) {
-                    QueryClient c = client.getObject();
-                    typed = c.inspector().endpointNames().contains(endpoint)
-                            ? mapper.convertValue(arg, mapper.getTypeFactory().constructType(EndpointTypes.of(c, endpoint).arg()))
-                            : mapper.treeToValue(arg, Object.class);
-                }
-                return Invalidation.entry(origin, endpoint, typed, principal(n));
-            }
-            default:
-                return Invalidation.endpoint(origin, n.get("endpoint").asString(), principal(n));
+        return json().read(n);
+    }
+
+    private volatile InvalidationJson json;
+
+    /** The codec, made once the client exists (it types entry args from the client's endpoints). */
+    private InvalidationJson json() {
+        InvalidationJson j = json;
+        if (j == null) {
+            j = new InvalidationJson(mapper, client.getObject());
+            json = j;
         }
+        return j;
     }
 }
