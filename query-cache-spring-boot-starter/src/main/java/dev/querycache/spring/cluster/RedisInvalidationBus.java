@@ -67,6 +67,7 @@ public final class RedisInvalidationBus implements InvalidationBus {
 
     private final ReactiveRedisConnectionFactory factory;
     private final ReactiveStringRedisTemplate redis;
+    private final ScriptCalls scripts;
     private final JsonMapper mapper;
     private final ObjectProvider<QueryClient> client;
     private final String channel;
@@ -91,6 +92,7 @@ public final class RedisInvalidationBus implements InvalidationBus {
                                 String channel, String versionsKey, Duration reconcileInterval) {
         this.factory = factory;
         this.redis = new ReactiveStringRedisTemplate(factory);
+        this.scripts = new ScriptCalls(factory, redis);
         this.mapper = mapper;
         this.client = client;
         this.channel = channel;
@@ -143,7 +145,7 @@ public final class RedisInvalidationBus implements InvalidationBus {
     // ------------------------------------------------------------------------------------ publish
 
     /** What a publish waits for first: the shared level's deletion of the copies it matches. */
-    private volatile java.util.function.Supplier<Mono<Void>> before = Mono::empty;
+    private volatile java.util.function.Supplier<Mono<Void>> before = () -> EMPTY_BARRIER;
 
     /** Publishes each invalidation only after {@code before} completed (the shared level's barrier). */
     void publishAfter(java.util.function.Supplier<Mono<Void>> before) {
@@ -178,17 +180,27 @@ public final class RedisInvalidationBus implements InvalidationBus {
         args.add(write(invalidation));
         args.addAll(fields(invalidation));
         Mono<Void> first = before.get();
-        first.then(redis.execute(PUBLISH, List.of(versionsKey), args).next())
-                .timeout(COMMAND_TIMEOUT)
-                .subscribe(versions -> {
-                    for (int i = 0; i + 1 < versions.size(); i += 2) {
-                        advance(String.valueOf(versions.get(i)), Long.parseLong(String.valueOf(versions.get(i + 1))));
-                    }
-                    markUp();
-                }, e -> {
-                    markDown(e);
-                    keep(invalidation);
-                });
+        if (first == EMPTY_BARRIER) {
+            send(invalidation, args);   // no shared level waiting to delete copies: straight to Redis
+        } else {
+            first.subscribe(v -> { }, e -> send(invalidation, args), () -> send(invalidation, args));
+        }
+    }
+
+    private static final Mono<Void> EMPTY_BARRIER = Mono.empty();
+
+    private void send(Invalidation invalidation, List<String> args) {
+        scripts.call(PUBLISH, List.of(versionsKey), args, COMMAND_TIMEOUT).whenComplete((versions, e) -> {
+            if (e != null) {
+                markDown(e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e);
+                keep(invalidation);
+                return;
+            }
+            for (int i = 0; i + 1 < versions.size(); i += 2) {
+                advance(versions.get(i), Long.parseLong(versions.get(i + 1)));
+            }
+            markUp();
+        });
     }
 
     private void keep(Invalidation invalidation) {
