@@ -44,6 +44,8 @@ public class HitCostBenchmark {
         QueryClient client;
         Endpoint<Integer, String> queryCache;
         Cache<Integer, String> caffeine;
+        /** Raw Caffeine built as query-cache builds its store: a weigher and maximumWeight instead of maximumSize. */
+        Cache<Integer, String> caffeineWeighed;
         AsyncCache<Integer, String> asyncCaffeine;
         SpringPeers spring;
         final LongAdder misses = new LongAdder();
@@ -59,12 +61,15 @@ public class HitCostBenchmark {
                     .build();
             queryCache = cast(client.endpoint("items"));
             caffeine = Caffeine.newBuilder().maximumSize(KEYS * 2L).build();
+            caffeineWeighed = Caffeine.newBuilder().maximumWeight(KEYS * 2L)
+                    .weigher((Integer k, String v) -> v.isEmpty() ? 0 : 1).build();
             asyncCaffeine = Caffeine.newBuilder().maximumSize(KEYS * 2L).buildAsync();
             spring = new SpringPeers();
             for (int i = 0; i < KEYS; i++) {
                 Integer k = Values.key(i);
                 queryCache.query(k).block();
                 caffeine.put(k, Values.of(k));
+                caffeineWeighed.put(k, Values.of(k));
                 asyncCaffeine.put(k, CompletableFuture.completedFuture(Values.of(k)));
                 spring.service.mono(k).block();
                 spring.service.monoSync(k).block();
@@ -134,6 +139,15 @@ public class HitCostBenchmark {
     @Benchmark
     public String caffeineGetIfPresent(Peers p, Caller c) {
         String v = p.caffeine.getIfPresent(c.next());
+        if (v == null) {
+            p.misses.increment();
+        }
+        return v;
+    }
+
+    @Benchmark
+    public String caffeineWeighedGetIfPresent(Peers p, Caller c) {
+        String v = p.caffeineWeighed.getIfPresent(c.next());
         if (v == null) {
             p.misses.increment();
         }
