@@ -1,0 +1,112 @@
+package dev.querycache.bench;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.querycache.Endpoint;
+import dev.querycache.EndpointOptions;
+import dev.querycache.QueryClient;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import reactor.core.publisher.Mono;
+
+/**
+ * A hit of a {@code SHARED} endpoint against raw Caffeine's {@code getIfPresent}, each peer in forks of its
+ * own that set up only that peer (unlike {@link HitCostBenchmark}, whose forks build every peer, so the JIT
+ * profile of Caffeine's code has seen every cache). Same keys (10 000 warm, random order), same bound
+ * (twice the keys) for both.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(2)
+public class IsolatedHitCostBenchmark {
+
+    static final int KEYS = 10_000;
+
+    /** The keys in a random order, the same for both peers. */
+    @State(Scope.Thread)
+    public static class Order {
+        final Integer[] keys = new Integer[1 << 16];
+        int cursor;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            ThreadLocalRandom r = ThreadLocalRandom.current();
+            for (int i = 0; i < keys.length; i++) {
+                keys[i] = Values.key(r.nextInt(KEYS));
+            }
+        }
+
+        Integer next() {
+            return keys[cursor++ & (keys.length - 1)];
+        }
+    }
+
+    @State(Scope.Benchmark)
+    public static class QueryCachePeer {
+        QueryClient client;
+        Endpoint<Integer, String> items;
+
+        @Setup(Level.Trial)
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        public void setUp() {
+            client = QueryClient.builder().maximumSize(KEYS * 2L)
+                    .endpoint("items", (Integer k) -> Mono.just(Values.of(k)),
+                            EndpointOptions.builder().keepUnusedDataFor(EndpointOptions.NEVER).build())
+                    .build();
+            items = (Endpoint) client.endpoint("items");
+            for (int i = 0; i < KEYS; i++) {
+                items.query(Values.key(i)).block();
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void checkEveryOpWasAHit() {
+            long fetches = client.stats().fetchCount();
+            client.close();
+            if (fetches != KEYS) {
+                throw new IllegalStateException("not every measured op was a hit: " + (fetches - KEYS) + " fetches");
+            }
+        }
+    }
+
+    @State(Scope.Benchmark)
+    public static class CaffeinePeer {
+        Cache<Integer, String> cache;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            cache = Caffeine.newBuilder().maximumSize(KEYS * 2L).build();
+            for (int i = 0; i < KEYS; i++) {
+                cache.put(Values.key(i), Values.of(Values.key(i)));
+            }
+        }
+    }
+
+    @Benchmark
+    public String queryCacheBlock(QueryCachePeer p, Order o) {
+        return p.items.query(o.next()).block();
+    }
+
+    @Benchmark
+    public String caffeineGetIfPresent(CaffeinePeer p, Order o) {
+        String v = p.cache.getIfPresent(o.next());
+        if (v == null) {
+            throw new IllegalStateException("a miss");
+        }
+        return v;
+    }
+}
