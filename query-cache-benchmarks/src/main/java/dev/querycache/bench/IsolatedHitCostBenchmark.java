@@ -5,7 +5,6 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.querycache.Endpoint;
 import dev.querycache.EndpointOptions;
 import dev.querycache.QueryClient;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -34,26 +33,7 @@ import reactor.core.publisher.Mono;
 @Fork(2)
 public class IsolatedHitCostBenchmark {
 
-    static final int KEYS = 10_000;
-
-    /** The keys in a random order, the same for both peers. */
-    @State(Scope.Thread)
-    public static class Order {
-        final Integer[] keys = new Integer[1 << 16];
-        int cursor;
-
-        @Setup(Level.Trial)
-        public void setUp() {
-            ThreadLocalRandom r = ThreadLocalRandom.current();
-            for (int i = 0; i < keys.length; i++) {
-                keys[i] = Values.key(r.nextInt(KEYS));
-            }
-        }
-
-        Integer next() {
-            return keys[cursor++ & (keys.length - 1)];
-        }
-    }
+    static final int KEYS = HitCostBenchmark.KEYS;   // and HitCostBenchmark.Caller's random order over them
 
     @State(Scope.Benchmark)
     public static class QueryCachePeer {
@@ -97,12 +77,12 @@ public class IsolatedHitCostBenchmark {
     }
 
     @Benchmark
-    public String queryCacheBlock(QueryCachePeer p, Order o) {
+    public String queryCacheBlock(QueryCachePeer p, HitCostBenchmark.Caller o) {
         return p.items.query(o.next()).block();
     }
 
     @Benchmark
-    public String caffeineGetIfPresent(CaffeinePeer p, Order o) {
+    public String caffeineGetIfPresent(CaffeinePeer p, HitCostBenchmark.Caller o) {
         String v = p.cache.getIfPresent(o.next());
         if (v == null) {
             throw new IllegalStateException("a miss");

@@ -144,8 +144,8 @@ public final class RedisInvalidationBus implements InvalidationBus {
 
     // ------------------------------------------------------------------------------------ publish
 
-    /** What a publish waits for first: the shared level's deletion of the copies it matches. */
-    private volatile java.util.function.Supplier<Mono<Void>> before = () -> EMPTY_BARRIER;
+    /** What a publish waits for first: the shared level's deletion of the copies it matches; null without one. */
+    private volatile java.util.function.Supplier<Mono<Void>> before;
 
     /** Publishes each invalidation only after {@code before} completed (the shared level's barrier). */
     void publishAfter(java.util.function.Supplier<Mono<Void>> before) {
@@ -179,15 +179,13 @@ public final class RedisInvalidationBus implements InvalidationBus {
         args.add(channel);
         args.add(write(invalidation));
         args.addAll(fields(invalidation));
-        Mono<Void> first = before.get();
-        if (first == EMPTY_BARRIER) {
+        java.util.function.Supplier<Mono<Void>> barrier = before;
+        if (barrier == null) {
             send(invalidation, args);   // no shared level waiting to delete copies: straight to Redis
         } else {
-            first.subscribe(v -> { }, e -> send(invalidation, args), () -> send(invalidation, args));
+            barrier.get().subscribe(v -> { }, e -> send(invalidation, args), () -> send(invalidation, args));
         }
     }
-
-    private static final Mono<Void> EMPTY_BARRIER = Mono.empty();
 
     private void send(Invalidation invalidation, List<String> args) {
         scripts.call(PUBLISH, List.of(versionsKey), args, COMMAND_TIMEOUT).whenComplete((versions, e) -> {

@@ -131,7 +131,7 @@ public final class RedisSharedLevel implements SharedLevel {
 
     private final ConcurrentHashMap<String, Sinks.Empty<Void>> waiting = new ConcurrentHashMap<>();
     private final AtomicBoolean down = new AtomicBoolean();
-    private final Set<String> tooLargeWarned = ConcurrentHashMap.newKeySet();
+    private final Set<String> keptLocalWarned = ConcurrentHashMap.newKeySet();
     private final RateLimitedWarning unreadable = new RateLimitedWarning(log, 60, TimeUnit.SECONDS, System::nanoTime);
     private volatile Mono<Void> barrier = Mono.empty();
     private volatile Disposable listening;
@@ -280,36 +280,41 @@ public final class RedisSharedLevel implements SharedLevel {
     }
 
     private void store(Entry entry, String copyKey, String leaseKey, String generation, Loaded loaded) {
-        String value = "";
+        String value = copyOf(entry, loaded);   // "" keeps it local: the script then only gives the lease back
         List<String> keys = new ArrayList<>(List.of(copyKey, leaseKey, genKey));
-        try {
-            ObjectNode n = mapper.createObjectNode();
-            n.put("at", loaded.fulfilledAtMillis());
-            n.set("data", DataJson.tree(mapper, loaded.data()));
-            value = mapper.writeValueAsString(n);
-            if (value.length() > maxValueBytes || value.getBytes(StandardCharsets.UTF_8).length > maxValueBytes) {
-                keptLocal.incrementAndGet();
-                if (tooLargeWarned.add(entry.endpoint())) {
-                    log.warn("query-cache keeps entries of endpoint '" + entry.endpoint() + "' local: a value of "
-                            + value.length() + " characters is over query-cache.cluster.shared.max-value-size ("
-                            + maxValueBytes + " bytes)");
-                }
-                value = "";
-            } else {
-                keys.addAll(indexKeys(entry, entry.providedTags(loaded.data())));
-            }
-        } catch (RuntimeException e) {
-            keptLocal.incrementAndGet();
-            if (tooLargeWarned.add(entry.endpoint())) {
-                log.warn("query-cache keeps entries of endpoint '" + entry.endpoint() + "' local: their data cannot be "
-                        + "written as JSON (" + e.getMessage() + ")");
-            }
-            value = "";
+        if (!value.isEmpty()) {
+            keys.addAll(indexKeys(entry, entry.providedTags(loaded.data())));
         }
         redis.execute(STORE, keys, List.of(token, generation, value, Long.toString(ttlMillis(entry)), readyChannel))
                 .next()
                 .timeout(commandTimeout)
                 .subscribe(stored -> answered(), this::failed);
+    }
+
+    /** The copy's JSON, or "" when it stays local (too large, or not writable as JSON; logged once per endpoint). */
+    private String copyOf(Entry entry, Loaded loaded) {
+        String value;
+        try {
+            ObjectNode n = mapper.createObjectNode();
+            n.put("at", loaded.fulfilledAtMillis());
+            n.set("data", DataJson.tree(mapper, loaded.data()));
+            value = mapper.writeValueAsString(n);
+        } catch (RuntimeException e) {
+            return keptLocal(entry, "their data cannot be written as JSON (" + e.getMessage() + ")");
+        }
+        if (value.length() > maxValueBytes || value.getBytes(StandardCharsets.UTF_8).length > maxValueBytes) {
+            return keptLocal(entry, "a value of " + value.length() + " characters is over "
+                    + "query-cache.cluster.shared.max-value-size (" + maxValueBytes + " bytes)");
+        }
+        return value;
+    }
+
+    private String keptLocal(Entry entry, String why) {
+        keptLocal.incrementAndGet();
+        if (keptLocalWarned.add(entry.endpoint())) {
+            log.warn("query-cache keeps entries of endpoint '" + entry.endpoint() + "' local: " + why);
+        }
+        return "";
     }
 
     private void giveBack(String copyKey, String leaseKey) {

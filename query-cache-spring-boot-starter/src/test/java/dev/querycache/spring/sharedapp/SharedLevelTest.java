@@ -101,14 +101,8 @@ class SharedLevelTest {
         return ctx.getBean(QueryClient.class).endpoint(Products.class);
     }
 
-    private static void within(Duration d, BooleanSupplier condition, String what) throws InterruptedException {
-        long end = System.nanoTime() + d.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("not within " + d + ": " + what);
-            }
-            Thread.sleep(20);
-        }
+    private static void within(Duration d, BooleanSupplier condition, String what) {
+        org.awaitility.Awaitility.await(what).atMost(d).pollInterval(Duration.ofMillis(20)).until(condition::getAsBoolean);
     }
 
     /** Asks every key on every instance at once. */
@@ -272,7 +266,7 @@ class SharedLevelTest {
         products(a).query("g").block(Duration.ofSeconds(30));
         ReactiveStringRedisTemplate r = redisTemplate();
         // the copy is written once the fetch answered, on its own: wait for it
-        within30s(() -> r.keys("query-cache:shared:c:products:*").count().block() == 1);
+        within(Duration.ofSeconds(30), () -> r.keys("query-cache:shared:c:products:*").count().block() == 1, "the copy was written");
         List<String> copies = r.keys("query-cache:shared:c:products:*").collectList().block(Duration.ofSeconds(30));
         assertThat(copies).hasSize(1);
         r.opsForValue().set(copies.get(0), "{not json").block(Duration.ofSeconds(30));
@@ -338,7 +332,7 @@ class SharedLevelTest {
 
         ReactiveStringRedisTemplate r = redisTemplate();
         for (String endpoint : List.of("notes", "quotes", "products")) {   // written once each fetch answered
-            within30s(() -> r.keys("query-cache:shared:c:" + endpoint + ":*").count().block() == 1);
+            within(Duration.ofSeconds(30), () -> r.keys("query-cache:shared:c:" + endpoint + ":*").count().block() == 1, "the copy was written");
         }
         // staleTime 30s: the copy is useless after, so it lives 30s
         assertThat(pttlOfTheOnlyCopy("query-cache:shared:c:quotes:*")).isBetween(20_000L, 30_000L);
@@ -354,16 +348,13 @@ class SharedLevelTest {
         assertThat(pttl(quoteSets.get(0))).isBetween(1L, 30_000L);
     }
 
-    private static void within30s(BooleanSupplier condition) {
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(condition::getAsBoolean);
-    }
 
     @Test
     void everyKeyIsWrittenUnderTheConfiguredPrefix() {
         ConfigurableApplicationContext a = instance("query-cache.cluster.shared.key-prefix=shop:cache:");
         ConfigurableApplicationContext b = instance("query-cache.cluster.shared.key-prefix=shop:cache:");
         products(a).query("pre").block(Duration.ofSeconds(30));
-        within30s(() -> redisTemplate().keys("shop:cache:c:*").count().block() == 1);
+        within(Duration.ofSeconds(30), () -> redisTemplate().keys("shop:cache:c:*").count().block() == 1, "the copy was written");
         assertThat(products(b).query("pre").block(Duration.ofSeconds(30)).id()).isEqualTo("pre");
         assertThat(Upstream.calls("products:pre")).isEqualTo(1);
 
@@ -384,7 +375,7 @@ class SharedLevelTest {
         blobsA.query(1).block(Duration.ofSeconds(30));   // 1 KB: shared
         blobsA.query(8).block(Duration.ofSeconds(30));   // 8 KB: over 4KB, kept local
         blobsA.query(9).block(Duration.ofSeconds(30));
-        within30s(() -> redisTemplate().keys("query-cache:shared:c:blobs:*").count().block() == 1);
+        within(Duration.ofSeconds(30), () -> redisTemplate().keys("query-cache:shared:c:blobs:*").count().block() == 1, "the copy was written");
 
         assertThat(((String) blobsB.query(1).block(Duration.ofSeconds(30)))).hasSize(1024);
         assertThat(((String) blobsB.query(8).block(Duration.ofSeconds(30)))).hasSize(8 * 1024);
