@@ -11,11 +11,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * first polling subscriber) and the watchers (made for the first watch).
  *
  * Every change is one EntryAction passed to dispatch(), under this object's monitor, and dispatch() is
- * only ever called inside the store's compute for this entry's key (QueryCache.dispatch), so that the
- * store re-weighs the entry (pinned entries weigh 0) atomically with the change and eviction can never
- * remove an entry between "found it" and "pinned it". Lock order: Caffeine's node lock, then this
- * monitor. dispatch() calls no user code, no event subscriber and no watcher: it returns a Change, and
- * QueryCache.afterChange announces it once both locks are released.
+ * only ever called by the store seam (EntryStore): inside the store's compute for this entry's key, or,
+ * for a size eviction, under Caffeine's eviction lock, which holds the key the same way. So the store
+ * re-weighs the entry (pinned entries weigh 0) atomically with the change, and eviction can never remove
+ * an entry between "found it" and "pinned it". Lock order: Caffeine's node lock, then this monitor.
+ * dispatch() calls no user code, no event subscriber and no watcher: it returns a Change, and
+ * QueryCache.afterChange hands it to the policies once both locks are released.
  *
  * Readers (the hit path) read the volatile state and never lock; a fresh state is itself the Mono a hit
  * returns (see EntryState).
@@ -86,8 +87,8 @@ final class CacheEntry extends Removable {
     // ------------------------------------------------------------------------------------ the reducer
 
     /**
-     * Applies {@code action} and says what to announce. Call only inside the store's compute for this
-     * entry's key (see {@link QueryCache#dispatch}).
+     * Applies {@code action} and says what to announce. Called only by {@link EntryStore}, holding this
+     * entry's key (see the design notes).
      */
     synchronized Change dispatch(EntryAction action) {
         Change c = new Change(this, state);
@@ -118,11 +119,21 @@ final class CacheEntry extends Removable {
             } else {
                 remove(c);
             }
-        } else if (action instanceof EntryAction.Expire) {
+        } else if (action instanceof EntryAction.Expire || action instanceof EntryAction.Evict) {
             if (isPinned()) {
                 c.applied = false;
             } else {
                 remove(c);
+                c.collected = true;
+            }
+        } else if (action instanceof EntryAction.PollTick t) {
+            c.applied = pollTick(c, t.nowMillis());
+        } else if (action instanceof EntryAction.TagsInvalidated t) {
+            Fetch f = inFlight;
+            if (f == null) {
+                c.applied = false;
+            } else {
+                f.recordInvalidation(t.tags());
             }
         } else if (action instanceof EntryAction.Reset r) {
             abort(c, "fetch of endpoint '" + endpoint.name() + "' for arg " + EntryKey.userArg(arg) + " was aborted " + r.why());
@@ -269,8 +280,8 @@ final class CacheEntry extends Removable {
         c.add(QueryCacheEvent.Type.REMOVED);
     }
 
-    /** Marks the entry gone: no fetch, no polling, no timer. Call under the store's compute (or its eviction). */
-    synchronized void markRemoved() {
+    /** Marks the entry gone: no fetch, no polling, no timer. */
+    private void markRemoved() {
         markGone();
         inFlight = null;
         if (poller != null) {
@@ -292,13 +303,17 @@ final class CacheEntry extends Removable {
         poller.reschedule(how == Change.Poll.RESTART, inFlight != null, endpoint.scheduler(), poll);
     }
 
-    /** The poll timer fired: whether the entry still polls. */
-    synchronized boolean pollFired() {
+    /** The poll timer fired: refetches (joining a running fetch) while a polling subscriber is left. */
+    private boolean pollTick(Change c, long nowMillis) {
         if (poller == null) {
             return false;
         }
         poller.fired();
-        return !isGone() && poller.isPolling();
+        if (!poller.isPolling()) {
+            return false;
+        }
+        acquire(c, FetchRequest.REFRESH, FetchPolicy.ALWAYS, nowMillis);
+        return true;
     }
 
     // ------------------------------------------------------------------------------------ watchers

@@ -23,7 +23,7 @@ final class Change {
     EntryState after;
     /** The events to publish, one bit per {@link QueryCacheEvent.Type#ordinal()}. */
     private int events;
-    /** A fetch this change created: the caller waits on it and {@link QueryCache} launches it. */
+    /** A fetch this change created: the caller waits on it and {@link Fetching} launches it. */
     Fetch started;
     /** A fetch that was already running and is joined. */
     Fetch joined;
@@ -34,8 +34,12 @@ final class Change {
     Throwable error;
     /** The entry has no subscriber and no fetch any more: arm keepUnusedDataFor. */
     boolean unpinned;
+    /** The entry was created for this change. */
+    boolean created;
     /** The entry is to be taken out of the store. */
     boolean remove;
+    /** The removal is collection's (keepUnusedDataFor ran out, or evicted by size): counted as an eviction. */
+    boolean collected;
     /** An invalidation arrived during the settled fetch: invalidate again now (delayed invalidation). */
     boolean invalidateAgain;
     /** Whether a conditional action (updateData's compare, hydration's newer-only) was applied. */

@@ -62,7 +62,7 @@ final class ClientInspector implements QueryClient.Inspector {
 
     @Override
     public int size() {
-        return cache.size();
+        return cache.store.size();
     }
 
     @Override
@@ -77,7 +77,7 @@ final class ClientInspector implements QueryClient.Inspector {
     @Override
     public int subscriptionCount() {
         int n = 0;
-        for (CacheEntry q : cache.all()) {
+        for (CacheEntry q : cache.store.all()) {
             n += q.state().subscribers;
         }
         return n;
@@ -85,11 +85,11 @@ final class ClientInspector implements QueryClient.Inspector {
 
     @Override
     public reactor.core.Disposable observeFetches(FetchObserver observer) {
-        return cache.observeFetches(observer);
+        return cache.fetching.observeFetches(observer);
     }
 
     @Override
     public reactor.core.publisher.Flux<QueryState<?>> invalidations() {
-        return cache.invalidated().flux();
+        return cache.invalidation.invalidated().flux();
     }
 }

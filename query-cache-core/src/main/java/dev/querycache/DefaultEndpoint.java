@@ -46,7 +46,7 @@ final class DefaultEndpoint<A, R> implements Endpoint<A, R> {
         if (request != null) {
             request.read.add(new RequestScope.Read(runtime, key));   // inside a request only: the page's own state
         }
-        CacheEntry q = runtime.store.getIfPresent(key == null ? EndpointRuntime.NULL_ARG : key);
+        CacheEntry q = EntryStore.read(runtime, key);
         if (q != null) {
             if (q.onProbation()) {
                 cache.promoteIfTrusted(runtime, key);
@@ -140,7 +140,7 @@ final class DefaultEndpoint<A, R> implements Endpoint<A, R> {
     @SuppressWarnings("unchecked")
     public QueryState<R> state(A arg) {
         Object key = keys.current(arg);
-        CacheEntry q = runtime.lookup(key);
+        CacheEntry q = EntryStore.peek(runtime, key);
         return (QueryState<R>) (q != null ? q.view()
                 : StateView.of(runtime, key, EntryState.initial(runtime.options().staticTags())));
     }
@@ -158,13 +158,13 @@ final class DefaultEndpoint<A, R> implements Endpoint<A, R> {
     /** Invalidates the entry of {@code arg} (for PRINCIPAL endpoints: the caller's; use tags to reach every caller's). */
     @Override
     public void invalidate(A arg) {
-        cache.invalidateEntry(runtime, keys.current(arg));
+        cache.invalidation.invalidateEntry(runtime, keys.current(arg));
     }
 
     /** Invalidates every entry of this endpoint (for PRINCIPAL endpoints: every caller's). */
     @Override
     public void invalidateAll() {
-        cache.invalidateAll(runtime, true);
+        cache.invalidation.invalidateAll(runtime, true);
     }
 
     @Override

@@ -49,7 +49,7 @@ final class DefaultInfiniteEndpoint<A, P, R> implements InfiniteEndpoint<A, P, R
             return plain.query(arg);
         }
         return withKey(arg, key -> {
-            CacheEntry q = runtime.lookup(key);
+            CacheEntry q = EntryStore.peek(runtime, key);
             if (q != null && q.state().hasData) {
                 return cache.query(runtime, key, FetchRequest.REFRESH);
             }
@@ -74,9 +74,9 @@ final class DefaultInfiniteEndpoint<A, P, R> implements InfiniteEndpoint<A, P, R
 
     @Override
     public void abort(A arg) {
-        CacheEntry q = runtime.lookup(keys.current(arg));
+        CacheEntry q = EntryStore.peek(runtime, keys.current(arg));
         if (q != null) {
-            cache.abort(q);
+            cache.fetching.abort(q);
         }
     }
 

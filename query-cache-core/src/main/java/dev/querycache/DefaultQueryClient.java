@@ -43,7 +43,7 @@ final class DefaultQueryClient implements QueryClient {
         this.facades = f;
         this.inspector = new ClientInspector(cache, byName, instanceId);
         if (bus != null) {
-            cache.publishTo(invalidation -> bus.publish(withOrigin(invalidation)));
+            cache.invalidation.publishTo(invalidation -> bus.publish(withOrigin(invalidation)));
             bus.start(instanceId, this::applyRemote);
         }
     }
@@ -54,7 +54,7 @@ final class DefaultQueryClient implements QueryClient {
         if (rt == null) {
             throw new UnknownEndpointException("no endpoint named '" + endpoint + "'");
         }
-        return cache.discardOnProbation(rt, EntryKey.of(principal, arg));
+        return cache.collection.discardOnProbation(rt, EntryKey.of(principal, arg));
     }
 
     /** {@code i} as this client sends it: its own id as the origin. */
@@ -72,19 +72,19 @@ final class DefaultQueryClient implements QueryClient {
             return;
         }
         switch (i.kind()) {
-            case TAGS -> cache.invalidateTags(i.tags(), false);
+            case TAGS -> cache.invalidation.invalidateTags(i.tags(), false);
             case ENTRY -> {
                 EndpointRuntime rt = byName.get(i.endpoint());
                 if (rt != null) {
-                    cache.invalidateRemoteEntry(rt, i.arg(), i.principal());
+                    cache.invalidation.invalidateRemoteEntry(rt, i.arg(), i.principal());
                 }
             }
             case ENDPOINT -> {
                 EndpointRuntime rt = byName.get(i.endpoint());
                 if (rt != null && i.principal() != null) {
-                    cache.invalidateCallerEntries(rt, i.principal());
+                    cache.invalidation.invalidateCallerEntries(rt, i.principal());
                 } else if (rt != null) {
-                    cache.invalidateAll(rt, false);
+                    cache.invalidation.invalidateAll(rt, false);
                 }
             }
         }
@@ -161,19 +161,19 @@ final class DefaultQueryClient implements QueryClient {
 
     @Override
     public void invalidateTags(Collection<Tag> tags) {
-        cache.invalidateTags(tags, true);
+        cache.invalidation.invalidateTags(tags, true);
     }
 
     @Override
     public Mono<Void> awaitRunningQueries() {
-        return cache.awaitRunning();
+        return cache.fetching.awaitRunning();
     }
 
     @Override
     public DehydratedState dehydrate(RequestScope request) {
         List<DehydratedState.DehydratedQuery> out = new ArrayList<>();
         for (RequestScope.Read r : request.read) {
-            CacheEntry q = r.endpoint().lookup(r.key());
+            CacheEntry q = EntryStore.peek(r.endpoint(), r.key());
             EntryState s = q == null ? null : q.state();
             if (s != null && s.status() == QueryStatus.SUCCESS && s.hasData) {
                 out.add(new DehydratedState.DehydratedQuery(q.endpoint.name(), EntryKey.userArg(q.arg), s.data, java.time.Instant.ofEpochMilli(s.fulfilledAtMillis),
@@ -186,7 +186,7 @@ final class DefaultQueryClient implements QueryClient {
     @Override
     public DehydratedState dehydrate() {
         List<DehydratedState.DehydratedQuery> out = new ArrayList<>();
-        for (CacheEntry q : cache.all()) {
+        for (CacheEntry q : cache.store.all()) {
             EntryState s = q.state();
             if (s.status() == QueryStatus.SUCCESS && s.hasData && EntryKey.isShared(q.arg)) {
                 out.add(new DehydratedState.DehydratedQuery(q.endpoint.name(), q.arg, s.data, java.time.Instant.ofEpochMilli(s.fulfilledAtMillis), s.tags,
@@ -215,7 +215,7 @@ final class DefaultQueryClient implements QueryClient {
     @Override
     public List<QueryState<?>> entries() {
         List<QueryState<?>> out = new ArrayList<>();
-        for (CacheEntry q : cache.all()) {
+        for (CacheEntry q : cache.store.all()) {
             if (EntryKey.outlivesItsRequest(q.arg)) {   // a request's own entries are its business
                 out.add(q.view());
             }
@@ -244,7 +244,7 @@ final class DefaultQueryClient implements QueryClient {
 
     /** Runs pending expiry/size maintenance now. */
     void cleanUp() {
-        cache.cleanUp();
+        cache.store.cleanUp();
     }
 
     @Override
@@ -377,10 +377,10 @@ final class DefaultQueryClient implements QueryClient {
                 FetchBehavior behavior = r.infinite()
                         ? new InfiniteBehavior((InfiniteQueryFetcher<?, ?, ?>) r.fetcher())
                         : new PlainBehavior((QueryFetcher<?, ?>) r.fetcher());
-                byName.put(name, new EndpointRuntime(name, behavior, resolved, scheduler, cache::newStore));
+                byName.put(name, new EndpointRuntime(name, behavior, resolved, scheduler, cache.store::open));
             }
             if (sharedLevel != null) {
-                cache.shareThrough(sharedLevel);
+                cache.store.shareThrough(sharedLevel);
             }
             return new DefaultQueryClient(cache, byName, bus);
         }

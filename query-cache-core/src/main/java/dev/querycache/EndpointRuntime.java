@@ -28,7 +28,7 @@ final class EndpointRuntime {
     private final FetchBehavior behavior;
     private final ResolvedOptions options;
     private final Scheduler scheduler;
-    /** Entries by arg key ({@link #argKey}); changed only by {@link QueryCache} (compute and eviction). */
+    /** Entries by arg key; read and changed only through the store seam, {@link EntryStore}. */
     final Cache<Object, CacheEntry> store;
 
     final LongAdder hits = new LongAdder();
@@ -49,10 +49,6 @@ final class EndpointRuntime {
         this.options = options;
         this.scheduler = scheduler;
         this.store = storeFactory.apply(this);
-    }
-
-    static Object argKey(Object arg) {
-        return arg == null ? NULL_ARG : arg;
     }
 
     String name() {
@@ -81,14 +77,6 @@ final class EndpointRuntime {
 
     long nowMillis() {
         return scheduler.now(TimeUnit.MILLISECONDS);
-    }
-
-    /**
-     * The entry for {@code arg}, or null; lock-free. Not a read in the eviction policy's sense: for the
-     * cache's own bookkeeping (invalidation, state snapshots), never for answering a query.
-     */
-    CacheEntry lookup(Object arg) {
-        return store.policy().getIfPresentQuietly(argKey(arg));
     }
 
     /** One fetcher call with this endpoint's timeout and retries. */

@@ -64,6 +64,24 @@ sealed interface EntryAction {
     record Expire() implements EntryAction {
     }
 
+    /**
+     * The store evicted the entry by size (only unused entries weigh anything, so it is never pinned). Applied
+     * under Caffeine's eviction lock, which holds the entry's key as the store's compute does.
+     */
+    record Evict() implements EntryAction {
+    }
+
+    /** The poll timer fired: refetch unless a fetch runs, or stop when no polling subscriber is left. */
+    record PollTick(long nowMillis) implements EntryAction {
+    }
+
+    /**
+     * {@code invalidateTags} ran while this entry's fetch runs: the fetch remembers the tags, so that data
+     * providing one of them is invalidated again once it lands (RTK's delayed invalidation).
+     */
+    record TagsInvalidated(java.util.List<Tag> tags) implements EntryAction {
+    }
+
     /** {@code resetApiState} (or the end of a REQUEST entry's request): remove the entry whatever its state, aborting its fetch. */
     record Reset(String why) implements EntryAction {
     }

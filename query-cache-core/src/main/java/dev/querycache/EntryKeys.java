@@ -30,7 +30,7 @@ abstract class EntryKeys {
             case REQUEST -> new Scoped<RequestScope>(runtime, QueryScope.REQUEST, QueryScopes::request,
                     QueryScopes::currentRequest, (request, arg) -> {
                         RequestArg key = new RequestArg(request, arg);
-                        request.track(runtime, key, () -> cache.drop(runtime, key));
+                        request.track(runtime, key, () -> cache.collection.drop(runtime, key));
                         return key;
                     });
         };

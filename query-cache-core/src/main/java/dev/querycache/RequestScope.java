@@ -58,7 +58,7 @@ public final class RequestScope {
     public reactor.core.publisher.Mono<Void> readsSettled() {
         java.util.List<reactor.core.publisher.Mono<Void>> running = new java.util.ArrayList<>();
         for (Read r : read) {
-            CacheEntry q = r.endpoint().lookup(r.key());
+            CacheEntry q = EntryStore.peek(r.endpoint(), r.key());
             Fetch f = q == null ? null : q.inFlight();
             if (f != null) {
                 running.add(f.settled());

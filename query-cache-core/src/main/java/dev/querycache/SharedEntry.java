@@ -56,7 +56,7 @@ final class SharedEntry implements SharedLevel.Entry {
 
     @Override
     public Set<Tag> providedTags(Object data) {
-        return QueryCache.tagsOf(endpoint, EntryKey.of(principal, arg), data);
+        return Fetching.tagsOf(endpoint, EntryKey.of(principal, arg), data);
     }
 
     @Override

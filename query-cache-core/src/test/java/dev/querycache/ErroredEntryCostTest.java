@@ -96,7 +96,7 @@ class ErroredEntryCostTest {
             Endpoint<Object, Object> e = client.endpoint("items");
             Mono<Object> waiting = e.query("a");
             var result = waiting.toFuture();
-            WeakReference<Fetch> fetch = new WeakReference<>(runtimeOf(e).lookup("a").inFlight());
+            WeakReference<Fetch> fetch = new WeakReference<>(EntryStore.peek(runtimeOf(e), "a").inFlight());
             assertThat(fetch.get()).isNotNull();
 
             upstream.fail(new IllegalStateException("503"));
