@@ -2,23 +2,16 @@ package dev.querycache;
 
 import dev.querycache.spi.InvalidationBus;
 import dev.querycache.spi.Invalidation;
-import dev.querycache.spi.FetchObserver;
-import dev.querycache.spi.SharedLevel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.UnaryOperator;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
 /** The {@link QueryClient}: a facade over {@link QueryCache} and the registered endpoints. Thread-safe. */
 final class DefaultQueryClient implements QueryClient {
@@ -31,7 +24,7 @@ final class DefaultQueryClient implements QueryClient {
     private final InvalidationBus bus;
     private final Inspector inspector;
 
-    private DefaultQueryClient(QueryCache cache, Map<String, EndpointRuntime> byName, InvalidationBus bus) {
+    DefaultQueryClient(QueryCache cache, Map<String, EndpointRuntime> byName, InvalidationBus bus) {
         this.cache = cache;
         this.byName = byName;
         this.bus = bus;
@@ -254,240 +247,4 @@ final class DefaultQueryClient implements QueryClient {
         }
         cache.close();
     }
-
-    // ------------------------------------------------------------------------------------- builder
-
-    /** Collects registrations; validates everything in {@link #build()}. Not thread-safe. */
-    static final class BuilderImpl implements QueryClient.Builder {
-
-        private record Registration(String name, Object fetcher, EndpointOptions options, boolean infinite) {
-        }
-
-        private final List<Registration> registrations = new ArrayList<>();
-        private EndpointOptions defaults = EndpointOptions.none();
-        private long maximumSize = 10_000;
-        private Scheduler scheduler = Schedulers.parallel();
-        private final List<FetchObserver> observers = new ArrayList<>();
-        private InvalidationBus bus;
-        private UnaryOperator<Throwable> storedErrors = UnaryOperator.identity();
-        private SharedLevel sharedLevel;
-
-        @Override
-        public Builder sharedLevel(SharedLevel level) {
-            this.sharedLevel = Objects.requireNonNull(level, "level");
-            return this;
-        }
-
-        @Override
-        public Builder storedErrors(UnaryOperator<Throwable> compactor) {
-            UnaryOperator<Throwable> before = storedErrors;
-            Objects.requireNonNull(compactor, "compactor");
-            storedErrors = e -> {
-                Throwable t = before.apply(e);
-                return compactor.apply(t == null ? e : t);
-            };
-            return this;
-        }
-
-        @Override
-        public Builder invalidationBus(InvalidationBus bus) {
-            this.bus = Objects.requireNonNull(bus, "bus");
-            return this;
-        }
-
-        @Override
-        public Builder fetchObserver(FetchObserver observer) {
-            observers.add(Objects.requireNonNull(observer, "observer"));
-            return this;
-        }
-
-        @Override
-        public Builder endpoint(QueryFetcher<?, ?> fetcher) {
-            registrations.add(new Registration(null, Objects.requireNonNull(fetcher, "fetcher"), EndpointOptions.none(), false));
-            return this;
-        }
-
-        @Override
-        public Builder endpoint(String name, QueryFetcher<?, ?> fetcher, EndpointOptions options) {
-            registrations.add(new Registration(requireName(name), Objects.requireNonNull(fetcher, "fetcher"),
-                    Objects.requireNonNull(options, "options"), false));
-            return this;
-        }
-
-        @Override
-        public Builder infiniteEndpoint(InfiniteQueryFetcher<?, ?, ?> fetcher) {
-            registrations.add(new Registration(null, Objects.requireNonNull(fetcher, "fetcher"), EndpointOptions.none(), true));
-            return this;
-        }
-
-        @Override
-        public Builder infiniteEndpoint(String name, InfiniteQueryFetcher<?, ?, ?> fetcher, EndpointOptions options) {
-            registrations.add(new Registration(requireName(name), Objects.requireNonNull(fetcher, "fetcher"),
-                    Objects.requireNonNull(options, "options"), true));
-            return this;
-        }
-
-        private static String requireName(String name) {
-            if (name == null || name.isBlank()) {
-                throw new IllegalArgumentException("endpoint name must not be blank");
-            }
-            return name;
-        }
-
-        @Override
-        public Builder defaults(EndpointOptions defaults) {
-            this.defaults = Objects.requireNonNull(defaults, "defaults");
-            return this;
-        }
-
-        @Override
-        public Builder maximumSize(long maxUnusedEntries) {
-            if (maxUnusedEntries < 0) {
-                throw new IllegalArgumentException("maximumSize must not be negative but was " + maxUnusedEntries);
-            }
-            this.maximumSize = maxUnusedEntries;
-            return this;
-        }
-
-        @Override
-        public Builder scheduler(Scheduler scheduler) {
-            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
-            return this;
-        }
-
-        @Override
-        public QueryClient build() {
-            Map<String, EndpointRuntime> byName = new LinkedHashMap<>();
-            QueryCache cache = new QueryCache(List.copyOf(observers), storedErrors);
-            defaults.check(null, InvalidEndpointOptionException.Source.DEFAULTS);
-            EndpointOptions clientBound = EndpointOptions.builder().maximumSize(maximumSize).build();
-            Map<String, Object> owners = new LinkedHashMap<>();
-            for (Registration r : registrations) {
-                Annotated a = Annotated.of(r.fetcher(), r.infinite());
-                String name = r.name() != null ? r.name() : a.defaultName();
-                Object previous = owners.putIfAbsent(name, r.fetcher());
-                if (previous != null) {
-                    throw new IllegalArgumentException("duplicate endpoint name '" + name + "': registered for "
-                            + previous.getClass().getName() + " and " + r.fetcher().getClass().getName());
-                }
-                EndpointOptions explicit = r.options().check(name, InvalidEndpointOptionException.Source.OPTIONS);
-                EndpointOptions merged = explicit.orElse(a.options(name)).orElse(defaults).orElse(clientBound)
-                        .orElse(ResolvedOptions.BUILT_IN);
-                ResolvedOptions resolved = ResolvedOptions.of(merged, a.staticTags());
-                FetchBehavior behavior = r.infinite()
-                        ? new InfiniteBehavior((InfiniteQueryFetcher<?, ?, ?>) r.fetcher())
-                        : new PlainBehavior((QueryFetcher<?, ?>) r.fetcher());
-                byName.put(name, new EndpointRuntime(name, behavior, resolved, scheduler, cache.store::open));
-            }
-            if (sharedLevel != null) {
-                cache.store.shareThrough(sharedLevel);
-            }
-            return new DefaultQueryClient(cache, byName, bus);
-        }
-    }
-
-    /** What a fetcher's annotation says. */
-    private record Annotated(Class<?> annotatedClass, QueryEndpoint plain, InfiniteQueryEndpoint infinite,
-                             Class<?> fetcherClass) {
-
-        static Annotated of(Object fetcher, boolean infinite) {
-            Class<?> c = fetcher.getClass();
-            for (Class<?> k = c; k != null && k != Object.class; k = k.getSuperclass()) {
-                QueryEndpoint p = k.getAnnotation(QueryEndpoint.class);
-                InfiniteQueryEndpoint i = k.getAnnotation(InfiniteQueryEndpoint.class);
-                if (p != null || i != null) {
-                    if (infinite && p != null && i == null) {
-                        throw new IllegalArgumentException(k.getName() + " is annotated @QueryEndpoint but registered as an "
-                                + "infinite endpoint; use @InfiniteQueryEndpoint");
-                    }
-                    if (!infinite && i != null && p == null) {
-                        throw new IllegalArgumentException(k.getName() + " is annotated @InfiniteQueryEndpoint but registered "
-                                + "as a plain endpoint; use @QueryEndpoint");
-                    }
-                    return new Annotated(k, infinite ? null : p, infinite ? i : null, c);
-                }
-            }
-            return new Annotated(null, null, null, c);
-        }
-
-        String defaultName() {
-            String n = annotatedClass != null && !annotatedName().isEmpty() ? annotatedName() : null;
-            if (n != null) {
-                return n;
-            }
-            Class<?> c = annotatedClass != null ? annotatedClass : fetcherClass;
-            if (c.isAnonymousClass() || c.isSynthetic() || c.isHidden() || c.getSimpleName().isEmpty()) {
-                throw new IllegalArgumentException("a lambda or anonymous fetcher (" + fetcherClass.getName()
-                        + ") has no name: register it with endpoint(name, fetcher, options)");
-            }
-            String simple = c.getSimpleName();
-            return Character.toLowerCase(simple.charAt(0)) + simple.substring(1);
-        }
-
-        private String annotatedName() {
-            return plain != null ? plain.name() : infinite != null ? infinite.name() : "";
-        }
-
-        Set<Tag> staticTags() {
-            String[] types = plain != null ? plain.tags() : infinite != null ? infinite.tags() : new String[0];
-            Set<Tag> tags = new LinkedHashSet<>();
-            for (String t : types) {
-                tags.add(Tag.of(t));
-            }
-            return tags;
-        }
-
-        /**
-         * The options the annotation writes, read generically: a duration attribute is a string ({@code ""} =
-         * not written), any other a one-value array ({@code {}} = not written).
-         *
-         * @throws InvalidEndpointOptionException for an attribute that does not parse, has several values or
-         *     a value its option does not accept
-         */
-        EndpointOptions options(String endpoint) {
-            java.lang.annotation.Annotation annotation = plain != null ? plain : infinite;
-            EndpointOptions options = EndpointOptions.none();
-            if (annotation == null) {
-                return options;
-            }
-            for (EndpointOption option : EndpointOption.all()) {
-                Object written = attribute(annotation, option.optionName());
-                Object value = written == null ? null : value(endpoint, option, written);
-                if (value != null) {
-                    option.check(endpoint, value, InvalidEndpointOptionException.Source.ANNOTATION);
-                    options = options.with(option, value);
-                }
-            }
-            return options;
-        }
-
-        private static Object attribute(java.lang.annotation.Annotation annotation, String name) {
-            try {
-                return annotation.annotationType().getMethod(name).invoke(annotation);
-            } catch (NoSuchMethodException e) {
-                return null;   // the annotation has no such attribute
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("cannot read " + annotation.annotationType().getSimpleName() + "." + name, e);
-            }
-        }
-
-        private static Object value(String endpoint, EndpointOption option, Object written) {
-            if (written instanceof String text) {
-                try {
-                    return Durations.parse(text);
-                } catch (IllegalArgumentException e) {
-                    throw new InvalidEndpointOptionException(endpoint, option.optionName(),
-                            InvalidEndpointOptionException.Source.ANNOTATION, "\"" + text + "\" (" + e.getMessage() + ")", e);
-                }
-            }
-            int length = java.lang.reflect.Array.getLength(written);
-            if (length > 1) {
-                throw new InvalidEndpointOptionException(endpoint, option.optionName(),
-                        InvalidEndpointOptionException.Source.ANNOTATION, length + " values (write one value, or none)");
-            }
-            Object value = length == 0 ? null : java.lang.reflect.Array.get(written, 0);
-            return option.type() == Long.class && value instanceof Integer i ? Long.valueOf(i) : value;
-        }
-    }
-
 }

@@ -21,7 +21,7 @@ public interface QueryClient extends AutoCloseable {
 
     /** A builder for a client. */
     static Builder builder() {
-        return new DefaultQueryClient.BuilderImpl();
+        return new ClientBuilder();
     }
 
     /** Configures a client. Not thread-safe. */
