@@ -20,7 +20,9 @@ import reactor.util.context.ContextView;
  * nothing, a {@code query} fails with {@link java.util.concurrent.RejectedExecutionException}.
  *
  * <p>Thread-safe. The gate is kept in a thread-local for the duration of {@link #call} and in the Reactor
- * Context for {@link #with}; neither costs anything on a hit of an ordinary entry.
+ * Context for {@link #with}; with context-propagation on the classpath, Reactor also sets the thread-local
+ * from the Context where it restores thread-locals (a {@code handle} operator; every operator with
+ * automatic propagation). Neither costs anything on a hit of an ordinary entry.
  */
 public final class Admission {
 
@@ -50,8 +52,12 @@ public final class Admission {
         ABSENT
     }
 
-    private static final ThreadLocal<Gate> CURRENT = new ThreadLocal<>();
-    private static final String CONTEXT_KEY = Admission.class.getName() + ".gate";
+    static final ThreadLocal<Gate> CURRENT = new ThreadLocal<>();
+    static final String CONTEXT_KEY = Admission.class.getName() + ".gate";
+
+    static {
+        QueryScopes.accessorsRegistered();   // the gate's accessor, so that Reactor sets it from the Context
+    }
 
     private Admission() {
     }

@@ -35,10 +35,18 @@ public final class QueryScopes {
     static final ThreadLocal<String> CURRENT_PRINCIPAL = new ThreadLocal<>();
     static final ThreadLocal<RequestScope> CURRENT_REQUEST = new ThreadLocal<>();
 
+    /** Whether the thread-local accessors are registered (context-propagation is on the classpath). */
+    private static final boolean ACCESSORS = isPresent("io.micrometer.context.ContextRegistry");
+
     static {
-        if (isPresent("io.micrometer.context.ContextRegistry")) {
+        if (ACCESSORS) {
             ScopeAccessors.register();
         }
+    }
+
+    /** Registers the accessors (once, when this class initializes); whether there are any. */
+    static boolean accessorsRegistered() {
+        return ACCESSORS;
     }
 
     private QueryScopes() {

@@ -4,8 +4,8 @@ import io.micrometer.context.ContextRegistry;
 import io.micrometer.context.ThreadLocalAccessor;
 
 /**
- * Registers the caller and the request as Micrometer {@code ThreadLocalAccessor}s under the Context
- * keys {@link QueryScopes} writes, so that Reactor's automatic context propagation
+ * Registers the caller, the request and the admission gate as Micrometer {@code ThreadLocalAccessor}s under
+ * the Context keys {@link QueryScopes} and {@link Admission#with} write, so that Reactor's automatic context propagation
  * ({@code Hooks.enableAutomaticContextPropagation()}, which the starter turns on) sets them on the
  * thread while an operator of the request's chain runs, whatever thread that is, and restores the
  * previous values afterwards. Loaded only when context-propagation is on the classpath.
@@ -19,6 +19,7 @@ final class ScopeAccessors {
         ContextRegistry registry = ContextRegistry.getInstance();
         registry.registerThreadLocalAccessor(new Accessor<>(QueryScopes.PRINCIPAL, QueryScopes.CURRENT_PRINCIPAL));
         registry.registerThreadLocalAccessor(new Accessor<>(QueryScopes.REQUEST, QueryScopes.CURRENT_REQUEST));
+        registry.registerThreadLocalAccessor(new Accessor<>(Admission.CONTEXT_KEY, Admission.CURRENT));
     }
 
     private static final class Accessor<T> implements ThreadLocalAccessor<T> {

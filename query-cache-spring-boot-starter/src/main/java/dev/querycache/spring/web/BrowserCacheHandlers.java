@@ -4,8 +4,8 @@ import dev.querycache.spring.state.DehydratedStateJson;
 import dev.querycache.Admission;
 import dev.querycache.QueryAbortedException;
 import dev.querycache.QueryClient;
+import dev.querycache.QueryScopes;
 import dev.querycache.QueryTimeoutException;
-import dev.querycache.spring.internal.EndpointTypes;
 import dev.querycache.spring.web.JsonInput.BadInput;
 import java.time.Duration;
 import java.util.List;
@@ -63,25 +63,23 @@ final class BrowserCacheHandlers {
      * listed, 400 for a bad arg, 502 when the fetch failed, 504 when it timed out.
      */
     Mono<ServerResponse> query(ServerRequest request) {
-        return Mono.defer(() -> {
-            String endpoint = request.pathVariable("endpoint");
-            String principal = QueryScopeWebFilter.principal(request.exchange());
-            EndpointTypes.Types types = exposed.resolve(endpoint, principal);
-            Object arg = input.arg(input.value("arg", request.queryParam("arg").orElse(null)), types.arg());
-            String clientId = PrefetchHandlers.clientOf(request.exchange());
-            if (!exposed.exists(endpoint, types, principal, arg)   // a read that creates an entry pays as a prefetch
-                    && !budget.tryAcquire(clientId)) {
-                throw new BadInput(HttpStatus.TOO_MANY_REQUESTS, "too many reads of uncached entries: slow down");
-            }
+        return Mono.deferContextual(ctx -> {
+            ExposedEndpoint endpoint = exposed.resolve(request.pathVariable("endpoint"), ctx);
+            Object arg = input.arg(input.value("arg", request.queryParam("arg").orElse(null)), endpoint.types().arg());
+            String clientId = PrefetchHandlers.clientOf(ctx, request.exchange());
             // an entry this read creates is admitted on probation (it never evicts the application's entries),
             // and a browser's read never promotes one: only the application's own use does
             WebBudget.RequestGate gate = budget.gate(clientId);
-            Mono<?> data = Admission.call(gate, () -> types.infinite() ? client.infiniteEndpoint(endpoint).query(arg)
-                    : client.endpoint(endpoint).query(arg)).contextWrite(Admission.with(gate));
-            return data.map(d -> dev.querycache.spring.internal.DataJson.tree(mapper, d))
-                    .defaultIfEmpty(mapper.nullNode())
-                    .flatMap(json -> conditional(request, mapper.writeValueAsString(json)))
-                    .onErrorResume(e -> !(e instanceof BadInput), e -> fetchFailed(endpoint, e));
+            return InRequest.call(() -> {
+                if (!endpoint.exists(arg) && !budget.tryAcquire(clientId)) {   // a read that creates an entry pays as a prefetch
+                    throw new BadInput(HttpStatus.TOO_MANY_REQUESTS, "too many reads of uncached entries: slow down");
+                }
+                return endpoint.query(arg);
+            }).flatMap(data -> data.map(d -> dev.querycache.spring.internal.DataJson.tree(mapper, d))
+                            .defaultIfEmpty(mapper.nullNode())
+                            .flatMap(json -> conditional(request, mapper.writeValueAsString(json)))
+                            .onErrorResume(e -> !(e instanceof BadInput), e -> fetchFailed(endpoint.name(), e)))
+                    .contextWrite(Admission.with(gate));
         }).onErrorResume(JsonInput::handle);
     }
 
@@ -123,7 +121,10 @@ final class BrowserCacheHandlers {
      * client must then treat everything it holds as stale.
      */
     Mono<ServerResponse> events(ServerRequest request) {
-        String caller = QueryScopeWebFilter.principal(request.exchange());
+        return Mono.deferContextual(ctx -> events(request, QueryScopes.principal(ctx)));
+    }
+
+    private Mono<ServerResponse> events(ServerRequest request, String caller) {
         String lastEventId = request.headers().firstHeader("Last-Event-ID");
         Flux<ServerSentEvent<String>> stream = log.follow(lastEventId).concatMap(item -> {
             if (item instanceof InvalidationLog.Start start) {

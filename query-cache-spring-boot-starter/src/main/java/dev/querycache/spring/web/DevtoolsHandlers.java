@@ -70,26 +70,22 @@ final class DevtoolsHandlers {
 
     /** Refetches the row's entry, as the row's caller for a {@code PRINCIPAL} entry; a row gone meanwhile stays gone. */
     Mono<ServerResponse> refetch(ServerRequest request) {
-        return entryAction(request, (endpoint, arg, principal) -> {
-            Mono<?> fetch = Admission.call(CREATES_NOTHING, () -> EndpointTypes.of(client, endpoint).infinite()
-                    ? client.infiniteEndpoint(endpoint).refetch(arg) : client.endpoint(endpoint).refetch(arg))
-                    .contextWrite(Admission.with(CREATES_NOTHING));
-            if (principal != null) {
-                fetch = fetch.contextWrite(QueryScopes.withPrincipal(principal));
-            }
-            fetch.subscribe(v -> { }, e -> { });
-        });
+        // made in the row's Context, and run in it too, without waiting for it
+        return entryAction(request, (endpoint, arg) -> Mono.deferContextual(ctx -> InRequest.<Mono<?>>call(
+                () -> EndpointTypes.of(client, endpoint).infinite()
+                        ? client.infiniteEndpoint(endpoint).refetch(arg) : client.endpoint(endpoint).refetch(arg))
+                .doOnNext(fetch -> fetch.contextWrite(c -> c.putAll(ctx)).subscribe(v -> { }, e -> { }))
+                .then()));
     }
 
     /** Removes the row's entry (invalidates it: an unused entry goes, a subscribed one is refetched). */
     Mono<ServerResponse> remove(ServerRequest request) {
-        return entryAction(request, (endpoint, arg, principal) -> QueryScopes.callAs(principal, null, () -> {
+        return entryAction(request, (endpoint, arg) -> InRequest.run(() -> {
             if (EndpointTypes.of(client, endpoint).infinite()) {
                 client.infiniteEndpoint(endpoint).invalidate(arg);
             } else {
                 client.endpoint(endpoint).invalidate(arg);
             }
-            return null;
         }));
     }
 
@@ -109,7 +105,8 @@ final class DevtoolsHandlers {
     /** What a row's button does: the row's endpoint, its arg and, for a {@code PRINCIPAL} entry, its caller. */
     @FunctionalInterface
     private interface RowAction {
-        void apply(String endpoint, Object arg, String principal);
+        /** The action, run in a Context whose caller is the row's (for a {@code PRINCIPAL} entry). */
+        Mono<Void> apply(String endpoint, Object arg);
     }
 
     /**
@@ -134,8 +131,12 @@ final class DevtoolsHandlers {
                 principal = null;
             }
             EndpointTypes.Types types = EndpointTypes.of(client, endpoint);
-            action.apply(endpoint, input.arg(body.get("arg"), types.arg()), principal);
-            return ServerResponse.accepted().build();
+            Mono<Void> done = action.apply(endpoint, input.arg(body.get("arg"), types.arg()))
+                    .contextWrite(Admission.with(CREATES_NOTHING));
+            if (principal != null) {
+                done = done.contextWrite(QueryScopes.withPrincipal(principal));
+            }
+            return done.then(ServerResponse.accepted().build());
         }).onErrorResume(JsonInput::handle);
     }
 }

@@ -3,13 +3,12 @@ package dev.querycache.spring.web;
 import dev.querycache.QueryClient;
 import dev.querycache.QueryScope;
 import dev.querycache.QueryScopes;
-import dev.querycache.QueryState;
-import dev.querycache.QueryStatus;
 import dev.querycache.spring.internal.EndpointTypes;
 import dev.querycache.spring.web.JsonInput.BadInput;
 import java.util.List;
 import java.util.Set;
 import org.springframework.http.HttpStatus;
+import reactor.util.context.ContextView;
 
 /**
  * The endpoints HTTP may reach ({@code query-cache.web.prefetchable}): the one allowlist of prefetch, the
@@ -27,32 +26,25 @@ final class ExposedEndpoints {
     }
 
     /**
-     * The types of the endpoint {@code name}, if HTTP may reach it as {@code principal} (null: anonymous).
+     * The endpoint {@code name} as this request may reach it, with the caller of the request's Context
+     * {@code ctx}: resolved once per request.
      *
      * @throws BadInput 404 for a name that is not listed, unknown or {@code REQUEST}; 401 for a
      *     {@code PRINCIPAL} endpoint without a caller
      */
-    EndpointTypes.Types resolve(String name, String principal) {
-        if (!allowed.contains(name) || !client.inspector().endpointNames().contains(name)
-                || client.inspector().scope(name) == QueryScope.REQUEST) {
+    ExposedEndpoint resolve(String name, ContextView ctx) {
+        QueryScope scope = allowed.contains(name) && client.inspector().endpointNames().contains(name)
+                ? client.inspector().scope(name) : null;
+        if (scope == null || scope == QueryScope.REQUEST) {
             throw new BadInput(HttpStatus.NOT_FOUND, "no prefetchable endpoint named '" + shorten(name) + "'");
         }
-        if (client.inspector().scope(name) == QueryScope.PRINCIPAL && principal == null) {
+        String caller = QueryScopes.principal(ctx);
+        if (scope == QueryScope.PRINCIPAL && caller == null) {
             throw new BadInput(HttpStatus.UNAUTHORIZED, "endpoint '" + shorten(name) + "' is per user: sign in first");
         }
-        return EndpointTypes.of(client, name);
-    }
-
-    /**
-     * Whether the entry of ({@code endpoint}, {@code principal}'s, {@code arg}) is cached or being fetched:
-     * reading it creates nothing, so it costs nothing of the client's request rate.
-     */
-    boolean exists(String endpoint, EndpointTypes.Types types, String principal, Object arg) {
-        return QueryScopes.callAs(principal, null, () -> {
-            QueryState<?> state = types.infinite() ? client.infiniteEndpoint(endpoint).state(arg)
-                    : client.endpoint(endpoint).state(arg);
-            return state.status() != QueryStatus.UNINITIALIZED || state.isFetching();
-        });
+        EndpointTypes.Types types = EndpointTypes.of(client, name);
+        return types.infinite() ? new ExposedEndpoint(name, types, caller, null, client.infiniteEndpoint(name))
+                : new ExposedEndpoint(name, types, caller, client.endpoint(name), null);
     }
 
     /** Whether an entry of {@code endpoint} owned by {@code owner} (null: shared) may be shown to {@code caller}. */

@@ -1,8 +1,6 @@
 package dev.querycache.spring.web;
 
-import dev.querycache.spring.internal.EndpointTypes;
 import dev.querycache.Admission;
-import dev.querycache.PrefetchOptions;
 import dev.querycache.QueryClient;
 import dev.querycache.QueryScopes;
 import dev.querycache.spring.web.JsonInput.BadInput;
@@ -17,6 +15,7 @@ import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
+import reactor.util.context.ContextView;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -56,8 +55,8 @@ final class PrefetchHandlers {
     }
 
     /** Who a request counts against in the {@link WebBudget}: the signed-in caller, else the remote address. */
-    static String clientOf(org.springframework.web.server.ServerWebExchange exchange) {
-        String principal = QueryScopeWebFilter.principal(exchange);
+    static String clientOf(ContextView ctx, org.springframework.web.server.ServerWebExchange exchange) {
+        String principal = QueryScopes.principal(ctx);
         if (principal != null) {
             return "user:" + principal;
         }
@@ -65,27 +64,26 @@ final class PrefetchHandlers {
         return remote == null || remote.getAddress() == null ? "unknown" : "addr:" + remote.getAddress().getHostAddress();
     }
 
-    private void spend(ServerRequest request) {
-        if (!budget.tryAcquire(clientOf(request.exchange()))) {
+    private void spend(String clientId) {
+        if (!budget.tryAcquire(clientId)) {
             throw new BadInput(HttpStatus.TOO_MANY_REQUESTS, "too many prefetch/preload requests: slow down");
         }
     }
 
     Mono<ServerResponse> prefetch(ServerRequest request) {
-        return input.object(request).flatMap(body -> {
-            spend(request);
+        return Mono.deferContextual(ctx -> input.object(request).flatMap(body -> {
+            String clientId = clientOf(ctx, request.exchange());
+            spend(clientId);
             JsonNode name = body.get("endpoint");
             if (name == null || !name.isString() || name.asString().isBlank()) {
                 throw new BadInput(HttpStatus.BAD_REQUEST, "\"endpoint\" must be a non-empty string");
             }
-            String endpoint = name.asString();
-            String principal = QueryScopeWebFilter.principal(request.exchange());
-            EndpointTypes.Types types = exposed.resolve(endpoint, principal);
-            Object arg = input.arg(body.get("arg"), types.arg());
+            ExposedEndpoint endpoint = exposed.resolve(name.asString(), ctx);
+            Object arg = input.arg(body.get("arg"), endpoint.types().arg());
             JsonNode pagesNode = body.get("pages");
             int pages = 1;
             if (pagesNode != null && !pagesNode.isNull()) {
-                if (!types.infinite()) {
+                if (!endpoint.isInfinite()) {
                     throw new BadInput(HttpStatus.BAD_REQUEST, "\"pages\" is only for infinite endpoints");
                 }
                 if (!pagesNode.isIntegralNumber() || !pagesNode.canConvertToInt() || pagesNode.asInt() < 1
@@ -95,38 +93,33 @@ final class PrefetchHandlers {
                 pages = pagesNode.asInt();
             }
             int pageCount = pages;
-            WebBudget.RequestGate gate = budget.gate(clientOf(request.exchange()));
-            QueryScopes.callAs(principal, QueryScopeWebFilter.request(request.exchange()), () -> Admission.call(gate, () -> {
-                if (types.infinite()) {
-                    client.infiniteEndpoint(endpoint).prefetch(arg, PrefetchOptions.pages(pageCount));
-                } else {
-                    client.endpoint(endpoint).prefetch(arg);
-                }
-                return null;
-            }));
-            if (gate.refused()) {
-                throw new BadInput(HttpStatus.TOO_MANY_REQUESTS, "endpoint '" + ExposedEndpoints.shorten(endpoint)
-                        + "' holds as many entries as HTTP may create, all of them in use; try again later");
-            }
-            return ServerResponse.accepted().contentType(MediaType.APPLICATION_JSON)
-                    .bodyValue(Map.of("endpoint", endpoint, "status", "accepted"));
-        }).onErrorResume(JsonInput::handle);
+            WebBudget.RequestGate gate = budget.gate(clientId);
+            return InRequest.run(() -> endpoint.prefetch(arg, pageCount)).contextWrite(Admission.with(gate))
+                    .then(Mono.fromCallable(() -> {
+                        if (gate.refused()) {
+                            throw new BadInput(HttpStatus.TOO_MANY_REQUESTS, "endpoint '" + ExposedEndpoints.shorten(endpoint.name())
+                                    + "' holds as many entries as HTTP may create, all of them in use; try again later");
+                        }
+                        return endpoint.name();
+                    }))
+                    .flatMap(n -> ServerResponse.accepted().contentType(MediaType.APPLICATION_JSON)
+                            .bodyValue(Map.of("endpoint", n, "status", "accepted")));
+        })).onErrorResume(JsonInput::handle);
     }
 
     Mono<ServerResponse> preload(ServerRequest request) {
-        return input.object(request).flatMap(body -> {
+        return Mono.deferContextual(ctx -> input.object(request).flatMap(body -> {
             JsonNode p = body.get("path");
             if (p == null || !p.isString() || !SafePaths.isPlainAbsolutePath(p.asString())) {
                 throw new BadInput(HttpStatus.BAD_REQUEST, "\"path\" must be a plain absolute path such as /pokemon/pikachu");
             }
-            spend(request);   // only well-formed requests count against the client's budget
+            String clientId = clientOf(ctx, request.exchange());
+            spend(clientId);   // only well-formed requests count against the client's budget
             // every entry the route preloads create is admitted on probation, within the client's share
-            WebBudget.RequestGate gate = budget.gate(clientOf(request.exchange()));
-            boolean matched = QueryScopes.callAs(QueryScopeWebFilter.principal(request.exchange()),
-                    QueryScopeWebFilter.request(request.exchange()),
-                    () -> Admission.call(gate, () -> routes.preload(p.asString(), client)));
-            return matched ? ServerResponse.accepted().build() : ServerResponse.noContent().build();
-        }).onErrorResume(JsonInput::handle);
+            WebBudget.RequestGate gate = budget.gate(clientId);
+            return InRequest.call(() -> routes.preload(p.asString(), client)).contextWrite(Admission.with(gate))
+                    .flatMap(matched -> matched ? ServerResponse.accepted().build() : ServerResponse.noContent().build());
+        })).onErrorResume(JsonInput::handle);
     }
 
     Mono<ServerResponse> script(ServerRequest request) {

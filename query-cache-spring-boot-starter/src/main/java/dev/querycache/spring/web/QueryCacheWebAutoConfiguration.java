@@ -60,7 +60,8 @@ public final class QueryCacheWebAutoConfiguration {
                 log.warn("spring.reactor.context-propagation=" + mode + ": PRINCIPAL and REQUEST endpoints called "
                         + "synchronously inside a handler (prefetch, subscribe, invalidate, state, and code run on "
                         + "another thread of the chain) will not see the request's caller and fail with "
-                        + "IllegalStateException; reactive query/watch still read the subscriber's Context. "
+                        + "IllegalStateException; reactive query/watch still read the subscriber's Context, and query-cache's "
+                        + "own HTTP paths (prefetch, preload, /q, single-flight writes) are unaffected. "
                         + "Remove the property (query-cache defaults it to auto) to restore them.");
             } else if (!org.springframework.util.ClassUtils.isPresent(
                     "org.springframework.boot.reactor.autoconfigure.ReactorAutoConfiguration", getClass().getClassLoader())) {

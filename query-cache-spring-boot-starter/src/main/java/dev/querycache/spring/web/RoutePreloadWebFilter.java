@@ -2,7 +2,6 @@ package dev.querycache.spring.web;
 
 import dev.querycache.Admission;
 import dev.querycache.QueryClient;
-import dev.querycache.QueryScopes;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.core.Ordered;
@@ -34,22 +33,29 @@ final class RoutePreloadWebFilter implements WebFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        if (exchange.getRequest().getMethod() == HttpMethod.GET) {
-            String path = exchange.getRequest().getPath().pathWithinApplication().value();
+        if (exchange.getRequest().getMethod() != HttpMethod.GET || routes.isEmpty()) {
+            return chain.filter(exchange);
+        }
+        String path = exchange.getRequest().getPath().pathWithinApplication().value();
+        if (path.startsWith(basePath + "/")) {
+            return chain.filter(exchange);
+        }
+        return Mono.deferContextual(ctx -> {
+            String clientId = PrefetchHandlers.clientOf(ctx, exchange);
             // over its budget a client still gets its page, only without the preloads
-            if (!path.startsWith(basePath + "/") && !routes.isEmpty()
-                    && budget.tryAcquire(PrefetchHandlers.clientOf(exchange))) {
+            if (!budget.tryAcquire(clientId)) {
+                return chain.filter(exchange);
+            }
+            // what the preloads create is admitted on probation; the page's own reads promote it
+            WebBudget.RequestGate gate = budget.gate(clientId);
+            return InRequest.run(() -> {
                 try {
-                    // what the preloads create is admitted on probation; the page's own reads promote it
-                    WebBudget.RequestGate gate = budget.gate(PrefetchHandlers.clientOf(exchange));
-                    QueryScopes.callAs(QueryScopeWebFilter.principal(exchange), QueryScopeWebFilter.request(exchange),
-                            () -> Admission.call(gate, () -> routes.preload(path, client)));
+                    routes.preload(path, client);
                 } catch (RuntimeException e) {
                     log.warn("route preload for " + path + " failed: " + e);
                 }
-            }
-        }
-        return chain.filter(exchange);
+            }).contextWrite(Admission.with(gate)).then(chain.filter(exchange));
+        });
     }
 
     /** Right after {@link QueryScopeWebFilter}, so that preloads of PRINCIPAL endpoints warm the caller's entry. */

@@ -119,10 +119,11 @@ final class SingleFlightWebFilter implements WebFilter, Ordered {
     /** The page state of {@code target} as the caller would get it now, after the write. */
     private Mono<String> state(ServerWebExchange exchange, String target, AtomicReference<String> eventsId) {
         RequestScope scope = RequestScope.forRefresh();
-        String principal = QueryScopeWebFilter.principal(exchange);
-        WebBudget.RequestGate gate = budget.gate(PrefetchHandlers.clientOf(exchange));
-        QueryScopes.callAs(principal, scope, () -> Admission.call(gate, () -> routes.preload(target, client)));
-        return scope.readsSettled()
+        return Mono.deferContextual(ctx -> InRequest.call(() -> routes.preload(target, client))
+                        // the refresh's own scope, the caller of the request's Context
+                        .contextWrite(QueryScopes.withRequest(scope))
+                        .contextWrite(Admission.with(budget.gate(PrefetchHandlers.clientOf(ctx, exchange)))))
+                .then(Mono.defer(scope::readsSettled))
                 .timeout(refreshTimeout)
                 .onErrorResume(TimeoutException.class, e -> Mono.empty())   // what has not settled is left out
                 .then(Mono.fromCallable(() -> {
