@@ -55,15 +55,15 @@ public class HitCostBenchmark {
         @Setup(Level.Trial)
         public void setUp() {
             // the same bound as the Caffeine peers: room for twice the keys
-            client = QueryClient.builder().maximumSize(KEYS * 2L)
+            client = QueryClient.builder().maximumSize(IsolatedHitCostBenchmark.BOUND)
                     .endpoint("items", (Integer k) -> Mono.just(Values.of(k)),
                             EndpointOptions.builder().keepUnusedDataFor(EndpointOptions.NEVER).build())
                     .build();
             queryCache = cast(client.endpoint("items"));
-            caffeine = Caffeine.newBuilder().maximumSize(KEYS * 2L).build();
-            caffeineWeighed = Caffeine.newBuilder().maximumWeight(KEYS * 2L)
+            caffeine = Caffeine.newBuilder().maximumSize(IsolatedHitCostBenchmark.BOUND).build();
+            caffeineWeighed = Caffeine.newBuilder().maximumWeight(IsolatedHitCostBenchmark.BOUND)
                     .weigher((Integer k, String v) -> v.isEmpty() ? 0 : 1).build();
-            asyncCaffeine = Caffeine.newBuilder().maximumSize(KEYS * 2L).buildAsync();
+            asyncCaffeine = Caffeine.newBuilder().maximumSize(IsolatedHitCostBenchmark.BOUND).buildAsync();
             spring = new SpringPeers();
             for (int i = 0; i < KEYS; i++) {
                 Integer k = Values.key(i);
