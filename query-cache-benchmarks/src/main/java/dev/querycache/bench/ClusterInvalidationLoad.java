@@ -36,8 +36,18 @@ public final class ClusterInvalidationLoad {
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
         int total = rate * seconds;
 
-        Instance a = new Instance(port);
-        Instance b = new Instance(port);
+        AtomicLongArray appliedInBus = new AtomicLongArray(rate * seconds);
+        Instance a = new Instance(port, null);
+        // B's bus receiver returns once the client applied the invalidation (the entry is gone): that moment is
+        // the invalidation's latency; the event a listener sees comes one worker hop later
+        Instance b = new Instance(port, i -> {
+            long now = System.nanoTime();
+            for (Tag t : i.tags()) {
+                if (t.type().equals("Item") && t.id() instanceof Number n && n.intValue() < appliedInBus.length()) {
+                    appliedInBus.compareAndSet(n.intValue(), 0, now);
+                }
+            }
+        });
         for (int i = 0; i < total; i++) {
             b.client.endpoint("items").setData(i, "value-" + i);
         }
@@ -50,6 +60,26 @@ public final class ClusterInvalidationLoad {
                 applied.incrementAndGet();
             }
         });
+        // a bare Lettuce pub/sub subscriber on the same channel: when Redis delivered each message, with no
+        // query-cache code on the way (the transport's own share of the delay)
+        AtomicLongArray rawAt = new AtomicLongArray(total);
+        java.util.regex.Pattern itemId = java.util.regex.Pattern.compile("\\{\"type\":\"Item\",\"id\":(\\d+)\\}");
+        io.lettuce.core.RedisClient raw = io.lettuce.core.RedisClient.create("redis://127.0.0.1:" + port);
+        io.lettuce.core.pubsub.StatefulRedisPubSubConnection<String, String> rawConnection = raw.connectPubSub();
+        rawConnection.addListener(new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
+            @Override
+            public void message(String channel, String message) {
+                long now = System.nanoTime();
+                java.util.regex.Matcher m = itemId.matcher(message);
+                if (m.find()) {
+                    int i = Integer.parseInt(m.group(1));
+                    if (i < total) {
+                        rawAt.compareAndSet(i, 0, now);
+                    }
+                }
+            }
+        });
+        rawConnection.sync().subscribe("query-cache:load");
         Thread.sleep(1000);   // both listeners subscribed
 
         // warm-up: WARMUP seconds (default 3, 0 for none) of invalidations at the same rate, of tags no entry
@@ -109,8 +139,34 @@ public final class ClusterInvalidationLoad {
         }
         System.out.printf("sent %d invalidations at %d/s for %d s (after %d s of warm-up); applied on B: %d; missed: %d%n",
                 total, rate, seconds, warmup, n, total - n);
+        long[] rawDelays = new long[total];
+        int r = 0;
+        for (int i = 0; i < total; i++) {
+            if (rawAt.get(i) != 0) {
+                rawDelays[r++] = rawAt.get(i) - sentAt.get(i);
+            }
+        }
+        Arrays.sort(rawDelays, 0, r);
+        if (r > 0) {
+            System.out.printf("publish-to-delivered delay (a bare Lettuce subscriber got the message): p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
+                    rawDelays[r / 2] / 1e6, rawDelays[Math.min(r - 1, (int) (r * 0.99))] / 1e6, rawDelays[r - 1] / 1e6);
+        }
+        rawConnection.close();
+        raw.shutdown();
+        long[] inBus = new long[total];
+        int m = 0;
+        for (int i = 0; i < total; i++) {
+            if (appliedInBus.get(i) != 0) {
+                inBus[m++] = appliedInBus.get(i) - sentAt.get(i);
+            }
+        }
+        Arrays.sort(inBus, 0, m);
+        if (m > 0) {
+            System.out.printf("publish-to-applied delay (B's receiver returned): p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
+                    inBus[m / 2] / 1e6, inBus[Math.min(m - 1, (int) (m * 0.99))] / 1e6, inBus[m - 1] / 1e6);
+        }
         if (n > 0) {
-            System.out.printf("publish-to-applied delay: p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
+            System.out.printf("publish-to-event delay (a listener of B's events saw REMOVED): p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
                     delays[n / 2] / 1e6, delays[Math.min(n - 1, (int) (n * 0.99))] / 1e6, delays[n - 1] / 1e6);
         }
         a.close();
@@ -126,7 +182,7 @@ public final class ClusterInvalidationLoad {
         final QueryClient client;
         final RedisInvalidationBus bus;
 
-        Instance(int port) {
+        Instance(int port, java.util.function.Consumer<dev.querycache.spi.Invalidation> afterApplied) {
             factory = new LettuceConnectionFactory("127.0.0.1", port);
             factory.afterPropertiesSet();
             factory.start();
@@ -144,7 +200,31 @@ public final class ClusterInvalidationLoad {
                     return Set.of(Tag.of("Item", i));
                 }
             };
-            client = QueryClient.builder().invalidationBus(bus).maximumSize(10_000_000)
+            dev.querycache.spi.InvalidationBus used = afterApplied == null ? bus : new dev.querycache.spi.InvalidationBus() {
+                @Override
+                public void publish(dev.querycache.spi.Invalidation invalidation) {
+                    bus.publish(invalidation);
+                }
+
+                @Override
+                public void start(String instanceId, java.util.function.Consumer<dev.querycache.spi.Invalidation> receiver) {
+                    bus.start(instanceId, i -> {
+                        receiver.accept(i);
+                        afterApplied.accept(i);
+                    });
+                }
+
+                @Override
+                public boolean isConnected() {
+                    return bus.isConnected();
+                }
+
+                @Override
+                public void stop() {
+                    bus.stop();
+                }
+            };
+            client = QueryClient.builder().invalidationBus(used).maximumSize(10_000_000)
                     .endpoint("items", fetcher, EndpointOptions.builder().keepUnusedDataFor(EndpointOptions.NEVER).build())
                     .build();
             self.set(client);
