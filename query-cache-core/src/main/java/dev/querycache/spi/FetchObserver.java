@@ -1,10 +1,9 @@
 package dev.querycache.spi;
 
-import dev.querycache.QueryClient;
 import java.time.Duration;
 
 /**
- * Told when each fetch settles, for metrics and tracing ({@link QueryClient.Builder#fetchObserver}).
+ * Told when each fetch settles, for metrics and tracing ({@link dev.querycache.QueryClient.Builder#fetchObserver}).
  * Called on the thread that settled the fetch, with no lock held; must be fast, thread-safe and must not
  * throw (exceptions are swallowed so that they cannot break the cache).
  */

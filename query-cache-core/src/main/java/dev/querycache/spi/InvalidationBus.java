@@ -1,17 +1,16 @@
 package dev.querycache.spi;
 
-import dev.querycache.QueryClient;
 import java.util.function.Consumer;
 
 /**
  * Carries invalidations between the instances of a service, so that a write on one instance
- * invalidates the matching entries on all of them ({@link QueryClient.Builder#invalidationBus}).
+ * invalidates the matching entries on all of them ({@link dev.querycache.QueryClient.Builder#invalidationBus}).
  *
  * <p>The client publishes every invalidation it makes — {@code invalidateTags} (and so
  * {@code @InvalidatesTags}), {@code Endpoint.invalidate(arg)}, {@code invalidateAll()} — after applying
  * it locally; {@code setData} is not published. What the bus delivers is applied exactly as a local
  * invalidation (subscribed entries refetch, unused ones are removed) and is not published again; a
- * client ignores invalidations whose origin is its own {@link QueryClient.Inspector#instanceId()}.
+ * client ignores invalidations whose origin is its own {@link dev.querycache.QueryClient.Inspector#instanceId()}.
  *
  * <p>Implementations must be thread-safe; {@link #publish} must not block and must not throw (a bus
  * that cannot reach its transport keeps what it could not send and repairs it later, or drops it and

@@ -1,14 +1,13 @@
 package dev.querycache.spi;
 
 import dev.querycache.InfiniteData;
-import dev.querycache.QueryClient;
 import dev.querycache.Tag;
 import java.time.Duration;
 import java.util.Set;
 import reactor.core.publisher.Mono;
 
 /**
- * A second cache level that the instances of a service share ({@link QueryClient.Builder#sharedLevel}); the
+ * A second cache level that the instances of a service share ({@link dev.querycache.QueryClient.Builder#sharedLevel}); the
  * Spring Boot starter's is Redis ({@code query-cache.cluster.shared.enabled}). An integration hook: an
  * application only configures it.
  *
