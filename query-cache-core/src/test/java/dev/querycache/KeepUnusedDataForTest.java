@@ -138,4 +138,34 @@ class KeepUnusedDataForTest {
             assertThat(client.stats().evictionCount()).isEqualTo(8);
         }
     }
+
+    /** Store × eviction × tags × events: an entry evicted by size leaves the tag index and is announced once. */
+    @Test
+    void anEntryEvictedBySizeLeavesTheTagIndexAndIsAnnouncedAsRemoved() {
+        fetcher.tags = (a, r) -> java.util.Set.of(Tag.of("Item", a));
+        try (QueryClient client = QueryClient.builder().scheduler(clock.scheduler).maximumSize(2)
+                .endpoint("items", fetcher, EndpointOptions.builder().keepUnusedDataFor(EndpointOptions.NEVER).build())
+                .build()) {
+            Endpoint<Object, Object> items = client.endpoint("items");
+            reactor.core.publisher.Mono<java.util.List<QueryCacheEvent>> removed = client.events()
+                    .filter(e -> e.type() == QueryCacheEvent.Type.REMOVED)
+                    .take(java.time.Duration.ofSeconds(5)).collectList();
+            java.util.concurrent.CompletableFuture<java.util.List<QueryCacheEvent>> removedSoFar = removed.toFuture();
+            for (int i = 0; i < 10; i++) {
+                items.query("k" + i).block();
+            }
+            ((DefaultQueryClient) client).cleanUp();
+            java.util.List<Object> live = client.entries().stream().map(QueryState::arg).toList();
+            assertThat(live).hasSize(2);
+            assertThat(client.stats().evictionCount()).isEqualTo(8);
+
+            // a tag invalidation reaches the live entries only: the evicted ones left the index
+            java.util.concurrent.CompletableFuture<java.util.List<QueryState<?>>> invalidated = client.inspector()
+                    .invalidations().take(java.time.Duration.ofSeconds(5)).collectList().toFuture();
+            client.invalidateTags(Tag.of("Item"));
+            assertThat(invalidated.join()).extracting(QueryState::arg).containsExactlyInAnyOrderElementsOf(live);
+            assertThat(removedSoFar.join()).hasSize(8 + 2)   // eight evicted, then the two live ones invalidated (unused: removed)
+                    .extracting(e -> e.state().arg()).doesNotHaveDuplicates();
+        }
+    }
 }
