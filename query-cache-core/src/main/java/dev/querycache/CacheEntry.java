@@ -119,13 +119,16 @@ final class CacheEntry extends Removable {
             } else {
                 remove(c);
             }
-        } else if (action instanceof EntryAction.Expire || action instanceof EntryAction.Evict) {
+        } else if (action instanceof EntryAction.Expire) {
             if (isPinned()) {
                 c.applied = false;
             } else {
                 remove(c);
                 c.collected = true;
             }
+        } else if (action instanceof EntryAction.Evict) {
+            remove(c);   // the store has already dropped it (and only unused entries weigh anything)
+            c.collected = true;
         } else if (action instanceof EntryAction.PollTick t) {
             c.applied = pollTick(c, t.nowMillis());
         } else if (action instanceof EntryAction.TagsInvalidated t) {

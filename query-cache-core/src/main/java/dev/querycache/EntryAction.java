@@ -65,8 +65,9 @@ sealed interface EntryAction {
     }
 
     /**
-     * The store evicted the entry by size (only unused entries weigh anything, so it is never pinned). Applied
-     * under Caffeine's eviction lock, which holds the entry's key as the store's compute does.
+     * The store evicted the entry by size (only unused entries weigh anything, so it is never pinned): it is
+     * gone whatever its state, since the store has already dropped it. Applied under Caffeine's eviction
+     * lock, which holds the entry's key as the store's compute does.
      */
     record Evict() implements EntryAction {
     }
