@@ -131,14 +131,8 @@ public final class ClusterInvalidationLoad {
                 System.out.printf("second %d: worst applied %.2f ms, worst bare subscriber %.2f ms%n", sec, worst / 1e6, worstRaw / 1e6);
             }
         }
-        long[] delays = new long[applied.get()];
-        int n = 0;
-        for (int i = 0; i < total; i++) {
-            if (appliedAt.get(i) != 0) {
-                delays[n++] = appliedAt.get(i) - sentAt.get(i);
-            }
-        }
-        Arrays.sort(delays, 0, n);
+        long[] delays = sortedDelays(appliedAt, sentAt, total);
+        int n = delays.length;
         int early = 0;
         while (early < n && delays[early] < 0) {
             early++;
@@ -149,40 +143,38 @@ public final class ClusterInvalidationLoad {
         int appliedCount = events ? n : appliedInBusCount.get();
         System.out.printf("sent %d invalidations at %d/s for %d s (after %d s of warm-up); applied on B: %d; missed: %d%s%n",
                 total, rate, seconds, warmup, appliedCount, total - appliedCount, events ? "" : " (no events listener)");
-        long[] rawDelays = new long[total];
-        int r = 0;
-        for (int i = 0; i < total; i++) {
-            if (rawAt.get(i) != 0) {
-                rawDelays[r++] = rawAt.get(i) - sentAt.get(i);
-            }
-        }
-        Arrays.sort(rawDelays, 0, r);
-        if (r > 0) {
-            System.out.printf("publish-to-delivered delay (a bare Lettuce subscriber got the message): p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
-                    rawDelays[r / 2] / 1e6, rawDelays[Math.min(r - 1, (int) (r * 0.99))] / 1e6, rawDelays[r - 1] / 1e6);
-        }
+        report("publish-to-delivered delay (a bare Lettuce subscriber got the message)", sortedDelays(rawAt, sentAt, total));
         rawConnection.close();
         raw.shutdown();
-        long[] inBus = new long[total];
-        int m = 0;
-        for (int i = 0; i < total; i++) {
-            if (appliedInBus.get(i) != 0) {
-                inBus[m++] = appliedInBus.get(i) - sentAt.get(i);
-            }
-        }
-        Arrays.sort(inBus, 0, m);
-        if (m > 0) {
-            System.out.printf("publish-to-applied delay (B's receiver returned): p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
-                    inBus[m / 2] / 1e6, inBus[Math.min(m - 1, (int) (m * 0.99))] / 1e6, inBus[m - 1] / 1e6);
-        }
-        if (n > 0) {
-            System.out.printf("publish-to-event delay (a listener of B's events saw REMOVED): p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
-                    delays[n / 2] / 1e6, delays[Math.min(n - 1, (int) (n * 0.99))] / 1e6, delays[n - 1] / 1e6);
-        }
+        report("publish-to-applied delay (B's receiver returned)", sortedDelays(appliedInBus, sentAt, total));
+        report("publish-to-event delay (a listener of B's events saw REMOVED)", delays);
         a.close();
         b.close();
         if (appliedCount != total) {
             System.exit(1);
+        }
+    }
+
+    /** The delays from {@code sentAt} to {@code at} of every invalidation {@code at} holds a time for, sorted. */
+    private static long[] sortedDelays(AtomicLongArray at, AtomicLongArray sentAt, int total) {
+        long[] out = new long[total];
+        int n = 0;
+        for (int i = 0; i < total; i++) {
+            if (at.get(i) != 0) {
+                out[n++] = at.get(i) - sentAt.get(i);
+            }
+        }
+        long[] d = Arrays.copyOf(out, n);
+        Arrays.sort(d);
+        return d;
+    }
+
+    /** Prints p50, p99 and max of sorted {@code delays} (nothing when empty). */
+    private static void report(String label, long[] delays) {
+        int n = delays.length;
+        if (n > 0) {
+            System.out.printf("%s: p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
+                    label, delays[n / 2] / 1e6, delays[Math.min(n - 1, (int) (n * 0.99))] / 1e6, delays[n - 1] / 1e6);
         }
     }
 

@@ -71,8 +71,8 @@ final class DevtoolsHandlers {
     /** Refetches the row's entry, as the row's caller for a {@code PRINCIPAL} entry; a row gone meanwhile stays gone. */
     Mono<ServerResponse> refetch(ServerRequest request) {
         // made in the row's Context, and run in it too, without waiting for it
-        return entryAction(request, (endpoint, arg) -> Mono.deferContextual(ctx -> InRequest.<Mono<?>>call(
-                () -> EndpointTypes.of(client, endpoint).infinite()
+        return entryAction(request, (endpoint, infinite, arg) -> Mono.deferContextual(ctx -> InRequest.<Mono<?>>call(
+                () -> infinite
                         ? client.infiniteEndpoint(endpoint).refetch(arg) : client.endpoint(endpoint).refetch(arg))
                 .doOnNext(fetch -> fetch.contextWrite(c -> c.putAll(ctx)).subscribe(v -> { }, e -> { }))
                 .then()));
@@ -80,8 +80,8 @@ final class DevtoolsHandlers {
 
     /** Removes the row's entry (invalidates it: an unused entry goes, a subscribed one is refetched). */
     Mono<ServerResponse> remove(ServerRequest request) {
-        return entryAction(request, (endpoint, arg) -> InRequest.run(() -> {
-            if (EndpointTypes.of(client, endpoint).infinite()) {
+        return entryAction(request, (endpoint, infinite, arg) -> InRequest.run(() -> {
+            if (infinite) {
                 client.infiniteEndpoint(endpoint).invalidate(arg);
             } else {
                 client.endpoint(endpoint).invalidate(arg);
@@ -106,7 +106,7 @@ final class DevtoolsHandlers {
     @FunctionalInterface
     private interface RowAction {
         /** The action, run in a Context whose caller is the row's (for a {@code PRINCIPAL} entry). */
-        Mono<Void> apply(String endpoint, Object arg);
+        Mono<Void> apply(String endpoint, boolean infinite, Object arg);
     }
 
     /**
@@ -131,7 +131,7 @@ final class DevtoolsHandlers {
                 principal = null;
             }
             EndpointTypes.Types types = EndpointTypes.of(client, endpoint);
-            Mono<Void> done = action.apply(endpoint, input.arg(body.get("arg"), types.arg()))
+            Mono<Void> done = action.apply(endpoint, types.infinite(), input.arg(body.get("arg"), types.arg()))
                     .contextWrite(Admission.with(CREATES_NOTHING));
             if (principal != null) {
                 done = done.contextWrite(QueryScopes.withPrincipal(principal));
