@@ -37,7 +37,7 @@ import reactor.core.publisher.Mono;
 @Fork(1)
 public class HitCostBenchmark {
 
-    static final int KEYS = 10_000;
+    static final int KEYS = Integer.getInteger("hit.keys", 10_000);   // -jvmArgsAppend -Dhit.keys=N to vary the working set
 
     @State(Scope.Benchmark)
     public static class Peers {

@@ -19,10 +19,13 @@ import reactor.core.publisher.Mono;
  * 100 000 keys, 1 000 000 requests, with a one-off scan of 100 000 cold keys in the middle (a crawler,
  * a batch job). Deterministic (fixed seed); prints one markdown row per trace and size.
  *
- * <pre>java -cp query-cache-benchmarks/target/benchmarks.jar dev.querycache.bench.HitRatioBenchmark [requests]</pre>
+ * <pre>java -cp query-cache-benchmarks/target/benchmarks.jar dev.querycache.bench.HitRatioBenchmark [requests [rounds]]</pre>
  *
- * <p>At the full size (1 000 000 requests) it fails (exit 1) when query-cache's miss ratio is more than 2%
- * (relative) above raw Caffeine's; shorter traces (CI's smoke run) only print. Both caches run their
+ * <p>Both caches' maintenance runs asynchronously and drops reads it cannot keep up with, so one run of the
+ * same trace differs from the next by up to ±3% for raw Caffeine itself; each row therefore runs each cache
+ * {@code rounds} times (default 5), interleaved, and compares the means. At the full size (1 000 000
+ * requests) it fails (exit 1) when query-cache's mean miss ratio is more than 2% (relative) above raw
+ * Caffeine's; shorter traces (CI's smoke run) only print. Both caches run their
  * maintenance as Caffeine does by default (asynchronously), as a user's {@code @Cacheable} on Caffeine would.
  */
 public final class HitRatioBenchmark {
@@ -35,25 +38,41 @@ public final class HitRatioBenchmark {
 
     public static void main(String[] args) {
         int requests = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
-        System.out.println("| trace | size | raw Caffeine miss % | plain LRU miss % | query-cache miss % | query-cache / Caffeine |");
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        System.out.printf("%d requests per trace; raw Caffeine and query-cache each run %d times per row (mean, min-max):"
+                + " their asynchronous maintenance makes each run a little different%n%n", requests, rounds);
+        System.out.println("| trace | size | raw Caffeine miss % | plain LRU miss % | query-cache miss % | query-cache / Caffeine (means) |");
         System.out.println("|---|---:|---:|---:|---:|---:|");
         boolean ok = true;
         for (double s : new double[] {0.9, 0.7}) {
             int[] trace = trace(s, requests, 42);
             for (int size : new int[] {1_000, 10_000}) {
-                double caffeine = caffeine(trace, size);
+                double[] caffeine = new double[rounds];
+                double[] queryCache = new double[rounds];
+                for (int r = 0; r < rounds; r++) {   // interleaved, so both see the same machine
+                    caffeine[r] = caffeine(trace, size);
+                    queryCache[r] = queryCache(trace, size);
+                }
                 double lru = lru(trace, size);
-                double queryCache = queryCache(trace, size);
-                double ratio = queryCache / caffeine;
+                double ratio = mean(queryCache) / mean(caffeine);
                 ok &= ratio <= 1.02;
-                System.out.printf("| Zipf %.1f + scan | %,d | %.1f | %.1f | %.1f | %.3f |%n", s, size, 100 * caffeine,
-                        100 * lru, 100 * queryCache, ratio);
+                System.out.printf("| Zipf %.1f + scan | %,d | %s | %.1f | %s | %.3f |%n", s, size, range(caffeine),
+                        100 * lru, range(queryCache), ratio);
             }
         }
         if (!ok && requests >= 1_000_000) {
-            System.out.println("query-cache misses more than 2% above raw Caffeine");
+            System.out.println("query-cache misses more than 2% above raw Caffeine (means)");
             System.exit(1);
         }
+    }
+
+    private static double mean(double[] xs) {
+        return Arrays.stream(xs).average().orElseThrow();
+    }
+
+    private static String range(double[] xs) {
+        return String.format("%.1f (%.1f-%.1f)", 100 * mean(xs), 100 * Arrays.stream(xs).min().orElseThrow(),
+                100 * Arrays.stream(xs).max().orElseThrow());
     }
 
     /** Zipf(s) over KEYS keys (ranks shuffled onto key ids), with SCAN one-off keys in the middle. */

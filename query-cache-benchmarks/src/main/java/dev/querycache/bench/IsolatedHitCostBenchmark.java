@@ -85,7 +85,11 @@ public class IsolatedHitCostBenchmark {
         }
     }
 
-    /** Raw Caffeine built as query-cache builds its store: weigher, maximumWeight, eviction listener, executor. */
+    /**
+     * Raw Caffeine with the options of query-cache's store (weigher, maximumWeight, eviction listener) and
+     * an executor of its own on the common pool, as the store had until its maintenance moved to
+     * query-cache's own maintenance thread (BENCHMARKS.md §7, 2026-11-30 later).
+     */
     @State(Scope.Benchmark)
     public static class CaffeineAsStorePeer {
         Cache<Integer, String> cache;
