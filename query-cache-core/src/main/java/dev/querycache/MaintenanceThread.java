@@ -13,6 +13,8 @@ import java.util.concurrent.locks.LockSupport;
  * again, so a burst of requests costs the requesters no wake-up: only a request that finds the thread
  * parked for want of work unparks it. With no requests the thread parks until the next one, so an idle
  * application costs nothing. A maintenance task that throws is reported and does not stop the thread.
+ * The stores are served one after another; should writes ever outpace the thread, Caffeine makes the
+ * writers whose buffer is full do the maintenance themselves, so nothing grows without bound.
  *
  * <p>Thread-safe.
  */
@@ -36,6 +38,7 @@ final class MaintenanceThread implements Runnable {
     static {
         THREAD = new Thread(new MaintenanceThread(), NAME);
         THREAD.setDaemon(true);
+        THREAD.setContextClassLoader(MaintenanceThread.class.getClassLoader());   // never the first caller's (a web app's, a restart loader)
         THREAD.start();
     }
 
