@@ -12,7 +12,8 @@ import java.util.concurrent.locks.LockSupport;
  * the whole stack, runs each store's maintenance, then pauses for {@link #PAUSE_NANOS} before it looks
  * again, so a burst of requests costs the requesters no wake-up: only a request that finds the thread
  * parked for want of work unparks it. With no requests the thread parks until the next one, so an idle
- * application costs nothing. A maintenance task that throws is reported and does not stop the thread.
+ * application costs nothing. A maintenance task that throws is reported and does not stop the thread;
+ * an interrupt is cleared and ignored.
  * The stores are served one after another; should writes ever outpace the thread, Caffeine makes the
  * writers whose buffer is full do the maintenance themselves, so nothing grows without bound.
  *
@@ -60,6 +61,7 @@ final class MaintenanceThread implements Runnable {
     @Override
     public void run() {
         while (true) {
+            Thread.interrupted();   // an interrupt would make every park return at once: the thread would spin
             MaintenanceExecutor store = WAITING.getAndSet(null);
             if (store == null) {
                 STATE.set(PARKED);

@@ -122,6 +122,28 @@ class MaintenanceExecutorTest {
         assertThat(failures).hasValue(0);
     }
 
+    /** An interrupt of the maintenance thread (whoever sends it) neither stops it nor makes it spin. */
+    @Test
+    void anInterruptedMaintenanceThreadKeepsServingAndStaysIdleBetweenRequests() throws Exception {
+        Semaphore served = new Semaphore(0);
+        MaintenanceExecutor executor = new MaintenanceExecutor(served::release);
+        Runnable task = () -> { };
+        executor.execute(task);   // the thread exists from here on
+        assertThat(served.tryAcquire(30, TimeUnit.SECONDS)).isTrue();
+        Thread maintenance = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals(MaintenanceThread.NAME)).findFirst().orElseThrow();
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        maintenance.interrupt();
+        Thread.sleep(50);
+        long cpuBefore = mx.getThreadCpuTime(maintenance.getId());
+        Thread.sleep(1_000);
+        long cpuNanos = mx.getThreadCpuTime(maintenance.getId()) - cpuBefore;
+        // parked, it uses next to nothing; spinning, it would use a large share of the second, however busy the machine
+        assertThat(cpuNanos).as("CPU the idle maintenance thread used in one second").isLessThan(TimeUnit.MILLISECONDS.toNanos(150));
+        executor.execute(task);
+        assertThat(served.tryAcquire(30, TimeUnit.SECONDS)).isTrue();
+    }
+
     /** Store × maintenance: size evictions made by the maintenance thread (no cleanUp call) are counted and announced. */
     @Test
     void evictionsMadeByTheMaintenanceThreadAreCountedAndAnnounced() throws Exception {

@@ -17,7 +17,7 @@ import reactor.core.publisher.Mono;
  * through a raw Caffeine cache, a plain LRU ({@code LinkedHashMap} in access order) and a query-cache
  * endpoint, each bounded to the same size; every miss is one upstream call. The trace: Zipf(s) over
  * 100 000 keys, 1 000 000 requests, with a one-off scan of 100 000 cold keys in the middle (a crawler,
- * a batch job). Deterministic (fixed seed); prints one markdown row per trace and size.
+ * a batch job). The trace is deterministic (fixed seed); prints one markdown row per trace and size.
  *
  * <pre>java -cp query-cache-benchmarks/target/benchmarks.jar dev.querycache.bench.HitRatioBenchmark [requests [rounds]]</pre>
  *
