@@ -12,7 +12,7 @@ import java.util.concurrent.Executor;
  * <p>Why not Caffeine's default (the common pool): Caffeine asks for maintenance each time a read
  * buffer fills, every 16 reads on a busy key set. On the common pool each request wakes a parked worker,
  * and the reader that asks pays that wake (a system call) on the hit path: measured, it made a hit cost
- * three times a hit on a bare cache. Here a request only marks the store and, while the maintenance
+ * up to three times a raw Caffeine lookup (BENCHMARKS.md §7). Here a request only marks the store and, while the maintenance
  * thread is busy, costs no system call at all; the thread coalesces the requests of a burst
  * ({@link MaintenanceThread#PAUSE_NANOS}). Reads that find the buffer full meanwhile are dropped, as
  * Caffeine drops them under contention: its eviction policy works from a sample of the reads.
