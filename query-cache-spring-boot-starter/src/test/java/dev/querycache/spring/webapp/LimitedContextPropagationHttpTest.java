@@ -7,7 +7,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import reactor.core.publisher.Hooks;
 
@@ -35,9 +34,7 @@ class LimitedContextPropagationHttpTest extends WebAppHttpTestSupport {
 
     @Test
     void aPrincipalPrefetchAndReadReachTheCallersEntry() {
-        ResponseEntity<String> prefetch = http().post().uri("/_query/prefetch").header("X-User", "brock")
-                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"endpoint\":\"myTeam\",\"arg\":\"2026\"}")
-                .exchangeToMono(x -> x.toEntity(String.class)).block(Duration.ofSeconds(30));
+        ResponseEntity<String> prefetch = postJson("/_query/prefetch", "brock", "{\"endpoint\":\"myTeam\",\"arg\":\"2026\"}");
         assertThat(prefetch.getStatusCode().value()).isEqualTo(202);
         client.awaitRunningQueries().block(Duration.ofSeconds(30));
         assertThat(client.entries()).singleElement().satisfies(s -> assertThat(s.principal()).isEqualTo("brock"));

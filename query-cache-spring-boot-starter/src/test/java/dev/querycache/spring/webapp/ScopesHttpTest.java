@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.publisher.Flux;
@@ -69,9 +68,7 @@ class ScopesHttpTest extends WebAppHttpTestSupport {
 
     @Test
     void routePreloadsOfAPrincipalEndpointWarmTheCallersEntryOnly() {
-        ResponseEntity<String> r = http().post().uri("/_query/preload").header("X-User", "misty")
-                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"path\":\"/team\"}")
-                .exchangeToMono(x -> x.toEntity(String.class)).block(Duration.ofSeconds(30));
+        ResponseEntity<String> r = postJson("/_query/preload", "misty", "{\"path\":\"/team\"}");
         assertThat(r.getStatusCode().value()).isEqualTo(202);
         client.awaitRunningQueries().block(Duration.ofSeconds(30));
         assertThat(client.entries()).filteredOn(s -> s.endpoint().equals("myTeam"))
@@ -80,20 +77,14 @@ class ScopesHttpTest extends WebAppHttpTestSupport {
 
     @Test
     void httpPrefetchWarmsTheCallersEntryOnlyAndRefusesRequestEndpoints() {
-        ResponseEntity<String> r = http().post().uri("/_query/prefetch").header("X-User", "brock")
-                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"endpoint\":\"myTeam\",\"arg\":\"2026\"}")
-                .exchangeToMono(x -> x.toEntity(String.class)).block(Duration.ofSeconds(30));
+        ResponseEntity<String> r = postJson("/_query/prefetch", "brock", "{\"endpoint\":\"myTeam\",\"arg\":\"2026\"}");
         assertThat(r.getStatusCode().value()).isEqualTo(202);
         client.awaitRunningQueries().block(Duration.ofSeconds(30));
         assertThat(client.entries()).singleElement().satisfies(s -> assertThat(s.principal()).isEqualTo("brock"));
 
-        ResponseEntity<String> anonymous = http().post().uri("/_query/prefetch").contentType(MediaType.APPLICATION_JSON)
-                .bodyValue("{\"endpoint\":\"myTeam\",\"arg\":\"2026\"}").exchangeToMono(x -> x.toEntity(String.class))
-                .block(Duration.ofSeconds(30));
+        ResponseEntity<String> anonymous = postJson("/_query/prefetch", null, "{\"endpoint\":\"myTeam\",\"arg\":\"2026\"}");
         assertThat(anonymous.getStatusCode().value()).isEqualTo(401);
-        ResponseEntity<String> perRequest = http().post().uri("/_query/prefetch").header("X-User", "brock")
-                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"endpoint\":\"requestNonce\",\"arg\":\"n\"}")
-                .exchangeToMono(x -> x.toEntity(String.class)).block(Duration.ofSeconds(30));
+        ResponseEntity<String> perRequest = postJson("/_query/prefetch", "brock", "{\"endpoint\":\"requestNonce\",\"arg\":\"n\"}");
         assertThat(perRequest.getStatusCode().value()).isEqualTo(404);
         assertThat(client.inspector().size()).isEqualTo(1);
     }
