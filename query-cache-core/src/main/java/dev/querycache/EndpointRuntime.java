@@ -30,6 +30,8 @@ final class EndpointRuntime {
     private final Scheduler scheduler;
     /** Entries by arg key; read and changed only through the store seam, {@link EntryStore}. */
     final Cache<Object, CacheEntry> store;
+    /** The store's maintenance ({@link EntryStore#open} sets it before the store is built). */
+    volatile MaintenanceExecutor maintenance;
 
     final LongAdder hits = new LongAdder();
     final LongAdder misses = new LongAdder();

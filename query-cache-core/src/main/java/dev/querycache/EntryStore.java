@@ -50,8 +50,10 @@ final class EntryStore {
     /** Makes the local store of {@code endpoint}; called once per endpoint while the client is built. */
     Cache<Object, CacheEntry> open(EndpointRuntime endpoint) {
         endpoints.add(endpoint);
+        MaintenanceExecutor maintenance = new MaintenanceExecutor(this::drainEvicted);
+        endpoint.maintenance = maintenance;
         return Caffeine.newBuilder()
-                .executor(new MaintenanceExecutor(this::drainEvicted))
+                .executor(maintenance)
                 .maximumWeight(endpoint.options().maximumSize())
                 .weigher(CollectionPolicy::weigh)
                 .evictionListener(this::onEvicted)
@@ -107,6 +109,7 @@ final class EntryStore {
             change[0] = c;
             return c.remove ? null : q;
         });
+        endpoint.maintenance.afterWrite();
         drainEvicted();
         return change[0];
     }
@@ -117,6 +120,7 @@ final class EntryStore {
             q.promote();
             return q;   // re-weighed
         });
+        endpoint.maintenance.afterWrite();
     }
 
     /** Caffeine evicted an unused entry by size: runs under its eviction lock, so the change is only queued. */
