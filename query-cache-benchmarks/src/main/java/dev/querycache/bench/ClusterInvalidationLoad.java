@@ -8,6 +8,7 @@ import dev.querycache.Tag;
 import dev.querycache.spring.cluster.RedisInvalidationBus;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,72 +24,50 @@ import tools.jackson.databind.json.JsonMapper;
  * the delay from A's publish to B's removal, and whether any was missed. A warm-up at the same rate (env
  * {@code WARMUP} seconds, default 3) runs first, unmeasured. Targets only 127.0.0.1.
  *
+ * <p>By default A and B share one JVM. With env {@code SEPARATE=1}, B (with the bare subscriber) runs in a
+ * JVM of its own, as instances do in production; both processes read the same monotonic clock
+ * ({@code System.nanoTime} is {@code CLOCK_MONOTONIC} on Linux), so the delays compare across them.
+ *
  * <pre>java -cp benchmarks.jar dev.querycache.bench.ClusterInvalidationLoad &lt;redis-port&gt; [rate] [seconds]</pre>
  */
 public final class ClusterInvalidationLoad {
+
+    private static final String RECEIVER = "--receiver";
 
     private ClusterInvalidationLoad() {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args[0].equals(RECEIVER)) {
+            receiverProcess(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
+                    Integer.parseInt(args[4]), java.nio.file.Path.of(args[5]));
+            return;
+        }
         int port = Integer.parseInt(args[0]);
         int rate = args.length > 1 ? Integer.parseInt(args[1]) : 500;
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
         int total = rate * seconds;
-
-        AtomicLongArray appliedInBus = new AtomicLongArray(rate * seconds);
-        AtomicInteger appliedInBusCount = new AtomicInteger();
-        // NO_EVENTS=1: no listener of B's events (an application without devtools): only the receiver's moment
-        boolean events = System.getenv("NO_EVENTS") == null;
-        Instance a = new Instance(port, null);
-        // B's bus receiver returns once the client applied the invalidation (the entry is gone): that moment is
-        // the invalidation's latency; the event a listener sees comes one worker hop later
-        Instance b = new Instance(port, i -> {
-            long now = System.nanoTime();
-            for (Tag t : i.tags()) {
-                if (t.type().equals("Item") && t.id() instanceof Number n && n.intValue() < appliedInBus.length()) {
-                    if (appliedInBus.compareAndSet(n.intValue(), 0, now)) {
-                        appliedInBusCount.incrementAndGet();
-                    }
-                }
-            }
-        });
         // warm-up: WARMUP seconds (default 3, 0 for none) of invalidations at the same rate, of entries B holds
         // beyond the measured ones, so that the JIT has compiled the publish, receive and removal paths
         int warmup = Integer.parseInt(System.getenv().getOrDefault("WARMUP", "3"));
-        for (int i = 0; i < total + warmup * rate; i++) {
-            b.client.endpoint("items").setData(i, "value-" + i);
+        boolean separate = System.getenv("SEPARATE") != null;
+
+        Instance a = new Instance(port, null);
+        Receiver receiver = null;
+        Process child = null;
+        java.nio.file.Path results = null;
+        if (separate) {
+            results = java.nio.file.Files.createTempFile("query-cache-cluster-load", ".txt");
+            child = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), ClusterInvalidationLoad.class.getName(), RECEIVER,
+                    Integer.toString(port), Integer.toString(rate), Integer.toString(seconds), Integer.toString(warmup),
+                    results.toString())
+                    .redirectErrorStream(true).start();
+            awaitReady(child);
+        } else {
+            receiver = new Receiver(port, total, warmup * rate);
         }
-        AtomicLongArray sentAt = new AtomicLongArray(total);
-        AtomicLongArray appliedAt = new AtomicLongArray(total);
-        AtomicInteger applied = new AtomicInteger();
-        Disposable watch = !events ? () -> { } : b.client.events().filter(e -> e.type() == QueryCacheEvent.Type.REMOVED).subscribe(e -> {
-            int i = (Integer) e.arg();
-            if (i < total && appliedAt.compareAndSet(i, 0, System.nanoTime())) {
-                applied.incrementAndGet();
-            }
-        });
-        // a bare Lettuce pub/sub subscriber on the same channel: when Redis delivered each message, with no
-        // query-cache code on the way (the transport's own share of the delay)
-        AtomicLongArray rawAt = new AtomicLongArray(total);
-        java.util.regex.Pattern itemId = java.util.regex.Pattern.compile("\\{\"type\":\"Item\",\"id\":(\\d+)\\}");
-        io.lettuce.core.RedisClient raw = io.lettuce.core.RedisClient.create("redis://127.0.0.1:" + port);
-        io.lettuce.core.pubsub.StatefulRedisPubSubConnection<String, String> rawConnection = raw.connectPubSub();
-        rawConnection.addListener(new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
-            @Override
-            public void message(String channel, String message) {
-                long now = System.nanoTime();
-                java.util.regex.Matcher m = itemId.matcher(message);
-                if (m.find()) {
-                    int i = Integer.parseInt(m.group(1));
-                    if (i < total) {
-                        rawAt.compareAndSet(i, 0, now);
-                    }
-                }
-            }
-        });
-        rawConnection.sync().subscribe("query-cache:load");
-        Thread.sleep(1000);   // both listeners subscribed
+        System.out.println(separate ? "B runs in its own JVM (SEPARATE)" : "A and B share one JVM");
 
         long warmStart = System.nanoTime();
         for (int i = 0; i < warmup * rate; i++) {
@@ -100,6 +79,7 @@ public final class ClusterInvalidationLoad {
         }
         Thread.sleep(1000);
 
+        AtomicLongArray sentAt = new AtomicLongArray(total);
         long start = System.nanoTime();
         for (int i = 0; i < total; i++) {
             long due = start + TimeUnit.SECONDS.toNanos(1) * i / rate;
@@ -110,48 +90,198 @@ public final class ClusterInvalidationLoad {
             sentAt.set(i, System.nanoTime());
             a.client.invalidateTags(Tag.of("Item", i));
         }
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while ((events ? applied.get() : appliedInBusCount.get()) < total && System.nanoTime() < end) {
-            Thread.sleep(20);
+        if (separate) {
+            if (!child.waitFor(60, TimeUnit.SECONDS)) {
+                child.destroyForcibly();
+                throw new IllegalStateException("the receiver JVM did not finish within 60 s");
+            }
+        } else {
+            receiver.awaitAll(TimeUnit.SECONDS.toNanos(15));
         }
-        watch.dispose();
+        Times b = separate ? Times.read(results, total) : receiver.times;
+        if (separate) {
+            java.nio.file.Files.deleteIfExists(results);
+        }
 
         if (System.getenv("BUCKETS") != null) {   // the worst delay of each second: applied on B, and the bare subscriber's
             for (int sec = 0; sec < seconds; sec++) {
                 long worst = 0;
                 long worstRaw = 0;
                 for (int i = sec * rate; i < (sec + 1) * rate; i++) {
-                    if (appliedInBus.get(i) != 0) {
-                        worst = Math.max(worst, appliedInBus.get(i) - sentAt.get(i));
+                    if (b.appliedInBus.get(i) != 0) {
+                        worst = Math.max(worst, b.appliedInBus.get(i) - sentAt.get(i));
                     }
-                    if (rawAt.get(i) != 0) {
-                        worstRaw = Math.max(worstRaw, rawAt.get(i) - sentAt.get(i));
+                    if (b.rawAt.get(i) != 0) {
+                        worstRaw = Math.max(worstRaw, b.rawAt.get(i) - sentAt.get(i));
                     }
                 }
                 System.out.printf("second %d: worst applied %.2f ms, worst bare subscriber %.2f ms%n", sec, worst / 1e6, worstRaw / 1e6);
             }
         }
-        long[] delays = sortedDelays(appliedAt, sentAt, total);
-        int n = delays.length;
+        long[] delays = sortedDelays(b.appliedAt, sentAt, total);
+        long[] appliedDelays = sortedDelays(b.appliedInBus, sentAt, total);
         int early = 0;
-        while (early < n && delays[early] < 0) {
+        while (early < appliedDelays.length && appliedDelays[early] < 0) {
             early++;
         }
         if (early > 0) {
             System.out.printf("%d entries were removed before their invalidation was sent (a repair of a lost message)%n", early);
         }
-        int appliedCount = events ? n : appliedInBusCount.get();
+        int appliedCount = b.events ? delays.length : appliedDelays.length;
         System.out.printf("sent %d invalidations at %d/s for %d s (after %d s of warm-up); applied on B: %d; missed: %d%s%n",
-                total, rate, seconds, warmup, appliedCount, total - appliedCount, events ? "" : " (no events listener)");
-        report("publish-to-delivered delay (a bare Lettuce subscriber got the message)", sortedDelays(rawAt, sentAt, total));
-        rawConnection.close();
-        raw.shutdown();
-        report("publish-to-applied delay (B's receiver returned)", sortedDelays(appliedInBus, sentAt, total));
+                total, rate, seconds, warmup, appliedCount, total - appliedCount, b.events ? "" : " (no events listener)");
+        report("publish-to-delivered delay (a bare Lettuce subscriber got the message)", sortedDelays(b.rawAt, sentAt, total));
+        report("publish-to-applied delay (B's receiver returned)", appliedDelays);
         report("publish-to-event delay (a listener of B's events saw REMOVED)", delays);
+        if (receiver != null) {
+            receiver.close();
+        }
         a.close();
-        b.close();
         if (appliedCount != total) {
             System.exit(1);
+        }
+    }
+
+    /** Waits for the receiver JVM's "ready" line, passing on what it prints before. */
+    private static void awaitReady(Process child) throws java.io.IOException {
+        java.io.BufferedReader out = child.inputReader();
+        for (String line = out.readLine(); line != null; line = out.readLine()) {
+            if (line.equals("ready")) {
+                Thread drain = new Thread(() -> out.lines().forEach(l -> { }), "receiver-output");
+                drain.setDaemon(true);
+                drain.start();
+                return;
+            }
+        }
+        throw new IllegalStateException("the receiver JVM ended before it was ready (exit " + child.exitValue() + ")");
+    }
+
+    /** B in a JVM of its own: subscribes, says "ready", waits for every invalidation, writes the times. */
+    private static void receiverProcess(int port, int rate, int seconds, int warmup, java.nio.file.Path out) throws Exception {
+        int total = rate * seconds;
+        Receiver b = new Receiver(port, total, warmup * rate);
+        System.out.println("ready");
+        System.out.flush();
+        // the sender's warm-up, its pause and the run itself, then up to 15 s for stragglers
+        Thread.sleep(TimeUnit.SECONDS.toMillis(warmup + 1));
+        b.awaitAll(TimeUnit.SECONDS.toNanos(seconds + 15));
+        b.times.write(out);
+        b.close();
+        System.exit(0);
+    }
+
+    /**
+     * Instance B, its events listener and a bare Lettuce subscriber on the same channel: when each
+     * invalidation was applied by B's bus receiver, seen as {@code REMOVED} by a listener, and delivered
+     * to a subscriber with no query-cache code on the way (the transport's own share).
+     */
+    private static final class Receiver implements AutoCloseable {
+        final Times times;
+        final AtomicInteger appliedInBusCount = new AtomicInteger();
+        final AtomicInteger applied = new AtomicInteger();
+        private final Instance instance;
+        private final Disposable watch;
+        private final io.lettuce.core.RedisClient raw;
+        private final io.lettuce.core.pubsub.StatefulRedisPubSubConnection<String, String> rawConnection;
+
+        Receiver(int port, int total, int extra) throws InterruptedException {
+            // NO_EVENTS=1: no listener of B's events (an application without devtools): only the receiver's moment
+            times = new Times(total, System.getenv("NO_EVENTS") == null);
+            AtomicLongArray appliedInBus = times.appliedInBus;
+            AtomicLongArray appliedAt = times.appliedAt;
+            AtomicLongArray rawAt = times.rawAt;
+            // B's bus receiver returns once the client applied the invalidation (the entry is gone): that moment
+            // is the invalidation's latency; the event a listener sees comes one worker hop later
+            instance = new Instance(port, i -> {
+                long now = System.nanoTime();
+                for (Tag t : i.tags()) {
+                    if (t.type().equals("Item") && t.id() instanceof Number n && n.intValue() < appliedInBus.length()) {
+                        if (appliedInBus.compareAndSet(n.intValue(), 0, now)) {
+                            appliedInBusCount.incrementAndGet();
+                        }
+                    }
+                }
+            });
+            for (int i = 0; i < total + extra; i++) {
+                instance.client.endpoint("items").setData(i, "value-" + i);
+            }
+            watch = !times.events ? () -> { } : instance.client.events().filter(e -> e.type() == QueryCacheEvent.Type.REMOVED).subscribe(e -> {
+                int i = (Integer) e.arg();
+                if (i < total && appliedAt.compareAndSet(i, 0, System.nanoTime())) {
+                    applied.incrementAndGet();
+                }
+            });
+            java.util.regex.Pattern itemId = java.util.regex.Pattern.compile("\\{\"type\":\"Item\",\"id\":(\\d+)\\}");
+            raw = io.lettuce.core.RedisClient.create("redis://127.0.0.1:" + port);
+            rawConnection = raw.connectPubSub();
+            rawConnection.addListener(new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
+                @Override
+                public void message(String channel, String message) {
+                    long now = System.nanoTime();
+                    java.util.regex.Matcher m = itemId.matcher(message);
+                    if (m.find()) {
+                        int i = Integer.parseInt(m.group(1));
+                        if (i < total) {
+                            rawAt.compareAndSet(i, 0, now);
+                        }
+                    }
+                }
+            });
+            rawConnection.sync().subscribe("query-cache:load");
+            Thread.sleep(1000);   // both listeners subscribed
+        }
+
+        /** Waits until every invalidation was applied, or {@code nanos} passed. */
+        void awaitAll(long nanos) throws InterruptedException {
+            long end = System.nanoTime() + nanos;
+            int total = times.appliedInBus.length();
+            while ((times.events ? applied.get() : appliedInBusCount.get()) < total && System.nanoTime() < end) {
+                Thread.sleep(20);
+            }
+        }
+
+        @Override
+        public void close() {
+            watch.dispose();
+            rawConnection.close();
+            raw.shutdown();
+            instance.close();
+        }
+    }
+
+    /**
+     * When B's receiver applied each invalidation, when a listener saw its {@code REMOVED} event and when the
+     * bare subscriber got it (0 for never), by invalidation number; whether B had an events listener.
+     */
+    private record Times(AtomicLongArray appliedInBus, AtomicLongArray appliedAt, AtomicLongArray rawAt, boolean events) {
+
+        Times(int total, boolean events) {
+            this(new AtomicLongArray(total), new AtomicLongArray(total), new AtomicLongArray(total), events);
+        }
+
+        /** One line per invalidation: applied, event and bare-subscriber times. */
+        void write(java.nio.file.Path out) throws java.io.IOException {
+            StringBuilder text = new StringBuilder(events ? "events\n" : "no-events\n");
+            for (int i = 0; i < appliedInBus.length(); i++) {
+                text.append(appliedInBus.get(i)).append(' ').append(appliedAt.get(i)).append(' ').append(rawAt.get(i)).append('\n');
+            }
+            java.nio.file.Files.writeString(out, text);
+        }
+
+        /** What {@link #write} wrote, for reporting in the sender's JVM. */
+        static Times read(java.nio.file.Path in, int total) throws java.io.IOException {
+            List<String> lines = java.nio.file.Files.readAllLines(in);
+            if (lines.size() != total + 1) {
+                throw new IllegalStateException("the receiver JVM wrote " + lines.size() + " lines, expected " + (total + 1));
+            }
+            Times t = new Times(total, lines.get(0).equals("events"));
+            for (int i = 0; i < total; i++) {
+                String[] at = lines.get(i + 1).split(" ");
+                t.appliedInBus.set(i, Long.parseLong(at[0]));
+                t.appliedAt.set(i, Long.parseLong(at[1]));
+                t.rawAt.set(i, Long.parseLong(at[2]));
+            }
+            return t;
         }
     }
 
