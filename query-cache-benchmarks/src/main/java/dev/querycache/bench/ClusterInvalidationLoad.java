@@ -95,6 +95,9 @@ public final class ClusterInvalidationLoad {
                 child.destroyForcibly();
                 throw new IllegalStateException("the receiver JVM did not finish within 60 s");
             }
+            if (child.exitValue() != 0) {
+                throw new IllegalStateException("the receiver JVM failed (exit " + child.exitValue() + "): see its lines above");
+            }
         } else {
             receiver.awaitAll(TimeUnit.SECONDS.toNanos(15));
         }
@@ -142,18 +145,21 @@ public final class ClusterInvalidationLoad {
         }
     }
 
-    /** Waits for the receiver JVM's "ready" line, passing on what it prints before. */
-    private static void awaitReady(Process child) throws java.io.IOException {
+    /** Waits for the receiver JVM's "ready" line; what it prints before and after is passed on, marked "B: ". */
+    private static void awaitReady(Process child) throws java.io.IOException, InterruptedException {
         java.io.BufferedReader out = child.inputReader();
         for (String line = out.readLine(); line != null; line = out.readLine()) {
-            if (line.equals("ready")) {
-                Thread drain = new Thread(() -> out.lines().forEach(l -> { }), "receiver-output");
+            if (!line.equals("ready")) {
+                System.out.println("B: " + line);
+            } else {
+                Thread drain = new Thread(() -> out.lines().forEach(l -> System.out.println("B: " + l)), "receiver-output");
                 drain.setDaemon(true);
                 drain.start();
                 return;
             }
         }
-        throw new IllegalStateException("the receiver JVM ended before it was ready (exit " + child.exitValue() + ")");
+        String exit = child.waitFor(10, TimeUnit.SECONDS) ? "exit " + child.exitValue() : "its output closed";
+        throw new IllegalStateException("the receiver JVM ended before it was ready (" + exit + ")");
     }
 
     /** B in a JVM of its own: subscribes, says "ready", waits for every invalidation, writes the times. */
