@@ -26,8 +26,8 @@ subscriber() {   # $1: python or lettuce
   else timeout 60 java -cp "$JAR" dev.querycache.bench.TransportProbe lettuce-sub "$PORT" "$COUNT" 2>&1 | grep --line-buffered -E "^(ready|p50)" > "$OUT" &
   fi
   SUB=$!
-  for _ in $(seq 1 100); do grep -q ready "$OUT" 2>/dev/null && return; sleep 0.1; done
-  echo "the $1 subscriber did not start" >&2; exit 1
+  for _ in $(seq 1 300); do grep -q ready "$OUT" 2>/dev/null && return; sleep 0.1; done
+  echo "the $1 subscriber did not start within 30 s" >&2; exit 1
 }
 publisher() {   # $1: python, lettuce-pub, socket-pub or handoff-pub
   if [ "$1" = python ]; then timeout 60 python3 "$PROBE" pub "$PORT" "$RATE" "$SECONDS_"
