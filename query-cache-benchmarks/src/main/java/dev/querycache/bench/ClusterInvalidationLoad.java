@@ -71,10 +71,7 @@ public final class ClusterInvalidationLoad {
 
         long warmStart = System.nanoTime();
         for (int i = 0; i < warmup * rate; i++) {
-            long wait = warmStart + TimeUnit.SECONDS.toNanos(1) * i / rate - System.nanoTime();
-            if (wait > 0) {
-                TimeUnit.NANOSECONDS.sleep(wait);
-            }
+            Pacing.awaitTurn(warmStart, i, rate);
             a.client.invalidateTags(Tag.of("Item", total + i));
         }
         Thread.sleep(1000);
@@ -82,14 +79,11 @@ public final class ClusterInvalidationLoad {
         AtomicLongArray sentAt = new AtomicLongArray(total);
         long start = System.nanoTime();
         for (int i = 0; i < total; i++) {
-            long due = start + TimeUnit.SECONDS.toNanos(1) * i / rate;
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                TimeUnit.NANOSECONDS.sleep(wait);
-            }
+            Pacing.awaitTurn(start, i, rate);
             sentAt.set(i, System.nanoTime());
             a.client.invalidateTags(Tag.of("Item", i));
         }
+        Times b;
         if (separate) {
             if (!child.waitFor(60, TimeUnit.SECONDS)) {
                 child.destroyForcibly();
@@ -98,12 +92,11 @@ public final class ClusterInvalidationLoad {
             if (child.exitValue() != 0) {
                 throw new IllegalStateException("the receiver JVM failed (exit " + child.exitValue() + "): see its lines above");
             }
+            b = Times.read(results, total);
+            java.nio.file.Files.deleteIfExists(results);
         } else {
             receiver.awaitAll(TimeUnit.SECONDS.toNanos(15));
-        }
-        Times b = separate ? Times.read(results, total) : receiver.times;
-        if (separate) {
-            java.nio.file.Files.deleteIfExists(results);
+            b = receiver.times;
         }
 
         if (System.getenv("BUCKETS") != null) {   // the worst delay of each second: applied on B, and the bare subscriber's

@@ -63,10 +63,7 @@ public final class TransportProbe {
         for (int second = -3; second < seconds; second++) {
             long start = System.nanoTime();
             for (int i = 0; i < rate; i++) {
-                long wait = start + TimeUnit.SECONDS.toNanos(1) * i / rate - System.nanoTime();
-                if (wait > 0) {
-                    TimeUnit.NANOSECONDS.sleep(wait);
-                }
+                Pacing.awaitTurn(start, i, rate);
                 send.send(second < 0 ? "-1" : Long.toString(System.nanoTime()));
             }
         }
