@@ -21,8 +21,16 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * A bounded load check of cross-instance invalidation: instance A invalidates {@code rate} tags per
  * second for {@code seconds} seconds over Redis; instance B holds one entry per tag and reports, for each,
- * the delay from A's publish to B's removal, and whether any was missed. A warm-up at the same rate (env
- * {@code WARMUP} seconds, default 3) runs first, unmeasured. Targets only 127.0.0.1.
+ * the delay from A's publish to B's removal (B's bus receiver returned), and whether any was missed. A
+ * warm-up at the same rate (env {@code WARMUP} seconds, default 3) runs first, unmeasured. Targets only
+ * 127.0.0.1.
+ *
+ * <p>By default nothing else listens, as on a production instance. Two instruments can be added, each a
+ * thread that wakes at every message beside B's and so lengthens B's delays on two cores: env {@code BARE=1},
+ * a bare Lettuce subscriber on the same channel (the transport's own share), and env {@code EVENTS=1}, a
+ * listener of B's {@code REMOVED} events (one worker hop after the removal). Env {@code BUCKETS=1} prints the
+ * worst delay of each second; env {@code DELAYS_OUT=file} appends every publish-to-applied delay (ns, one a
+ * line) to {@code file}, for statistics over several runs.
  *
  * <p>By default A and B share one JVM. With env {@code SEPARATE=1}, B (with the bare subscriber) runs in a
  * JVM of its own, as instances do in production; both processes read the same monotonic clock
@@ -123,6 +131,15 @@ public final class ClusterInvalidationLoad {
         if (early > 0) {
             System.out.printf("%d entries were removed before their invalidation was sent (a repair of a lost message)%n", early);
         }
+        String delaysOut = System.getenv("DELAYS_OUT");
+        if (delaysOut != null) {
+            StringBuilder lines = new StringBuilder();
+            for (long d : appliedDelays) {
+                lines.append(d).append('\n');
+            }
+            java.nio.file.Files.writeString(java.nio.file.Path.of(delaysOut), lines,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        }
         int appliedCount = b.events ? delays.length : appliedDelays.length;
         System.out.printf("sent %d invalidations at %d/s for %d s (after %d s of warm-up); applied on B: %d; missed: %d%s%n",
                 total, rate, seconds, warmup, appliedCount, total - appliedCount, b.events ? "" : " (no events listener)");
@@ -170,9 +187,9 @@ public final class ClusterInvalidationLoad {
     }
 
     /**
-     * Instance B, its events listener and a bare Lettuce subscriber on the same channel: when each
-     * invalidation was applied by B's bus receiver, seen as {@code REMOVED} by a listener, and delivered
-     * to a subscriber with no query-cache code on the way (the transport's own share).
+     * Instance B and, when asked for, its events listener and a bare Lettuce subscriber on the same channel:
+     * when each invalidation was applied by B's bus receiver, seen as {@code REMOVED} by the listener, and
+     * delivered to the subscriber with no query-cache code on the way (the transport's own share).
      */
     private static final class Receiver implements AutoCloseable {
         final Times times;
@@ -184,8 +201,9 @@ public final class ClusterInvalidationLoad {
         private final io.lettuce.core.pubsub.StatefulRedisPubSubConnection<String, String> rawConnection;
 
         Receiver(int port, int total, int extra) throws InterruptedException {
-            // NO_EVENTS=1: no listener of B's events (an application without devtools): only the receiver's moment
-            times = new Times(total, System.getenv("NO_EVENTS") == null);
+            // EVENTS=1: a listener of B's events too (an application with devtools or the web budget); it wakes a
+            // worker at every removal, which competes with B's receiving thread for the two cores
+            times = new Times(total, System.getenv("EVENTS") != null);
             AtomicLongArray appliedInBus = times.appliedInBus;
             AtomicLongArray appliedAt = times.appliedAt;
             AtomicLongArray rawAt = times.rawAt;
@@ -210,23 +228,30 @@ public final class ClusterInvalidationLoad {
                     applied.incrementAndGet();
                 }
             });
-            java.util.regex.Pattern itemId = java.util.regex.Pattern.compile("\\{\"type\":\"Item\",\"id\":(\\d+)\\}");
-            raw = io.lettuce.core.RedisClient.create("redis://127.0.0.1:" + port);
-            rawConnection = raw.connectPubSub();
-            rawConnection.addListener(new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
-                @Override
-                public void message(String channel, String message) {
-                    long now = System.nanoTime();
-                    java.util.regex.Matcher m = itemId.matcher(message);
-                    if (m.find()) {
-                        int i = Integer.parseInt(m.group(1));
-                        if (i < total) {
-                            rawAt.compareAndSet(i, 0, now);
+            // BARE=1: a bare Lettuce subscriber too, the transport's own share; it wakes with B at every message
+            // and competes with it for the CPU, so B's delays are longer while it measures
+            if (System.getenv("BARE") == null) {
+                raw = null;
+                rawConnection = null;
+            } else {
+                java.util.regex.Pattern itemId = java.util.regex.Pattern.compile("\\{\"type\":\"Item\",\"id\":(\\d+)\\}");
+                raw = io.lettuce.core.RedisClient.create("redis://127.0.0.1:" + port);
+                rawConnection = raw.connectPubSub();
+                rawConnection.addListener(new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
+                    @Override
+                    public void message(String channel, String message) {
+                        long now = System.nanoTime();
+                        java.util.regex.Matcher m = itemId.matcher(message);
+                        if (m.find()) {
+                            int i = Integer.parseInt(m.group(1));
+                            if (i < total) {
+                                rawAt.compareAndSet(i, 0, now);
+                            }
                         }
                     }
-                }
-            });
-            rawConnection.sync().subscribe("query-cache:load");
+                });
+                rawConnection.sync().subscribe("query-cache:load");
+            }
             Thread.sleep(1000);   // both listeners subscribed
         }
 
@@ -242,8 +267,10 @@ public final class ClusterInvalidationLoad {
         @Override
         public void close() {
             watch.dispose();
-            rawConnection.close();
-            raw.shutdown();
+            if (raw != null) {
+                rawConnection.close();
+                raw.shutdown();
+            }
             instance.close();
         }
     }
