@@ -107,22 +107,8 @@ public final class ClusterInvalidationLoad {
             b = receiver.times;
         }
 
-        if (System.getenv("BUCKETS") != null) {   // the worst delay of each second: applied on B, and the bare subscriber's
-            boolean bare = System.getenv("BARE") != null;
-            for (int sec = 0; sec < seconds; sec++) {
-                long worst = 0;
-                long worstRaw = 0;
-                for (int i = sec * rate; i < (sec + 1) * rate; i++) {
-                    if (b.appliedInBus.get(i) != 0) {
-                        worst = Math.max(worst, b.appliedInBus.get(i) - sentAt.get(i));
-                    }
-                    if (b.rawAt.get(i) != 0) {
-                        worstRaw = Math.max(worstRaw, b.rawAt.get(i) - sentAt.get(i));
-                    }
-                }
-                System.out.printf("second %d: worst applied %.2f ms%s%n", sec, worst / 1e6,
-                        bare ? String.format(", worst bare subscriber %.2f ms", worstRaw / 1e6) : "");
-            }
+        if (System.getenv("BUCKETS") != null) {
+            printWorstPerSecond(b, sentAt, rate, seconds);
         }
         long[] delays = sortedDelays(b.appliedAt, sentAt, total);
         long[] appliedDelays = sortedDelays(b.appliedInBus, sentAt, total);
@@ -135,12 +121,7 @@ public final class ClusterInvalidationLoad {
         }
         String delaysOut = System.getenv("DELAYS_OUT");
         if (delaysOut != null) {
-            StringBuilder lines = new StringBuilder();
-            for (long d : appliedDelays) {
-                lines.append(d).append('\n');
-            }
-            java.nio.file.Files.writeString(java.nio.file.Path.of(delaysOut), lines,
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            appendDelays(java.nio.file.Path.of(delaysOut), appliedDelays);
         }
         int appliedCount = b.events ? delays.length : appliedDelays.length;
         System.out.printf("sent %d invalidations at %d/s for %d s (after %d s of warm-up); applied on B: %d; missed: %d%s%n",
@@ -155,6 +136,35 @@ public final class ClusterInvalidationLoad {
         if (appliedCount != total) {
             System.exit(1);
         }
+    }
+
+    /** The worst delay of each second: applied on B, and the bare subscriber's when there is one. */
+    private static void printWorstPerSecond(Times b, AtomicLongArray sentAt, int rate, int seconds) {
+        boolean bare = System.getenv("BARE") != null;
+        for (int sec = 0; sec < seconds; sec++) {
+            long worst = 0;
+            long worstRaw = 0;
+            for (int i = sec * rate; i < (sec + 1) * rate; i++) {
+                if (b.appliedInBus.get(i) != 0) {
+                    worst = Math.max(worst, b.appliedInBus.get(i) - sentAt.get(i));
+                }
+                if (b.rawAt.get(i) != 0) {
+                    worstRaw = Math.max(worstRaw, b.rawAt.get(i) - sentAt.get(i));
+                }
+            }
+            System.out.printf("second %d: worst applied %.2f ms%s%n", sec, worst / 1e6,
+                    bare ? String.format(", worst bare subscriber %.2f ms", worstRaw / 1e6) : "");
+        }
+    }
+
+    /** Appends {@code delays} (ns, one a line) to {@code file}, which cluster-load.sh pools over its runs. */
+    private static void appendDelays(java.nio.file.Path file, long[] delays) throws java.io.IOException {
+        StringBuilder lines = new StringBuilder();
+        for (long d : delays) {
+            lines.append(d).append('\n');
+        }
+        java.nio.file.Files.writeString(file, lines, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.APPEND);
     }
 
     /** Waits for the receiver JVM's "ready" line; what it prints before and after is passed on, marked "B: ". */
@@ -199,8 +209,8 @@ public final class ClusterInvalidationLoad {
         final AtomicInteger applied = new AtomicInteger();
         private final Instance instance;
         private final Disposable watch;
+        /** The bare subscriber's client (its shutdown closes the connection), or null without one. */
         private final io.lettuce.core.RedisClient raw;
-        private final io.lettuce.core.pubsub.StatefulRedisPubSubConnection<String, String> rawConnection;
 
         Receiver(int port, int total, int extra) throws InterruptedException {
             // EVENTS=1: a listener of B's events too (an application with devtools or the web budget); it wakes a
@@ -232,29 +242,30 @@ public final class ClusterInvalidationLoad {
             });
             // BARE=1: a bare Lettuce subscriber too, the transport's own share; it wakes with B at every message
             // and competes with it for the CPU, so B's delays are longer while it measures
-            if (System.getenv("BARE") == null) {
-                raw = null;
-                rawConnection = null;
-            } else {
-                java.util.regex.Pattern itemId = java.util.regex.Pattern.compile("\\{\"type\":\"Item\",\"id\":(\\d+)\\}");
-                raw = io.lettuce.core.RedisClient.create("redis://127.0.0.1:" + port);
-                rawConnection = raw.connectPubSub();
-                rawConnection.addListener(new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
-                    @Override
-                    public void message(String channel, String message) {
-                        long now = System.nanoTime();
-                        java.util.regex.Matcher m = itemId.matcher(message);
-                        if (m.find()) {
-                            int i = Integer.parseInt(m.group(1));
-                            if (i < total) {
-                                rawAt.compareAndSet(i, 0, now);
-                            }
+            raw = System.getenv("BARE") == null ? null : bareSubscriber(port, rawAt);
+            Thread.sleep(1000);   // B's bus (and the bare subscriber) subscribed
+        }
+
+        /** Subscribes a Lettuce client with no query-cache code to the channel; records when each message came. */
+        private static io.lettuce.core.RedisClient bareSubscriber(int port, AtomicLongArray rawAt) {
+            java.util.regex.Pattern itemId = java.util.regex.Pattern.compile("\\{\"type\":\"Item\",\"id\":(\\d+)\\}");
+            io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create("redis://127.0.0.1:" + port);
+            io.lettuce.core.pubsub.StatefulRedisPubSubConnection<String, String> connection = client.connectPubSub();
+            connection.addListener(new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
+                @Override
+                public void message(String channel, String message) {
+                    long now = System.nanoTime();
+                    java.util.regex.Matcher m = itemId.matcher(message);
+                    if (m.find()) {
+                        int i = Integer.parseInt(m.group(1));
+                        if (i < rawAt.length()) {
+                            rawAt.compareAndSet(i, 0, now);
                         }
                     }
-                });
-                rawConnection.sync().subscribe("query-cache:load");
-            }
-            Thread.sleep(1000);   // B's bus (and the bare subscriber) subscribed
+                }
+            });
+            connection.sync().subscribe("query-cache:load");
+            return client;
         }
 
         /** Waits until every invalidation was applied, or {@code nanos} passed. */
@@ -270,7 +281,6 @@ public final class ClusterInvalidationLoad {
         public void close() {
             watch.dispose();
             if (raw != null) {
-                rawConnection.close();
                 raw.shutdown();
             }
             instance.close();
