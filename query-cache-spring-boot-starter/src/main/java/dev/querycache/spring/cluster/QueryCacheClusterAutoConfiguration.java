@@ -55,6 +55,13 @@ public final class QueryCacheClusterAutoConfiguration {
         return level;
     }
 
+    /** Stops the bus and the shared level before the connection factory stops (see the class). */
+    @Bean
+    StopBeforeConnectionFactory queryCacheStopBeforeConnectionFactory(ObjectProvider<RedisSharedLevel> levels,
+                                                                      ObjectProvider<RedisInvalidationBus> buses) {
+        return new StopBeforeConnectionFactory(levels, buses);
+    }
+
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(MeterBinder.class)
     static class Metrics {

@@ -113,18 +113,33 @@ public final class RedisInvalidationBus implements InvalidationBus {
                 .subscribe();
     }
 
+    /**
+     * Stops listening and reconciling, and waits (at most {@link #COMMAND_TIMEOUT}) until the listener's
+     * subscription connection is closed, so that nothing of this bus still uses the connection factory when
+     * it stops ({@link StopBeforeConnectionFactory} calls this first). Publishing still works, best effort.
+     * Idempotent.
+     */
     @Override
     public void stop() {
         stopped = true;
         Disposable l = listening;
         Disposable r = reconciling;
-        if (l != null) {
-            l.dispose();
-        }
         if (r != null) {
             r.dispose();
         }
+        if (l != null) {
+            l.dispose();
+        }
+        closing.awaitClosed(COMMAND_TIMEOUT);
     }
+
+    /** Whether this bus listens for the other instances' invalidations: started and not stopped. */
+    boolean isListening() {
+        return listening != null && !stopped;
+    }
+
+    /** The listener's containers, closed when their subscription ends. */
+    private final ContainerClosing closing = new ContainerClosing();
 
     private Flux<String> listen() {
         return Flux.defer(() -> {
@@ -135,7 +150,7 @@ public final class RedisInvalidationBus implements InvalidationBus {
                                 return messages;
                             })
                             .map(m -> m.getMessage())
-                            .doFinally(s -> container.destroyLater().subscribe(v -> { }, e -> { }));
+                            .doFinally(s -> closing.close(container));
                 })
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(2))
                         .doBeforeRetry(s -> markDown(s.failure())))
@@ -401,7 +416,9 @@ public final class RedisInvalidationBus implements InvalidationBus {
         if (down.compareAndSet(true, false) && !stopped) {
             log.info("query-cache reached Redis again; sending " + pendingCount.get() + " kept invalidations and reconciling");
             Schedulers.boundedElastic().schedule(this::sendKept);
-            reconcileOnce().subscribe();
+            // never from Lettuce's event loop: the factory's lock, taken to hand out a connection, may be held
+            // by a thread that waits for this very event loop (the factory closing its connections)
+            reconcileOnce().subscribeOn(Schedulers.boundedElastic()).subscribe();
         }
     }
 

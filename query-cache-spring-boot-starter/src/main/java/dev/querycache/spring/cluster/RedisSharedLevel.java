@@ -33,6 +33,7 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -167,7 +168,7 @@ public final class RedisSharedLevel implements SharedLevel {
                     ReactiveRedisMessageListenerContainer container = new ReactiveRedisMessageListenerContainer(factory);
                     return container.receive(ChannelTopic.of(readyChannel))
                             .map(m -> m.getMessage())
-                            .doFinally(s -> container.destroyLater().subscribe(v -> { }, e -> { }));
+                            .doFinally(s -> closing.close(container));
                 })
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(2)))
                 .repeat()
@@ -182,17 +183,30 @@ public final class RedisSharedLevel implements SharedLevel {
                 .subscribe();
     }
 
+    /**
+     * Stops sharing: loads from now on fetch locally (those waiting for another instance's fetch stop
+     * waiting), the "ready" listener stops and its connection is closed before this returns (waiting at
+     * most the command timeout), so that nothing of this level still uses the connection factory when it
+     * stops ({@link StopBeforeConnectionFactory} calls this first). Invalidations still reach Redis, best
+     * effort. Idempotent.
+     */
     public void stop() {
+        stopped = true;
         Disposable l = listening;
         Disposable c = checking;
-        if (l != null) {
-            l.dispose();
-        }
         if (c != null) {
             c.dispose();
         }
+        if (l != null) {
+            l.dispose();
+        }
         waiting.values().forEach(Sinks.Empty::tryEmitEmpty);
+        closing.awaitClosed(commandTimeout);
     }
+
+    private volatile boolean stopped;
+    /** The "ready" listener's containers, closed when their subscription ends. */
+    private final ContainerClosing closing = new ContainerClosing();
 
     private void ready(String copyKey) {
         Sinks.Empty<Void> w = waiting.remove(copyKey);
@@ -205,7 +219,7 @@ public final class RedisSharedLevel implements SharedLevel {
 
     @Override
     public Mono<Loaded> load(Entry entry, Mono<Object> fetch) {
-        if (excluded.contains(entry.endpoint()) || down.get()) {
+        if (excluded.contains(entry.endpoint()) || down.get() || stopped) {
             return local(fetch);
         }
         String suffix;
@@ -224,7 +238,7 @@ public final class RedisSharedLevel implements SharedLevel {
 
     private Mono<Loaded> attempt(Entry entry, String suffix, Mono<Object> fetch, boolean read, long deadline) {
         return Mono.defer(() -> {
-            if (down.get() || System.nanoTime() - deadline > 0) {
+            if (down.get() || stopped || System.nanoTime() - deadline > 0) {
                 return local(fetch);
             }
             String copyKey = prefix + "c:" + suffix;
@@ -498,7 +512,9 @@ public final class RedisSharedLevel implements SharedLevel {
             client.getObject().inspector().endpointNames().forEach(name -> keys.add(prefix + "e:" + name));
             flush = redis.execute(INVALIDATE, keys, List.of()).next().timeout(commandTimeout).then();
         }
-        flush.subscribe(n -> { }, e -> { }, () -> {
+        // never from Lettuce's event loop (where the ping answered): the factory's lock, taken to hand out a
+        // connection, may be held by a thread that waits for this very event loop (the factory closing)
+        flush.subscribeOn(Schedulers.boundedElastic()).subscribe(n -> { }, e -> { }, () -> {
             dirty = false;
             if (down.compareAndSet(true, false)) {
                 log.info("query-cache reached Redis again; entries are shared again");
@@ -506,8 +522,8 @@ public final class RedisSharedLevel implements SharedLevel {
         });
     }
 
-    /** Whether shared entries are served from Redis now. */
+    /** Whether shared entries are served from Redis now: it answers, and this level has not stopped. */
     boolean isUp() {
-        return !down.get();
+        return !down.get() && !stopped;
     }
 }
