@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.querycache.QueryStatus;
 import io.netty.channel.ChannelOption;
+import io.netty.handler.timeout.ReadTimeoutException;
 import java.net.InetSocketAddress;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -15,13 +16,21 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.Ordered;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
+import reactor.util.retry.Retry;
 
 /**
  * The attack of issue "one way to evict everyone's entries", over real HTTP from many client addresses (each
@@ -37,7 +46,7 @@ import reactor.netty.resources.ConnectionProvider;
                 "query-cache.web.budget.max-new-entries-per-endpoint=100",
                 "query-cache.web.budget.max-new-entries-per-client=10",
                 "query-cache.web.budget.per-client-burst=50"})
-@org.springframework.context.annotation.Import(EntryBudgetAttackTest.ServerSideLog.class)
+@Import(EntryBudgetAttackTest.ServerSideLog.class)
 class EntryBudgetAttackTest extends WebAppHttpTestSupport {
 
     private static final int ATTACKERS = 120;
@@ -54,18 +63,17 @@ class EntryBudgetAttackTest extends WebAppHttpTestSupport {
      */
     static final Map<Object, String> SERVER_SAW = new ConcurrentHashMap<>();
 
-    @org.springframework.boot.test.context.TestConfiguration
+    @TestConfiguration
     static class ServerSideLog {
-        @org.springframework.context.annotation.Bean
-        org.springframework.web.server.WebFilter everyRequestTheServerReceived() {
+        @Bean
+        WebFilter everyRequestTheServerReceived() {
             return new RequestLogFilter();
         }
     }
 
-    static final class RequestLogFilter implements org.springframework.web.server.WebFilter, org.springframework.core.Ordered {
+    static final class RequestLogFilter implements WebFilter, Ordered {
         @Override
-        public Mono<Void> filter(org.springframework.web.server.ServerWebExchange exchange,
-                                 org.springframework.web.server.WebFilterChain chain) {
+        public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
             Object request = new Object();
             String what = exchange.getRequest().getMethod() + " " + exchange.getRequest().getURI().getRawPath();
             SERVER_SAW.put(request, what + ": open");
@@ -75,7 +83,7 @@ class EntryBudgetAttackTest extends WebAppHttpTestSupport {
 
         @Override
         public int getOrder() {
-            return org.springframework.core.Ordered.HIGHEST_PRECEDENCE;
+            return Ordered.HIGHEST_PRECEDENCE;
         }
     }
 
@@ -95,7 +103,7 @@ class EntryBudgetAttackTest extends WebAppHttpTestSupport {
     /** The answer's status; a request that got no answer at all within 20 s is sent once more (see {@link #SERVER_SAW}). */
     private static Mono<Integer> status(WebClient.RequestHeadersSpec<?> spec) {
         return spec.exchangeToMono(r -> r.releaseBody().thenReturn(r.statusCode().value()))
-                .retryWhen(reactor.util.retry.Retry.max(1).filter(e -> e.getCause() instanceof io.netty.handler.timeout.ReadTimeoutException));
+                .retryWhen(Retry.max(1).filter(e -> e.getCause() instanceof ReadTimeoutException));
     }
 
     private Mono<Integer> preload(WebClient c, String name) {
