@@ -29,7 +29,7 @@ import org.springframework.context.annotation.Role;
 public final class QueryCacheAutoConfiguration {
 
     /** The Spring Boot generations this starter is built and tested for. */
-    static final String SUPPORTED = "Spring Boot 4.x (tested with 4.1.1), Java 17+";
+    static final String SUPPORTED = "Spring Boot 4.x (tested with 4.1.2), Java 17+";
 
     QueryCacheAutoConfiguration() {
         checkSupported(org.springframework.boot.SpringBootVersion.getVersion());
