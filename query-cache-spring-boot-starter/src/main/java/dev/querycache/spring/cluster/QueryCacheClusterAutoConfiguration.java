@@ -55,6 +55,17 @@ public final class QueryCacheClusterAutoConfiguration {
         return level;
     }
 
+    /** Checks the shared level's settings against the endpoints, and says what the cluster tier runs on. */
+    @Bean
+    ClusterStartupCheck queryCacheClusterStartupCheck(ObjectProvider<QueryClient> client,
+                                                      ObjectProvider<RedisInvalidationBus> buses,
+                                                      ObjectProvider<RedisSharedLevel> levels,
+                                                      ReactiveRedisConnectionFactory factory,
+                                                      QueryCacheProperties properties) {
+        return new ClusterStartupCheck(client, buses, levels, factory, properties.getCluster().getChannel(),
+                java.util.Set.copyOf(properties.getCluster().getShared().getExclude()));
+    }
+
     /** Stops the bus and the shared level before the connection factory stops (see the class). */
     @Bean
     StopBeforeConnectionFactory queryCacheStopBeforeConnectionFactory(ObjectProvider<RedisSharedLevel> levels,

@@ -1,29 +1,26 @@
 package dev.querycache.spring.cluster;
 
-import dev.querycache.spi.Invalidation;
 import dev.querycache.QueryClient;
-import dev.querycache.spi.SharedLevel;
+import dev.querycache.QueryScope;
 import dev.querycache.Tag;
+import dev.querycache.spi.Invalidation;
+import dev.querycache.spi.SharedLevel;
 import dev.querycache.spring.internal.DataJson;
 import dev.querycache.spring.internal.EndpointTypes;
-import dev.querycache.spring.internal.StableJson;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.core.ResolvableType;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
@@ -35,108 +32,149 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 import reactor.util.retry.Retry;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /*
- * Design notes.
+ * Design notes (keys: SharedKeys).
  *
- * Keys, under the prefix P: the copy of an entry "P c:<endpoint>:<sha-256 of caller and arg>" (JSON
- * {"at": epoch ms, "data": ...}); its lease "P l:..." (same suffix); the invalidation generation "P gen";
- * index sets "P t:<type>" and "P t:<type>#<id JSON>" (copies providing a tag), "P e:<endpoint>" and
- * "P e:<endpoint>@<caller>" (copies of an endpoint, of one caller). The channel "P ready" announces that
- * a lease was given back (with or without a copy).
+ * A load sends two scripts at once: one in the entry's slot answers the copy if there is one (its expiry
+ * extended when it lives by keepUnusedDataFor; its size checked before it is read), else takes the lease
+ * (SET NX PX fetchTimeout), else answers the lease's remaining time; the other, in the invalidation
+ * record's slot, answers the record's epoch and generation (the snapshot).
  *
- * A load runs one script: the copy if there is one (its expiry extended when it lives by
- * keepUnusedDataFor), else the lease (SET NX PX fetchTimeout) together with the generation, else the
- * lease's remaining time. The holder fetches, then one script stores the copy only if the generation has
- * not moved (no invalidation happened since the lease was taken: the copy cannot be older than one), adds
- * it to its index sets, gives the lease back and publishes "ready". The others wait for "ready" (or for
- * the lease to expire: a holder that crashed or hangs loses it after fetchTimeout) and run the script again.
+ * A copy carries the epoch and generation of the snapshot taken before its fetch started, and the record's
+ * fields it depends on (its endpoint, its caller's, its tags and tag types). An invalidation bumps the
+ * generation and writes it into the fields it matches. A copy is served only if the record still has its
+ * epoch (Redis, or the slot holding the record, did not lose its data) and none of its fields, nor the
+ * floor, is above its generation: when the snapshot's generation equals the copy's, nothing was
+ * invalidated since its fetch started and the copy is served at once; otherwise one more script checks its
+ * fields. So whether a copy is readable never depends on an index that could expire or be missed.
  *
- * An invalidation made here first runs one script that bumps the generation and deletes the copies its
- * index sets name; the bus publishes only after that (barrier()), and loads started after it wait for it,
- * so no instance reads a copy the invalidation matched.
+ * The record is bounded: past MAX_FIELDS fields, they are dropped and the floor is raised to the current
+ * generation (every older copy becomes unreadable once: a refetch each, never a stale copy). An entry's
+ * own invalidation deletes its copy and its lease (a holder then cannot store what it fetched), and
+ * announces on "ready" so waiters ask again at once.
  *
- * Redis failing (an error or no answer within the command timeout) marks the level down: every load then
- * fetches locally, without Redis, until a ping every reconcile interval answers again. One log line per outage.
+ * The bus publishes an invalidation only after its script answered (barrier()), so no instance reads a
+ * copy the invalidation matched once it is announced. Redis failing marks the level down (the failure
+ * named as what it is): loads fetch locally until a ping every reconcile interval answers again; an
+ * invalidation that could not reach Redis meanwhile raises the floor first.
+ *
+ * Every Redis answer is handed to a parallel worker before anything else runs, so no fetcher, copy decode
+ * or callback ever runs on a Redis client's I/O thread.
  */
 /**
  * The Redis second level of every instance ({@code query-cache.cluster.shared.enabled}): one upstream fetch
- * per key across the cluster, copies typed back from each endpoint's declared types. Thread-safe.
+ * per key across the cluster, copies typed back from each endpoint's declared types and shared only when
+ * they read back equal. Works on one node, Sentinel and Redis Cluster. Thread-safe.
  */
 public final class RedisSharedLevel implements SharedLevel {
 
     private static final Log log = LogFactory.getLog(RedisSharedLevel.class);
+    /** Fields of the invalidation record beyond which it is emptied and its floor raised. */
+    static final int MAX_FIELDS = 10_000;
+    private static final int SLOW_IN_A_ROW_IS_DOWN = 3;
+    /** How long the announcement of an invalidation made while Redis was down waits for Redis to come back. */
+    private static final Duration RECOVERY_WAIT_LIMIT = Duration.ofSeconds(30);
 
+    /** KEYS: copy, lease. ARGV: token, lease ms, extend ms, read ('1' or '0'), max bytes. */
     private static final RedisScript<List> READ_OR_LEASE = RedisScript.of("""
             if ARGV[4] == '1' then
-              local v = redis.call('GET', KEYS[1])
-              if v then
+              local len = redis.call('STRLEN', KEYS[1])
+              if len > 0 then
+                if len > tonumber(ARGV[5]) then return {'big', tostring(len)} end
+                local v = redis.call('GET', KEYS[1])
                 if tonumber(ARGV[3]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
                 return {'copy', v}
               end
             end
-            if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then
-              return {'lease', redis.call('GET', KEYS[3]) or '0'}
-            end
+            if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return {'lease'} end
             return {'wait', tostring(redis.call('PTTL', KEYS[2]))}
             """, List.class);
 
-    private static final RedisScript<Long> STORE = RedisScript.of("""
-            local stored = 0
-            if (redis.call('GET', KEYS[3]) or '0') == ARGV[2] and ARGV[3] ~= '' then
-              local ttl = tonumber(ARGV[4])
-              if ttl > 0 then redis.call('SET', KEYS[1], ARGV[3], 'PX', ttl) else redis.call('SET', KEYS[1], ARGV[3]) end
-              for i = 4, #KEYS do
-                local added = redis.call('SADD', KEYS[i], KEYS[1])
-                local left = redis.call('PTTL', KEYS[i])
-                if ttl <= 0 then
-                  redis.call('PERSIST', KEYS[i])
-                elseif (left == -1 and added == 1 and redis.call('SCARD', KEYS[i]) == 1) or (left >= 0 and left < ttl) then
-                  redis.call('PEXPIRE', KEYS[i], ttl)
-                end
-              end
-              stored = 1
-            end
-            if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[2]) end
-            redis.call('PUBLISH', ARGV[5], KEYS[1])
-            return stored
-            """, Long.class);
+    /** KEYS: record. ARGV: a new epoch (kept only when the record has none). Answers epoch, generation. */
+    private static final RedisScript<List> SNAPSHOT = RedisScript.of("""
+            redis.call('HSETNX', KEYS[1], 'epoch', ARGV[1])
+            local r = redis.call('HMGET', KEYS[1], 'epoch', 'gen')
+            return {r[1], r[2] or '0'}
+            """, List.class);
 
-    private static final RedisScript<Long> INVALIDATE = RedisScript.of("""
-            local n = 0
-            redis.call('INCR', KEYS[1])
-            for i = 2, #KEYS do
-              local k = KEYS[i]
-              if redis.call('TYPE', k)['ok'] == 'set' then
-                for _, m in ipairs(redis.call('SMEMBERS', k)) do n = n + redis.call('DEL', m) end
-              end
-              n = n + redis.call('DEL', k)
+    /** KEYS: record. ARGV: the copy's epoch, its generation, its fields. Answers '1' when it is readable. */
+    private static final RedisScript<List> CHECK = RedisScript.of("""
+            if redis.call('HGET', KEYS[1], 'epoch') ~= ARGV[1] then return {'0'} end
+            local g = tonumber(ARGV[2])
+            if tonumber(redis.call('HGET', KEYS[1], 'floor') or '0') > g then return {'0'} end
+            for i = 3, #ARGV do
+              local v = redis.call('HGET', KEYS[1], ARGV[i])
+              if v and tonumber(v) > g then return {'0'} end
             end
-            return n
-            """, Long.class);
+            return {'1'}
+            """, List.class);
+
+    /** KEYS: record. ARGV: max fields, the fields invalidated. Answers the new generation. */
+    private static final RedisScript<List> INVALIDATE = RedisScript.of("""
+            local g = redis.call('HINCRBY', KEYS[1], 'gen', 1)
+            for i = 2, #ARGV do redis.call('HSET', KEYS[1], ARGV[i], g) end
+            if redis.call('HLEN', KEYS[1]) > tonumber(ARGV[1]) then
+              for _, f in ipairs(redis.call('HKEYS', KEYS[1])) do
+                if f ~= 'epoch' and f ~= 'gen' then redis.call('HDEL', KEYS[1], f) end
+              end
+              redis.call('HSET', KEYS[1], 'floor', g)
+            end
+            return {tostring(g)}
+            """, List.class);
+
+    /** KEYS: copy, lease. ARGV: ready channel. */
+    private static final RedisScript<List> INVALIDATE_ENTRY = RedisScript.of("""
+            local n = redis.call('DEL', KEYS[1], KEYS[2])
+            redis.call('PUBLISH', ARGV[1], KEYS[1])
+            return {tostring(n)}
+            """, List.class);
+
+    /** KEYS: copy, lease. ARGV: token, copy ('' keeps it local), ttl ms (0: none), ready channel. */
+    private static final RedisScript<List> STORE = RedisScript.of("""
+            local stored = 0
+            if redis.call('GET', KEYS[2]) == ARGV[1] then
+              if ARGV[2] ~= '' then
+                local ttl = tonumber(ARGV[3])
+                if ttl > 0 then redis.call('SET', KEYS[1], ARGV[2], 'PX', ttl) else redis.call('SET', KEYS[1], ARGV[2]) end
+                stored = 1
+              end
+              redis.call('DEL', KEYS[2])
+            end
+            redis.call('PUBLISH', ARGV[4], KEYS[1])
+            return {tostring(stored)}
+            """, List.class);
 
     private final ReactiveRedisConnectionFactory factory;
+    private final ScriptCalls scripts;
     private final ReactiveStringRedisTemplate redis;
     private final JsonMapper mapper;
     private final ObjectProvider<QueryClient> client;
-    private final String prefix;
-    private final String readyChannel;
-    private final String genKey;
+    private final SharedKeys keys;
     private final long maxValueBytes;
     private final Duration commandTimeout;
     private final Duration recheckInterval;
     private final Set<String> excluded;
+    /** This instance's lease token, and the epoch it proposes when the record has none. */
+    private final String token = UUID.randomUUID().toString();
 
     private final ConcurrentHashMap<String, Sinks.Empty<Void>> waiting = new ConcurrentHashMap<>();
     private final AtomicBoolean down = new AtomicBoolean();
+    private final AtomicInteger slowInARow = new AtomicInteger();
     private final Set<String> keptLocalWarned = ConcurrentHashMap.newKeySet();
     private final RateLimitedWarning unreadable = new RateLimitedWarning(log, 60, TimeUnit.SECONDS, System::nanoTime);
+    private final RateLimitedWarning oversized = new RateLimitedWarning(log, 60, TimeUnit.SECONDS, System::nanoTime);
+    /** The "ready" listener's containers, closed when their subscription ends. */
+    private final ContainerClosing closing = new ContainerClosing();
     private volatile Mono<Void> barrier = Mono.empty();
     private volatile Disposable listening;
     private volatile Disposable checking;
+    private volatile boolean stopped;
+    /** Set when an invalidation could not reach Redis: copies it matched may still be readable there. */
+    private volatile boolean dirty;
+    /** Completes when sharing resumes after an outage (the floor raised first when dirty); replaced at each outage. */
+    private volatile Sinks.Empty<Void> recovered = Sinks.empty();
 
     final AtomicLong sharedHits = new AtomicLong();
     final AtomicLong leaseWaits = new AtomicLong();
@@ -149,11 +187,10 @@ public final class RedisSharedLevel implements SharedLevel {
                             Set<String> excluded) {
         this.factory = factory;
         this.redis = new ReactiveStringRedisTemplate(factory);
+        this.scripts = new ScriptCalls(factory, redis);
         this.mapper = mapper;
         this.client = client;
-        this.prefix = prefix;
-        this.readyChannel = prefix + "ready";
-        this.genKey = prefix + "gen";
+        this.keys = new SharedKeys(prefix, mapper);
         this.maxValueBytes = maxValueBytes;
         this.commandTimeout = commandTimeout;
         this.recheckInterval = recheckInterval;
@@ -166,18 +203,20 @@ public final class RedisSharedLevel implements SharedLevel {
     public void start() {
         listening = Flux.defer(() -> {
                     ReactiveRedisMessageListenerContainer container = new ReactiveRedisMessageListenerContainer(factory);
-                    return container.receive(ChannelTopic.of(readyChannel))
+                    return container.receive(ChannelTopic.of(keys.readyChannel))
                             .map(m -> m.getMessage())
                             .doFinally(s -> closing.close(container));
                 })
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(2)))
                 .repeat()
+                .publishOn(Schedulers.parallel())
                 .subscribe(this::ready, e -> { });
         checking = Flux.interval(recheckInterval, recheckInterval)
                 .onBackpressureDrop()
                 .filter(t -> down.get())
                 .concatMap(t -> redis.execute(c -> c.ping()).next()
                         .timeout(commandTimeout)
+                        .publishOn(Schedulers.parallel())
                         .doOnNext(p -> markUp())
                         .onErrorResume(e -> Mono.empty()))
                 .subscribe();
@@ -204,14 +243,44 @@ public final class RedisSharedLevel implements SharedLevel {
         closing.awaitClosed(commandTimeout);
     }
 
-    private volatile boolean stopped;
-    /** The "ready" listener's containers, closed when their subscription ends. */
-    private final ContainerClosing closing = new ContainerClosing();
+    /** The key prefix, for the startup line. */
+    String keyPrefix() {
+        return keys.prefix;
+    }
 
     private void ready(String copyKey) {
         Sinks.Empty<Void> w = waiting.remove(copyKey);
         if (w != null) {
             w.tryEmitEmpty();
+        }
+    }
+
+    /** Warns once per shared endpoint whose result type cannot be proven equal after a round trip through JSON. */
+    void warnAboutIncomparableTypes(QueryClient c) {
+        for (String endpoint : c.inspector().endpointNames()) {
+            if (excluded.contains(endpoint) || c.inspector().scope(endpoint) == QueryScope.REQUEST) {
+                continue;
+            }
+            Class<?> type = ResolvableType.forType(EndpointTypes.of(c, endpoint).data()).resolve();
+            if (type != null && !hasValueEquality(type)) {
+                log.warn("query-cache cannot share entries of endpoint '" + endpoint + "' through Redis: its result type "
+                        + type.getName() + " is not a record and does not override equals, so a copy cannot be proven "
+                        + "equal to what the fetcher produced and its entries stay local on each instance. Make it a "
+                        + "record (or give it equals and JSON-visible fields), or name the endpoint in "
+                        + "query-cache.cluster.shared.exclude");
+            }
+        }
+    }
+
+    static boolean hasValueEquality(Class<?> type) {
+        if (type.isRecord() || type.isPrimitive() || type.isEnum() || type.isInterface() || type.isArray()
+                || java.lang.reflect.Modifier.isAbstract(type.getModifiers()) || type == Object.class) {
+            return !type.isArray();
+        }
+        try {
+            return type.getMethod("equals", Object.class).getDeclaringClass() != Object.class;
+        } catch (NoSuchMethodException e) {
+            return false;
         }
     }
 
@@ -222,101 +291,176 @@ public final class RedisSharedLevel implements SharedLevel {
         if (excluded.contains(entry.endpoint()) || down.get() || stopped) {
             return local(fetch);
         }
-        String suffix;
+        String[] entryKeys;
         try {
-            suffix = suffix(entry.endpoint(), entry.principal(), entry.arg());
+            entryKeys = keys.entry(entry.endpoint(), entry.principal(), entry.arg());
         } catch (RuntimeException e) {
             return local(fetch);   // an arg Jackson cannot write has no shared key
         }
         long deadline = System.nanoTime() + 3 * entry.fetchTimeout().toNanos();
-        return Mono.defer(() -> barrier).then(attempt(entry, suffix, fetch, true, deadline));
+        return Mono.defer(() -> barrier).then(attempt(entry, entryKeys, fetch, true, deadline));
     }
 
     private static Mono<Loaded> local(Mono<Object> fetch) {
         return fetch.map(d -> new Loaded(d, 0, false)).defaultIfEmpty(new Loaded(null, 0, false));
     }
 
-    private Mono<Loaded> attempt(Entry entry, String suffix, Mono<Object> fetch, boolean read, long deadline) {
+    /** One script call, its answer handed to a parallel worker (never continuing on Redis's I/O thread). */
+    private Mono<List<String>> call(RedisScript<List> script, List<String> scriptKeys, List<String> args) {
+        return Mono.fromFuture(() -> scripts.call(script, scriptKeys, args, commandTimeout))
+                .publishOn(Schedulers.parallel());
+    }
+
+    private Mono<Loaded> attempt(Entry entry, String[] entryKeys, Mono<Object> fetch, boolean read, long deadline) {
         return Mono.defer(() -> {
             if (down.get() || stopped || System.nanoTime() - deadline > 0) {
                 return local(fetch);
             }
-            String copyKey = prefix + "c:" + suffix;
+            String copyKey = entryKeys[0];
             Sinks.Empty<Void> told = waiting.computeIfAbsent(copyKey, k -> Sinks.empty());
-            long extend = extendMillis(entry);
-            return redis.execute(READ_OR_LEASE, List.of(copyKey, prefix + "l:" + suffix, genKey),
-                            List.of(token, Long.toString(Math.max(1, entry.fetchTimeout().toMillis())),
-                                    Long.toString(extend), read ? "1" : "0"))
-                    .next()
-                    .timeout(commandTimeout)
-                    .<List<?>>map(r -> (List<?>) r)
+            Mono<List<String>> readOrLease = call(READ_OR_LEASE, List.of(entryKeys[0], entryKeys[1]),
+                    List.of(token, Long.toString(Math.max(1, entry.fetchTimeout().toMillis())),
+                            Long.toString(extendMillis(entry)), read ? "1" : "0", Long.toString(maxValueBytes)));
+            Mono<List<String>> snapshot = call(SNAPSHOT, List.of(keys.meta), List.of(token));
+            return Mono.zip(readOrLease, snapshot)
                     .doOnNext(r -> answered())
                     .onErrorResume(e -> {
                         failed(e);
-                        return Mono.just(List.<Object>of("down"));
+                        return Mono.empty();
                     })
-                    .flatMap(r -> switch (String.valueOf(r.get(0))) {
-                        case "copy" -> {
-                            waiting.remove(copyKey, told);
-                            Loaded copy = decode(entry, copyKey, String.valueOf(r.get(1)));
-                            yield copy != null ? Mono.just(copy) : attempt(entry, suffix, fetch, false, deadline);
-                        }
-                        case "lease" -> {
-                            waiting.remove(copyKey, told);
-                            yield fetchAndShare(entry, suffix, copyKey, fetch, String.valueOf(r.get(1)));
-                        }
-                        case "wait" -> {
-                            leaseWaits.incrementAndGet();
-                            long left = Math.max(1, parseLong(r.get(1), entry.fetchTimeout().toMillis()));
-                            yield told.asMono()
-                                    .timeout(Duration.ofMillis(left + 50), Mono.fromRunnable(() -> {
-                                        takeovers.incrementAndGet();
-                                        waiting.remove(copyKey, told);
-                                    }))
-                                    .then(attempt(entry, suffix, fetch, true, deadline));
-                        }
-                        default -> {
-                            waiting.remove(copyKey, told);
-                            yield local(fetch);
-                        }
-                    });
+                    .flatMap(r -> {
+                        List<String> answer = r.getT1();
+                        Snapshot s = new Snapshot(r.getT2().get(0), Long.parseLong(r.getT2().get(1)));
+                        return switch (answer.get(0)) {
+                            case "copy" -> {
+                                waiting.remove(copyKey, told);
+                                yield served(entry, copyKey, answer.get(1), s)
+                                        .switchIfEmpty(attempt(entry, entryKeys, fetch, false, deadline));
+                            }
+                            case "lease" -> {
+                                waiting.remove(copyKey, told);
+                                yield fetchAndShare(entry, entryKeys, fetch, s);
+                            }
+                            case "wait" -> {
+                                leaseWaits.incrementAndGet();
+                                yield awaitLease(entry, told, copyKey, answer.get(1), deadline)
+                                        .then(attempt(entry, entryKeys, fetch, true, deadline));
+                            }
+                            default -> {   // "big": a copy too large to read
+                                waiting.remove(copyKey, told);
+                                oversized.warn(() -> "query-cache skipped a shared copy of " + answer.get(1) + " bytes of "
+                                        + "endpoint '" + entry.endpoint() + "' (over query-cache.cluster.shared."
+                                        + "max-value-size, " + maxValueBytes + " bytes) and fetches it here");
+                                yield local(fetch);
+                            }
+                        };
+                    })
+                    .switchIfEmpty(Mono.defer(() -> {   // Redis failed: this load fetches locally
+                        waiting.remove(copyKey, told);
+                        return local(fetch);
+                    }));
         });
     }
 
-    /** This instance holds the lease: fetch, keep the copy for the others (when no invalidation came meanwhile), give the lease back. */
-    private Mono<Loaded> fetchAndShare(Entry entry, String suffix, String copyKey, Mono<Object> fetch, String generation) {
-        String leaseKey = prefix + "l:" + suffix;
+    /**
+     * Waits for the holder's "ready", at most until its lease runs out, and never longer at a time than
+     * this entry's own fetchTimeout: a lease deleted or set by hand for an hour is noticed at the next
+     * attempt, and the deadline (three of this entry's fetchTimeouts) bounds the whole wait.
+     */
+    private Mono<Void> awaitLease(Entry entry, Sinks.Empty<Void> told, String copyKey, String leaseLeft, long deadline) {
+        long left = Math.max(1, parseLong(leaseLeft, entry.fetchTimeout().toMillis()));
+        long own = Math.max(1, entry.fetchTimeout().toMillis());
+        long untilDeadline = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+        long wait = Math.min(Math.min(left + 50, own + 50), untilDeadline);
+        return told.asMono()
+                .timeout(Duration.ofMillis(wait), Mono.fromRunnable(() -> {
+                    if (left + 50 <= wait) {
+                        takeovers.incrementAndGet();
+                    }
+                    waiting.remove(copyKey, told);
+                }))
+                .publishOn(Schedulers.parallel());
+    }
+
+    /** The invalidation record's epoch and generation when a load started. */
+    private record Snapshot(String epoch, long generation) {
+    }
+
+    /** The copy typed back when it is readable (fresh and matched by no invalidation since its fetch), else empty. */
+    private Mono<Loaded> served(Entry entry, String copyKey, String json, Snapshot now) {
+        SharedCopy copy;
+        try {
+            copy = SharedCopy.parse(mapper, json);
+        } catch (RuntimeException e) {
+            unreadable.warn(() -> "query-cache skipped an unreadable shared copy " + copyKey + " of endpoint '"
+                    + entry.endpoint() + "' and fetches it again: " + e.getMessage());
+            return Mono.empty();
+        }
+        Duration stale = entry.staleTime();
+        if (stale != null && System.currentTimeMillis() - copy.at() >= stale.toMillis()) {
+            return Mono.empty();
+        }
+        Mono<Boolean> readable;
+        if (copy.epoch().equals(now.epoch()) && copy.generation() == now.generation()) {
+            readable = Mono.just(true);   // nothing invalidated since its fetch started
+        } else if (!copy.epoch().equals(now.epoch())) {
+            readable = Mono.just(false);   // the record was lost (flushed, its node restarted): the copy cannot be proven fresh
+        } else {
+            List<String> args = new ArrayList<>(copy.fields().size() + 2);
+            args.add(copy.epoch());
+            args.add(Long.toString(copy.generation()));
+            args.addAll(copy.fields());
+            readable = call(CHECK, List.of(keys.meta), args).map(r -> "1".equals(r.get(0)))
+                    .onErrorResume(e -> {
+                        failed(e);
+                        return Mono.just(false);
+                    });
+        }
+        return readable.flatMap(ok -> ok ? decode(entry, copyKey, copy) : Mono.empty());
+    }
+
+    private Mono<Loaded> decode(Entry entry, String copyKey, SharedCopy copy) {
+        try {
+            EndpointTypes.Types types = EndpointTypes.of(client.getObject(), entry.endpoint());
+            Object data = DataJson.read(mapper, types, copy.data());
+            sharedHits.incrementAndGet();
+            return Mono.just(new Loaded(data, copy.at(), true));
+        } catch (RuntimeException e) {
+            unreadable.warn(() -> "query-cache skipped an unreadable shared copy " + copyKey + " of endpoint '"
+                    + entry.endpoint() + "' and fetches it again: " + e.getMessage());
+            return Mono.empty();
+        }
+    }
+
+    /** This instance holds the lease: fetch, keep a lossless copy for the others, give the lease back. */
+    private Mono<Loaded> fetchAndShare(Entry entry, String[] entryKeys, Mono<Object> fetch, Snapshot snapshot) {
         return fetch
                 .map(data -> new Loaded(data, System.currentTimeMillis(), false))
                 .defaultIfEmpty(new Loaded(null, System.currentTimeMillis(), false))
-                .doOnNext(loaded -> store(entry, copyKey, leaseKey, generation, loaded))
-                .doOnError(e -> giveBack(copyKey, leaseKey));
+                .doOnNext(loaded -> store(entry, entryKeys, snapshot, loaded))
+                .doOnError(e -> giveBack(entryKeys));
     }
 
-    private void store(Entry entry, String copyKey, String leaseKey, String generation, Loaded loaded) {
-        String value = copyOf(entry, loaded);   // "" keeps it local: the script then only gives the lease back
-        List<String> keys = new ArrayList<>(List.of(copyKey, leaseKey, genKey));
-        if (!value.isEmpty()) {
-            keys.addAll(indexKeys(entry, entry.providedTags(loaded.data())));
-        }
-        redis.execute(STORE, keys, List.of(token, generation, value, Long.toString(ttlMillis(entry)), readyChannel))
-                .next()
-                .timeout(commandTimeout)
+    private void store(Entry entry, String[] entryKeys, Snapshot snapshot, Loaded loaded) {
+        String value = copyOf(entry, snapshot, loaded);   // "" keeps it local: the script then only gives the lease back
+        Mono.fromFuture(() -> scripts.call(STORE, List.of(entryKeys[0], entryKeys[1]),
+                        List.of(token, value, Long.toString(ttlMillis(entry)), keys.readyChannel), commandTimeout))
                 .subscribe(stored -> answered(), this::failed);
     }
 
-    /** The copy's JSON, or "" when it stays local (too large, or not writable as JSON; logged once per endpoint). */
-    private String copyOf(Entry entry, Loaded loaded) {
+    /** The copy's JSON, or "" when it stays local (too large, not lossless; logged once per endpoint). */
+    private String copyOf(Entry entry, Snapshot snapshot, Loaded loaded) {
         String value;
         try {
-            ObjectNode n = mapper.createObjectNode();
-            n.put("at", loaded.fulfilledAtMillis());
-            n.set("data", DataJson.tree(mapper, loaded.data()));
-            value = mapper.writeValueAsString(n);
+            List<String> fields = keys.fieldsOf(entry.endpoint(), entry.principal(), entry.providedTags(loaded.data()));
+            value = SharedCopy.write(mapper, EndpointTypes.of(client.getObject(), entry.endpoint()),
+                    loaded.fulfilledAtMillis(), snapshot.epoch(), snapshot.generation(), fields, loaded.data());
+        } catch (SharedCopy.NotShareable e) {
+            return keptLocal(entry, e.getMessage());
         } catch (RuntimeException e) {
-            return keptLocal(entry, "their data cannot be written as JSON (" + e.getMessage() + ")");
+            return keptLocal(entry, "their copies cannot be made (" + e + ")");
         }
-        if (value.length() > maxValueBytes || value.getBytes(StandardCharsets.UTF_8).length > maxValueBytes) {
+        if (value.length() > maxValueBytes || value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > maxValueBytes) {
             return keptLocal(entry, "a value of " + value.length() + " characters is over "
                     + "query-cache.cluster.shared.max-value-size (" + maxValueBytes + " bytes)");
         }
@@ -331,31 +475,10 @@ public final class RedisSharedLevel implements SharedLevel {
         return "";
     }
 
-    private void giveBack(String copyKey, String leaseKey) {
-        redis.execute(STORE, List.of(copyKey, leaseKey, genKey), List.of(token, "-", "", "0", readyChannel))
-                .next()
-                .timeout(commandTimeout)
+    private void giveBack(String[] entryKeys) {
+        Mono.fromFuture(() -> scripts.call(STORE, List.of(entryKeys[0], entryKeys[1]),
+                        List.of(token, "", "0", keys.readyChannel), commandTimeout))
                 .subscribe(n -> answered(), this::failed);
-    }
-
-    /** A copy typed back, or null when it is stale by the endpoint's staleTime or unreadable (logged). */
-    private Loaded decode(Entry entry, String copyKey, String json) {
-        try {
-            JsonNode n = mapper.readTree(json);
-            long at = n.get("at").asLong();
-            Duration stale = entry.staleTime();
-            if (stale != null && System.currentTimeMillis() - at >= stale.toMillis()) {
-                return null;
-            }
-            EndpointTypes.Types types = EndpointTypes.of(client.getObject(), entry.endpoint());
-            Object data = DataJson.read(mapper, types, n.get("data"));
-            sharedHits.incrementAndGet();
-            return new Loaded(data, at, true);
-        } catch (RuntimeException e) {
-            unreadable.warn(() -> "query-cache skipped an unreadable shared copy " + copyKey + " of endpoint '"
-                    + entry.endpoint() + "' and fetches it again: " + e.getMessage());
-            return null;
-        }
     }
 
     // ------------------------------------------------------------------------------------ invalidation
@@ -363,28 +486,33 @@ public final class RedisSharedLevel implements SharedLevel {
     @Override
     public void invalidating(Invalidation invalidation) {
         if (down.get()) {
-            dirty = true;   // copies it matched may still be in Redis: flushed before sharing resumes
+            // copies it matched may still be readable: the floor is raised before sharing resumes, and the bus
+            // announces this invalidation only after that (or after the limit, should Redis stay away)
+            dirty = true;
+            barrier = recovered.asMono().timeout(RECOVERY_WAIT_LIMIT, Mono.empty());
             return;
         }
-        List<String> keys = new ArrayList<>();
-        keys.add(genKey);
-        try {
-            switch (invalidation.kind()) {
-                case TAGS -> {
-                    for (Tag t : invalidation.tags()) {
-                        keys.add(tagKey(t));
-                    }
-                }
-                case ENTRY -> keys.add(prefix + "c:" + suffix(invalidation.endpoint(), invalidation.principal(), invalidation.arg()));
-                default -> keys.add(prefix + "e:" + invalidation.endpoint()
-                        + (invalidation.principal() == null ? "" : "@" + invalidation.principal()));
+        Mono<List<String>> call;
+        if (invalidation.kind() == Invalidation.Kind.ENTRY) {
+            String[] entryKeys;
+            try {
+                entryKeys = keys.entry(invalidation.endpoint(), invalidation.principal(), invalidation.arg());
+            } catch (RuntimeException e) {
+                entryKeys = null;   // an arg that cannot be keyed: the whole endpoint, below
             }
-        } catch (RuntimeException e) {
-            keys.add(prefix + "e:" + invalidation.endpoint());   // an arg that cannot be keyed: the whole endpoint
+            call = entryKeys != null
+                    ? invalidateEntry(entryKeys)
+                    : invalidateFields(List.of(SharedKeys.endpointField(invalidation.endpoint(), null)));
+        } else if (invalidation.kind() == Invalidation.Kind.TAGS) {
+            List<String> fields = new ArrayList<>();
+            for (Tag t : invalidation.tags()) {
+                fields.add(keys.tagField(t));
+            }
+            call = invalidateFields(fields);
+        } else {
+            call = invalidateFields(List.of(SharedKeys.endpointField(invalidation.endpoint(), invalidation.principal())));
         }
-        Mono<Void> done = redis.execute(INVALIDATE, keys, List.of())
-                .next()
-                .timeout(commandTimeout)
+        Mono<Void> done = call
                 .onErrorResume(e -> {
                     dirty = true;
                     markDown(e);
@@ -396,47 +524,24 @@ public final class RedisSharedLevel implements SharedLevel {
         done.subscribe();
     }
 
+    private Mono<List<String>> invalidateEntry(String[] entryKeys) {
+        return Mono.fromFuture(() -> scripts.call(INVALIDATE_ENTRY, List.of(entryKeys[0], entryKeys[1]),
+                List.of(keys.readyChannel), commandTimeout));
+    }
+
+    private Mono<List<String>> invalidateFields(List<String> fields) {
+        List<String> args = new ArrayList<>(fields.size() + 1);
+        args.add(Integer.toString(MAX_FIELDS));
+        args.addAll(fields);
+        return Mono.fromFuture(() -> scripts.call(INVALIDATE, List.of(keys.meta), args, commandTimeout));
+    }
+
     /** Completes when every invalidation told so far has reached Redis (or failed): the bus publishes after it. */
     Mono<Void> barrier() {
         return barrier;
     }
 
-    // ------------------------------------------------------------------------------------ keys
-
-    private final String token = UUID.randomUUID().toString();
-
-    private String suffix(String endpoint, String principal, Object arg) {
-        String argJson = StableJson.stringify(mapper.valueToTree(arg));
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update((principal == null ? "-" : "+" + principal).getBytes(StandardCharsets.UTF_8));
-            sha.update((byte) 0);
-            sha.update(argJson.getBytes(StandardCharsets.UTF_8));
-            return endpoint + ":" + HexFormat.of().formatHex(sha.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private String tagKey(Tag t) {
-        return t.id() == null ? prefix + "t:" + t.type()
-                : prefix + "t:" + t.type() + "#" + StableJson.stringify(mapper.valueToTree(t.id()));
-    }
-
-    private List<String> indexKeys(Entry entry, Set<Tag> tags) {
-        Set<String> keys = new LinkedHashSet<>();
-        keys.add(prefix + "e:" + entry.endpoint());
-        if (entry.principal() != null) {
-            keys.add(prefix + "e:" + entry.endpoint() + "@" + entry.principal());
-        }
-        for (Tag t : tags) {
-            keys.add(prefix + "t:" + t.type());
-            if (t.id() != null) {
-                keys.add(tagKey(t));
-            }
-        }
-        return new ArrayList<>(keys);
-    }
+    // ------------------------------------------------------------------------------------ lifetimes
 
     /** A copy lives staleTime (it is useless after), else keepUnusedDataFor (extended on each read), else until invalidated. */
     private static long ttlMillis(Entry entry) {
@@ -461,10 +566,6 @@ public final class RedisSharedLevel implements SharedLevel {
 
     // ------------------------------------------------------------------------------------ up / down
 
-    /** Consecutive commands that got no answer within the timeout. */
-    private final java.util.concurrent.atomic.AtomicInteger slowInARow = new java.util.concurrent.atomic.AtomicInteger();
-    private static final int SLOW_IN_A_ROW_IS_DOWN = 3;
-
     private void answered() {
         if (slowInARow.get() != 0) {
             slowInARow.set(0);
@@ -472,12 +573,15 @@ public final class RedisSharedLevel implements SharedLevel {
     }
 
     /**
-     * A command failed. An error (connection refused, reset) marks Redis down at once; a command without an
-     * answer within the timeout only sends its own load to the upstream, unless several in a row did: then
-     * Redis is slow, which costs the same as down.
+     * A command failed. An error reply or no connection marks the level down at once (logged as what it
+     * is); a command without an answer within the timeout only sends its own load to the upstream, unless
+     * several in a row did: then Redis is slow, which costs the same as down.
      */
     private void failed(Throwable e) {
-        if (e instanceof java.util.concurrent.TimeoutException && slowInARow.incrementAndGet() < SLOW_IN_A_ROW_IS_DOWN) {
+        Throwable t = RedisErrors.unwrap(e);
+        if ((t instanceof java.util.concurrent.TimeoutException
+                || t.getClass().getName().equals("io.lettuce.core.RedisCommandTimeoutException"))
+                && slowInARow.incrementAndGet() < SLOW_IN_A_ROW_IS_DOWN) {
             failures.incrementAndGet();
             return;
         }
@@ -487,38 +591,33 @@ public final class RedisSharedLevel implements SharedLevel {
     private void markDown(Throwable e) {
         failures.incrementAndGet();
         if (down.compareAndSet(false, true)) {
-            log.warn("query-cache cannot reach Redis for shared entries (" + e.getMessage() + "); each instance "
-                    + "fetches and caches for itself until it answers again");
+            recovered = Sinks.empty();
+            log.warn("query-cache stops sharing entries through Redis: " + RedisErrors.describe(e) + "; each instance "
+                    + "fetches and caches for itself until Redis answers again");
             waiting.values().forEach(Sinks.Empty::tryEmitEmpty);
             waiting.clear();
         }
     }
 
-    /** Set when an invalidation could not reach Redis: its copies may still be there. */
-    private volatile boolean dirty;
-
     /**
-     * Redis answers again. When an invalidation was missed meanwhile, every copy of this client's
-     * endpoints is deleted first (which copies it matched is unknown): a refetch each, never a stale copy.
+     * Redis answers again. When an invalidation was missed meanwhile, the record's floor is raised first
+     * (which copies it matched is unknown): a refetch each, never a stale copy.
      */
     private void markUp() {
         if (!down.get()) {
             return;
         }
-        Mono<Void> flush = Mono.empty();
-        if (dirty) {
-            List<String> keys = new ArrayList<>();
-            keys.add(genKey);
-            client.getObject().inspector().endpointNames().forEach(name -> keys.add(prefix + "e:" + name));
-            flush = redis.execute(INVALIDATE, keys, List.of()).next().timeout(commandTimeout).then();
-        }
-        // never from Lettuce's event loop (where the ping answered): the factory's lock, taken to hand out a
-        // connection, may be held by a thread that waits for this very event loop (the factory closing)
+        Mono<?> flush = dirty
+                ? Mono.fromFuture(() -> scripts.call(INVALIDATE, List.of(keys.meta), List.of("0"), commandTimeout))
+                : Mono.empty();
+        // never from Lettuce's event loop: the factory's lock, taken to hand out a connection, may be held by a
+        // thread that waits for this very event loop (the factory closing)
         flush.subscribeOn(Schedulers.boundedElastic()).subscribe(n -> { }, e -> { }, () -> {
             dirty = false;
             if (down.compareAndSet(true, false)) {
                 log.info("query-cache reached Redis again; entries are shared again");
             }
+            recovered.tryEmitEmpty();
         });
     }
 

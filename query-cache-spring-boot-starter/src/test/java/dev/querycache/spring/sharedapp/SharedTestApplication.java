@@ -151,4 +151,107 @@ public class SharedTestApplication {
             return lastParam + 1;
         }
     }
+
+    /** Per key, the upstream's current version of an article (the randomized test bumps it before invalidating). */
+    public static final Map<String, java.util.concurrent.atomic.AtomicLong> ARTICLE_VERSIONS = new ConcurrentHashMap<>();
+
+    public record Article(String id, long version) {
+    }
+
+    /** Kept 2 s unused, tagged by id and by group ({@code id}'s last character): the copy outlives any index. */
+    @Component("articles")
+    @QueryEndpoint(keepUnusedDataFor = "2s", tags = "Article")
+    public static class Articles implements QueryFetcher<String, Article> {
+        @Override
+        public Mono<Article> fetch(String id) {
+            return Mono.fromSupplier(() -> {
+                Upstream.call("articles:" + id);
+                return new Article(id, ARTICLE_VERSIONS.computeIfAbsent(id, k -> new java.util.concurrent.atomic.AtomicLong()).get());
+            });
+        }
+
+        @Override
+        public Set<Tag> providesTags(String id, Article result) {
+            return Set.of(Tag.of("Article", id), Tag.of("ArticleGroup", group(id)));
+        }
+
+        public static String group(String id) {
+            return id.substring(id.length() - 1);
+        }
+    }
+
+    /** Private fields, no getters: JSON writes it as {}; it has a value equals, so the difference shows. */
+    public static final class Opaque {
+        private final String name;
+        private final String region;
+
+        public Opaque(String name, String region) {
+            this.name = name;
+            this.region = region;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Opaque other && java.util.Objects.equals(name, other.name)
+                    && java.util.Objects.equals(region, other.region);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(name, region);
+        }
+
+        @Override
+        public String toString() {
+            return "Opaque(" + name + "," + region + ")";
+        }
+    }
+
+    @Component("opaque")
+    @QueryEndpoint(keepUnusedDataFor = "never")
+    public static class Opaques implements QueryFetcher<String, Opaque> {
+        @Override
+        public Mono<Opaque> fetch(String name) {
+            Upstream.call("opaque:" + name);
+            return Mono.just(new Opaque(name, "kanto"));
+        }
+    }
+
+    /** Getters but no equals: a copy can never be proven equal to the value. */
+    public static final class Identity {
+        private final String name;
+
+        public Identity(@com.fasterxml.jackson.annotation.JsonProperty("name") String name) {
+            this.name = name;
+        }
+
+        public String getName() {
+            return name;
+        }
+    }
+
+    @Component("identities")
+    @QueryEndpoint(keepUnusedDataFor = "never")
+    public static class Identities implements QueryFetcher<String, Identity> {
+        @Override
+        public Mono<Identity> fetch(String name) {
+            Upstream.call("identities:" + name);
+            return Mono.just(new Identity(name));
+        }
+    }
+
+    /** The threads every fetch of {@link Threads} was subscribed on. */
+    public static final Set<String> FETCH_THREADS = ConcurrentHashMap.newKeySet();
+
+    @Component("threads")
+    @QueryEndpoint(keepUnusedDataFor = "never", tags = "Thread")
+    public static class Threads implements QueryFetcher<String, String> {
+        @Override
+        public Mono<String> fetch(String arg) {
+            return Mono.fromSupplier(() -> {
+                FETCH_THREADS.add(Thread.currentThread().getName());
+                return arg + "#" + Upstream.call("threads:" + arg);
+            });
+        }
+    }
 }

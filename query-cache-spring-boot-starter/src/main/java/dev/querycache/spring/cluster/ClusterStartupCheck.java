@@ -1,0 +1,83 @@
+package dev.querycache.spring.cluster;
+
+import dev.querycache.QueryClient;
+import dev.querycache.spring.QueryCacheConfigurationException;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+/**
+ * Once every singleton exists (the client depends on the level, so the level cannot ask the client
+ * earlier): fails startup when {@code query-cache.cluster.shared.exclude} names an unknown endpoint, warns
+ * about shared endpoints whose result type cannot be proven equal after JSON, and logs one INFO line saying
+ * what the cluster tier runs on (topology, channel, key prefix). Runs once, on the thread that refreshes the
+ * context.
+ */
+final class ClusterStartupCheck implements SmartInitializingSingleton {
+
+    private static final Log log = LogFactory.getLog(ClusterStartupCheck.class);
+
+    private final ObjectProvider<QueryClient> client;
+    private final ObjectProvider<RedisInvalidationBus> buses;
+    private final ObjectProvider<RedisSharedLevel> levels;
+    private final ReactiveRedisConnectionFactory factory;
+    private final String channel;
+    private final Set<String> excluded;
+
+    ClusterStartupCheck(ObjectProvider<QueryClient> client, ObjectProvider<RedisInvalidationBus> buses,
+                        ObjectProvider<RedisSharedLevel> levels, ReactiveRedisConnectionFactory factory, String channel,
+                        Set<String> excluded) {
+        this.client = client;
+        this.buses = buses;
+        this.levels = levels;
+        this.factory = factory;
+        this.channel = channel;
+        this.excluded = excluded;
+    }
+
+    @Override
+    public void afterSingletonsInstantiated() {
+        QueryClient c = client.getIfAvailable();
+        RedisSharedLevel level = levels.getIfAvailable();
+        if (c != null && level != null) {
+            List<String> known = c.inspector().endpointNames();
+            Set<String> unknown = new TreeSet<>(excluded);
+            unknown.removeAll(known);
+            if (!unknown.isEmpty()) {
+                throw new QueryCacheConfigurationException("Property 'query-cache.cluster.shared.exclude' names "
+                        + (unknown.size() == 1 ? "an endpoint that does not exist: " : "endpoints that do not exist: ")
+                        + String.join(", ", unknown),
+                        "Name endpoints by their bean names; known: " + new TreeSet<>(known));
+            }
+            level.warnAboutIncomparableTypes(c);
+        }
+        if (buses.getIfAvailable() != null || level != null) {
+            log.info("query-cache cluster tier on " + topology(factory) + ": invalidation bus "
+                    + (buses.getIfAvailable() != null ? "on (channel '" + channel + "')" : "off")
+                    + ", shared level " + (level != null ? "on (key prefix '" + level.keyPrefix() + "'"
+                    + (excluded.isEmpty() ? "" : ", excluded: " + new TreeSet<>(excluded)) + ")" : "off"));
+        }
+    }
+
+    /** "Redis Cluster (nodes ...)", "Redis Sentinel (master ...)" or "one Redis node (host:port)". */
+    static String topology(ReactiveRedisConnectionFactory factory) {
+        if (factory instanceof LettuceConnectionFactory l) {
+            if (l.getClusterConfiguration() != null) {
+                return "a Redis Cluster (seed nodes " + l.getClusterConfiguration().getClusterNodes() + ")";
+            }
+            if (l.getSentinelConfiguration() != null) {
+                var master = l.getSentinelConfiguration().getMaster();
+                return "Redis Sentinel (master '" + (master == null ? "?" : master.getName()) + "', sentinels "
+                        + l.getSentinelConfiguration().getSentinels() + ")";
+            }
+            return "one Redis node (" + l.getHostName() + ":" + l.getPort() + ")";
+        }
+        return "Redis (" + factory.getClass().getSimpleName() + ")";
+    }
+}
