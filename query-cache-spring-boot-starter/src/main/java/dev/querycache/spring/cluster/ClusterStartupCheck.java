@@ -26,12 +26,12 @@ final class ClusterStartupCheck implements SmartInitializingSingleton {
     private final ObjectProvider<QueryClient> client;
     private final ObjectProvider<RedisInvalidationBus> buses;
     private final ObjectProvider<RedisSharedLevel> levels;
-    private final ReactiveRedisConnectionFactory factory;
+    private final ObjectProvider<ReactiveRedisConnectionFactory> factory;
     private final String channel;
     private final Set<String> excluded;
 
     ClusterStartupCheck(ObjectProvider<QueryClient> client, ObjectProvider<RedisInvalidationBus> buses,
-                        ObjectProvider<RedisSharedLevel> levels, ReactiveRedisConnectionFactory factory, String channel,
+                        ObjectProvider<RedisSharedLevel> levels, ObjectProvider<ReactiveRedisConnectionFactory> factory, String channel,
                         Set<String> excluded) {
         this.client = client;
         this.buses = buses;
@@ -58,7 +58,7 @@ final class ClusterStartupCheck implements SmartInitializingSingleton {
             level.warnAboutIncomparableTypes(c);
         }
         if (buses.getIfAvailable() != null || level != null) {
-            log.info("query-cache cluster tier on " + topology(factory) + ": invalidation bus "
+            log.info("query-cache cluster tier on " + topology(factory.getIfAvailable()) + ": invalidation bus "
                     + (buses.getIfAvailable() != null ? "on (channel '" + channel + "')" : "off")
                     + ", shared level " + (level != null ? "on (key prefix '" + level.keyPrefix() + "'"
                     + (excluded.isEmpty() ? "" : ", excluded: " + new TreeSet<>(excluded)) + ")" : "off"));
@@ -67,6 +67,9 @@ final class ClusterStartupCheck implements SmartInitializingSingleton {
 
     /** "Redis Cluster (nodes ...)", "Redis Sentinel (master ...)" or "one Redis node (host:port)". */
     static String topology(ReactiveRedisConnectionFactory factory) {
+        if (factory == null) {
+            return "Redis";
+        }
         if (factory instanceof LettuceConnectionFactory l) {
             if (l.getClusterConfiguration() != null) {
                 return "a Redis Cluster (seed nodes " + l.getClusterConfiguration().getClusterNodes() + ")";

@@ -60,7 +60,7 @@ public final class QueryCacheClusterAutoConfiguration {
     ClusterStartupCheck queryCacheClusterStartupCheck(ObjectProvider<QueryClient> client,
                                                       ObjectProvider<RedisInvalidationBus> buses,
                                                       ObjectProvider<RedisSharedLevel> levels,
-                                                      ReactiveRedisConnectionFactory factory,
+                                                      ObjectProvider<ReactiveRedisConnectionFactory> factory,
                                                       QueryCacheProperties properties) {
         return new ClusterStartupCheck(client, buses, levels, factory, properties.getCluster().getChannel(),
                 java.util.Set.copyOf(properties.getCluster().getShared().getExclude()));
@@ -96,8 +96,10 @@ public final class QueryCacheClusterAutoConfiguration {
                             .register(registry);
                 });
                 buses.ifAvailable(bus -> {
-                FunctionCounter.builder("query.cache.cluster.failures", bus, RedisInvalidationBus::failureCount)
-                        .description("Failed attempts to reach Redis (publish, listen, reconcile)")
+                RedisSharedLevel level = levels.getIfAvailable();
+                FunctionCounter.builder("query.cache.cluster.failures", bus,
+                                b -> b.failureCount() + (level == null ? 0 : level.failures.get()))
+                        .description("Failed Redis commands of the bus (publish, listen, reconcile) and of the shared level")
                         .register(registry);
                 FunctionCounter.builder("query.cache.cluster.repairs", bus, RedisInvalidationBus::repairCount)
                         .description("Type- or endpoint-wide invalidations made to repair messages lost on the way")

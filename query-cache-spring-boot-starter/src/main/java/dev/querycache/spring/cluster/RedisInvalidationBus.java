@@ -73,6 +73,10 @@ public final class RedisInvalidationBus implements InvalidationBus {
     private final String channel;
     private final String versionsKey;
     private final Duration reconcileInterval;
+    /** How long a caller's version field may go without an invalidation before it is dropped. */
+    private final Duration callerFieldIdleLimit;
+    /** The sorted set of caller fields by their last invalidation, in the versions hash's slot. */
+    private final String callerIdleKey;
 
     private final AppliedVersions applied = new AppliedVersions();
     /** Per field, a remote version seen ahead of the watermark at the last reconcile: a gap to confirm. */
@@ -90,6 +94,14 @@ public final class RedisInvalidationBus implements InvalidationBus {
 
     public RedisInvalidationBus(ReactiveRedisConnectionFactory factory, JsonMapper mapper, ObjectProvider<QueryClient> client,
                                 String channel, String versionsKey, Duration reconcileInterval) {
+        this(factory, mapper, client, channel, versionsKey, reconcileInterval, maxOf(Duration.ofHours(1),
+                reconcileInterval.multipliedBy(20)));
+    }
+
+    RedisInvalidationBus(ReactiveRedisConnectionFactory factory, JsonMapper mapper, ObjectProvider<QueryClient> client,
+                         String channel, String versionsKey, Duration reconcileInterval, Duration callerFieldIdleLimit) {
+        this.callerFieldIdleLimit = callerFieldIdleLimit;
+        this.callerIdleKey = idleKeyOf(versionsKey);
         this.factory = factory;
         this.redis = new ReactiveStringRedisTemplate(factory);
         this.scripts = new ScriptCalls(factory, redis);
@@ -106,7 +118,9 @@ public final class RedisInvalidationBus implements InvalidationBus {
     public void start(String instanceId, Consumer<Invalidation> receiver) {
         this.instanceId = instanceId;
         this.receiver = receiver;
-        this.listening = listen().subscribe(this::onMessage, e -> log.warn("query-cache cluster listener stopped: " + e));
+        // received invalidations are applied (and subscribed entries refetched) on a parallel worker, in order,
+        // never on Redis's I/O thread
+        this.listening = listen().publishOn(Schedulers.parallel()).subscribe(this::onMessage, e -> log.warn("query-cache cluster listener stopped: " + e));
         this.reconciling = Mono.defer(this::reconcileOnce)
                 .then(Mono.defer(() -> Mono.delay(down.get() ? RETRY_WHILE_DOWN : reconcileInterval)))
                 .repeat()
@@ -170,16 +184,27 @@ public final class RedisInvalidationBus implements InvalidationBus {
     /**
      * One round trip per invalidation: bumps the version of each field, then publishes the message with the
      * new versions added, atomically (so no instance can read a version whose message is not yet on its way).
-     * Answers the fields and their versions, alternating.
+     * A caller's field (one per caller and endpoint: they would grow with every caller that ever passed) is
+     * dropped once idle for {@code callerFieldIdleLimit}, far beyond the two reconcile intervals a lost
+     * message needs to be repaired; its idle times live in a sorted set in the same slot. Answers the fields
+     * and their versions, alternating. KEYS: versions, idle times. ARGV: channel, message, idle limit ms, fields.
      */
     private static final org.springframework.data.redis.core.script.RedisScript<List> PUBLISH = org.springframework.data.redis.core.script.RedisScript.of("""
             local out = {}
             local parts = {}
-            for i = 3, #ARGV do
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+            for i = 4, #ARGV do
               local v = redis.call('HINCRBY', KEYS[1], ARGV[i], 1)
+              if string.sub(ARGV[i], 1, 7) == 'caller:' then redis.call('ZADD', KEYS[2], now, ARGV[i]) end
               parts[#parts + 1] = cjson.encode(ARGV[i]) .. ':' .. v
               out[#out + 1] = ARGV[i]
               out[#out + 1] = tostring(v)
+            end
+            local idle = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. (now - tonumber(ARGV[3])), 'LIMIT', 0, 100)
+            for _, f in ipairs(idle) do
+              redis.call('HDEL', KEYS[1], f)
+              redis.call('ZREM', KEYS[2], f)
             end
             local body = ARGV[2]
             local sep = ''
@@ -193,6 +218,7 @@ public final class RedisInvalidationBus implements InvalidationBus {
         List<String> args = new ArrayList<>();
         args.add(channel);
         args.add(write(invalidation));
+        args.add(Long.toString(callerFieldIdleLimit.toMillis()));
         args.addAll(fields(invalidation));
         java.util.function.Supplier<Mono<Void>> barrier = before;
         if (barrier == null) {
@@ -203,7 +229,7 @@ public final class RedisInvalidationBus implements InvalidationBus {
     }
 
     private void send(Invalidation invalidation, List<String> args) {
-        scripts.call(PUBLISH, List.of(versionsKey), args, COMMAND_TIMEOUT).whenComplete((versions, e) -> {
+        scripts.call(PUBLISH, List.of(versionsKey, callerIdleKey), args, COMMAND_TIMEOUT).whenComplete((versions, e) -> {
             if (e != null) {
                 markDown(e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e);
                 keep(invalidation);
@@ -243,6 +269,17 @@ public final class RedisInvalidationBus implements InvalidationBus {
             return List.of(callerField(i.endpoint(), i.principal()));
         }
         return List.of("endpoint:" + i.endpoint());
+    }
+
+    private static Duration maxOf(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    /** A key in the same hash slot as {@code versionsKey}: its own hash tag, or the whole name made one. */
+    static String idleKeyOf(String versionsKey) {
+        int open = versionsKey.indexOf('{');
+        boolean tagged = open >= 0 && versionsKey.indexOf('}', open + 1) > open + 1;
+        return tagged ? versionsKey + ":caller-idle" : "{" + versionsKey + "}:caller-idle";
     }
 
     /** "caller:&lt;length of name&gt;:&lt;endpoint name&gt;:&lt;principal&gt;": unambiguous whatever the name holds. */
@@ -303,6 +340,7 @@ public final class RedisInvalidationBus implements InvalidationBus {
                     .map(remote -> Map.entry(remote, before));
         })
                 .timeout(COMMAND_TIMEOUT)
+                .publishOn(Schedulers.parallel())   // repairs refetch: never on Redis's I/O thread
                 .doOnNext(r -> reconcile(r.getKey(), r.getValue()))
                 .doOnNext(r -> markUp())
                 .onErrorResume(e -> {
@@ -402,8 +440,8 @@ public final class RedisInvalidationBus implements InvalidationBus {
     private void markDown(Throwable e) {
         failures.incrementAndGet();
         if (down.compareAndSet(false, true)) {
-            log.warn("query-cache cannot reach Redis (" + e.getMessage() + "); serving from the local cache, keeping "
-                    + "invalidations to send when it is back");
+            log.warn("query-cache's invalidation bus is down: " + RedisErrors.describe(e) + "; serving from the local "
+                    + "cache, keeping invalidations to send when it is back");
         }
     }
 

@@ -562,4 +562,27 @@ abstract class SharedLevelScenarios {
         assertThat(onB).isEqualTo("h#2");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
     }
+
+    @Test
+    void oneLineAtStartupSaysWhatTheClusterTierRunsOn(org.springframework.boot.test.system.CapturedOutput output) {
+        instance();
+        String expected = switch (topology()) {
+            case ONE_NODE -> "query-cache cluster tier on one Redis node (";
+            case SENTINEL -> "query-cache cluster tier on Redis Sentinel (master '" + RedisTopology.SENTINEL_MASTER + "'";
+            case CLUSTER -> "query-cache cluster tier on a Redis Cluster (seed nodes [";
+        };
+        String log = output.getOut() + output.getErr();
+        assertThat(log).contains(expected).contains("invalidation bus on (channel 'query-cache:invalidations')")
+                .contains("shared level on (key prefix 'query-cache:shared:')");
+        assertThat(log.split("query-cache cluster tier on", -1)).as("one line").hasSize(2);
+    }
+
+    @Test
+    void anExcludedEndpointThatDoesNotExistFailsStartupNamingIt() {
+        assertThatThrownBy(() -> instance("query-cache.cluster.shared.exclude=products,pokemonSearch"))
+                .isInstanceOf(dev.querycache.spring.QueryCacheConfigurationException.class)
+                .hasMessageContaining("query-cache.cluster.shared.exclude")
+                .hasMessageContaining("pokemonSearch")
+                .hasMessageNotContaining("products,");
+    }
 }
