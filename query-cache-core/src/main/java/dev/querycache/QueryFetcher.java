@@ -16,6 +16,15 @@ import reactor.core.publisher.Mono;
  * <p>Implementations must be thread-safe: the client may call them from any thread, for different
  * arguments at the same time.
  *
+ * <p>Threads: {@code fetch} is called, and its {@code Mono} subscribed, on the thread that starts the fetch:
+ * the caller's for {@code query}, {@code refetch} or {@code prefetch} of a local miss; the client's scheduler
+ * (Reactor's {@code parallel} by default) for polling and retries; a {@code parallel} worker for an
+ * invalidation received from another instance and, with the Spring starter's Redis shared level, for every
+ * fetch that follows an answer from Redis (a lease taken, a wait ended, a takeover, Redis found down). Never
+ * on a Redis client's I/O thread. Do not block in it: return a non-blocking {@code Mono} (WebClient, R2DBC),
+ * or move blocking work off with {@code subscribeOn(Schedulers.boundedElastic())}; Reactor refuses
+ * {@code block()} on its {@code parallel} threads.
+ *
  * @param <A> the query argument: a value with {@code equals}/{@code hashCode} (record, string, number),
  *     or {@code null} for endpoints without an argument
  * @param <R> the result

@@ -23,7 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
  * upstream calls (goal 0) and the latency of its queries, each a local miss served from Redis.
  * Targets only 127.0.0.1.
  *
- * <pre>java -cp benchmarks.jar dev.querycache.bench.SharedLevelLoad &lt;redis-port&gt; [keys]</pre>
+ * <pre>java -cp benchmarks.jar dev.querycache.bench.SharedLevelLoad &lt;redis-port | cluster:host:port,...&gt; [keys]</pre>
  */
 public final class SharedLevelLoad {
 
@@ -33,7 +33,7 @@ public final class SharedLevelLoad {
     }
 
     public static void main(String[] args) {
-        int port = Integer.parseInt(args[0]);
+        String port = args[0];   // a port, or cluster:host:port,... (redis-topology.sh)
         int keys = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
         List<Integer> all = new ArrayList<>();
         for (int i = 0; i < keys; i++) {
@@ -98,15 +98,13 @@ public final class SharedLevelLoad {
         final RedisSharedLevel level;
         final Endpoint<Integer, String> items;
 
-        Instance(int port) {
+        Instance(String port) {
             this(port, true);
         }
 
         @SuppressWarnings({"unchecked", "rawtypes"})
-        Instance(int port, boolean shared) {
-            factory = new LettuceConnectionFactory("127.0.0.1", port);
-            factory.afterPropertiesSet();
-            factory.start();
+        Instance(String port, boolean shared) {
+            factory = RedisTargets.factory(port);
             LateClient self = new LateClient();
             level = new RedisSharedLevel(factory, new JsonMapper(), self, "query-cache:load-shared:",
                     1 << 20, Duration.ofSeconds(2), Duration.ofSeconds(1), Set.of());

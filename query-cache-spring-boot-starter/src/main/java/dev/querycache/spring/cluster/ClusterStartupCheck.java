@@ -11,6 +11,9 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import dev.querycache.QueryScope;
+import dev.querycache.spring.internal.EndpointTypes;
+import org.springframework.core.ResolvableType;
 
 /**
  * Once every singleton exists (the client depends on the level, so the level cannot ask the client
@@ -55,7 +58,7 @@ final class ClusterStartupCheck implements SmartInitializingSingleton {
                         + String.join(", ", unknown),
                         "Name endpoints by their bean names; known: " + new TreeSet<>(known));
             }
-            level.warnAboutIncomparableTypes(c);
+            warnAboutIncomparableTypes(c);
         }
         if (buses.getIfAvailable() != null || level != null) {
             log.info("query-cache cluster tier on " + topology(factory.getIfAvailable()) + ": invalidation bus "
@@ -82,5 +85,34 @@ final class ClusterStartupCheck implements SmartInitializingSingleton {
             return "one Redis node (" + l.getHostName() + ":" + l.getPort() + ")";
         }
         return "Redis (" + factory.getClass().getSimpleName() + ")";
+    }
+
+    /** Warns once per shared endpoint whose result type cannot be proven equal after a round trip through JSON. */
+    private void warnAboutIncomparableTypes(QueryClient c) {
+        for (String endpoint : c.inspector().endpointNames()) {
+            if (excluded.contains(endpoint) || c.inspector().scope(endpoint) == QueryScope.REQUEST) {
+                continue;
+            }
+            Class<?> type = ResolvableType.forType(EndpointTypes.of(c, endpoint).data()).resolve();
+            if (type != null && !hasValueEquality(type)) {
+                log.warn("query-cache cannot share entries of endpoint '" + endpoint + "' through Redis: its result type "
+                        + type.getName() + " is not a record and does not override equals, so a copy cannot be proven "
+                        + "equal to what the fetcher produced and its entries stay local on each instance. Make it a "
+                        + "record (or give it equals and JSON-visible fields), or name the endpoint in "
+                        + "query-cache.cluster.shared.exclude");
+            }
+        }
+    }
+
+    static boolean hasValueEquality(Class<?> type) {
+        if (type.isRecord() || type.isPrimitive() || type.isEnum() || type.isInterface() || type.isArray()
+                || java.lang.reflect.Modifier.isAbstract(type.getModifiers()) || type == Object.class) {
+            return !type.isArray();
+        }
+        try {
+            return type.getMethod("equals", Object.class).getDeclaringClass() != Object.class;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
     }
 }

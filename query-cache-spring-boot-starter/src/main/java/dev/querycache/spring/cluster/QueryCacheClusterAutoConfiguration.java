@@ -98,7 +98,7 @@ public final class QueryCacheClusterAutoConfiguration {
                 buses.ifAvailable(bus -> {
                 RedisSharedLevel level = levels.getIfAvailable();
                 FunctionCounter.builder("query.cache.cluster.failures", bus,
-                                b -> b.failureCount() + (level == null ? 0 : level.failures.get()))
+                                b -> b.failureCount() + (level == null ? 0 : level.failureCount()))
                         .description("Failed Redis commands of the bus (publish, listen, reconcile) and of the shared level")
                         .register(registry);
                 FunctionCounter.builder("query.cache.cluster.repairs", bus, RedisInvalidationBus::repairCount)

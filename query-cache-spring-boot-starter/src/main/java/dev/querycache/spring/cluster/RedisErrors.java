@@ -38,10 +38,28 @@ final class RedisErrors {
                 || t.getMessage().startsWith("CLUSTERDOWN") || t.getMessage().startsWith("MASTERDOWN"));
     }
 
+    /**
+     * Whether an error reply concerns the whole connection or server rather than one command: not
+     * authenticated or not allowed (NOAUTH, WRONGPASS, NOPERM), out of memory (OOM), a replica that cannot
+     * take writes (READONLY), a server still loading (LOADING), a cluster or primary that is down.
+     */
+    static boolean isServerWide(Throwable e) {
+        String m = unwrap(e).getMessage();
+        return m != null && (m.startsWith("NOAUTH") || m.startsWith("WRONGPASS") || m.startsWith("NOPERM")
+                || m.startsWith("OOM") || m.startsWith("READONLY") || m.startsWith("LOADING")
+                || m.startsWith("CLUSTERDOWN") || m.startsWith("MASTERDOWN") || m.startsWith("BUSY"));
+    }
+
+    /** Whether the command got no answer in time. */
+    static boolean isTimeout(Throwable e) {
+        Throwable t = unwrap(e);
+        return t instanceof TimeoutException || t.getClass().getName().equals("io.lettuce.core.RedisCommandTimeoutException");
+    }
+
     /** One phrase for a log line: "cannot reach Redis (...)", "no answer from Redis within ...", or "Redis answered CROSSSLOT ...". */
     static String describe(Throwable e) {
         Throwable t = unwrap(e);
-        if (t instanceof TimeoutException || t.getClass().getName().equals("io.lettuce.core.RedisCommandTimeoutException")) {
+        if (isTimeout(t)) {
             return "no answer from Redis in time (" + t.getMessage() + ")";
         }
         if (isUnreachable(t)) {

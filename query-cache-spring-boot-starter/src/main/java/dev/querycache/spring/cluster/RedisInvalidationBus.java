@@ -65,122 +65,6 @@ public final class RedisInvalidationBus implements InvalidationBus {
     private static final int MAX_PENDING = 10_000;
     private static final String REPAIR_ORIGIN = "query-cache:reconcile";
 
-    private final ReactiveRedisConnectionFactory factory;
-    private final ReactiveStringRedisTemplate redis;
-    private final ScriptCalls scripts;
-    private final JsonMapper mapper;
-    private final ObjectProvider<QueryClient> client;
-    private final String channel;
-    private final String versionsKey;
-    private final Duration reconcileInterval;
-    /** How long a caller's version field may go without an invalidation before it is dropped. */
-    private final Duration callerFieldIdleLimit;
-    /** The sorted set of caller fields by their last invalidation, in the versions hash's slot. */
-    private final String callerIdleKey;
-
-    private final AppliedVersions applied = new AppliedVersions();
-    /** Per field, a remote version seen ahead of the watermark at the last reconcile: a gap to confirm. */
-    private final ConcurrentHashMap<String, Long> suspected = new ConcurrentHashMap<>();
-    private final ConcurrentLinkedDeque<Invalidation> pending = new ConcurrentLinkedDeque<>();
-    private final AtomicInteger pendingCount = new AtomicInteger();
-    private final AtomicLong failures = new AtomicLong();
-    private final AtomicBoolean down = new AtomicBoolean();
-    private volatile boolean initialized;
-    private volatile boolean stopped;
-    private volatile String instanceId;
-    private volatile Consumer<Invalidation> receiver = i -> { };
-    private volatile Disposable listening;
-    private volatile Disposable reconciling;
-
-    public RedisInvalidationBus(ReactiveRedisConnectionFactory factory, JsonMapper mapper, ObjectProvider<QueryClient> client,
-                                String channel, String versionsKey, Duration reconcileInterval) {
-        this(factory, mapper, client, channel, versionsKey, reconcileInterval, maxOf(Duration.ofHours(1),
-                reconcileInterval.multipliedBy(20)));
-    }
-
-    RedisInvalidationBus(ReactiveRedisConnectionFactory factory, JsonMapper mapper, ObjectProvider<QueryClient> client,
-                         String channel, String versionsKey, Duration reconcileInterval, Duration callerFieldIdleLimit) {
-        this.callerFieldIdleLimit = callerFieldIdleLimit;
-        this.callerIdleKey = idleKeyOf(versionsKey);
-        this.factory = factory;
-        this.redis = new ReactiveStringRedisTemplate(factory);
-        this.scripts = new ScriptCalls(factory, redis);
-        this.mapper = mapper;
-        this.client = client;
-        this.channel = channel;
-        this.versionsKey = versionsKey;
-        this.reconcileInterval = reconcileInterval;
-    }
-
-    // ------------------------------------------------------------------------------------ lifecycle
-
-    @Override
-    public void start(String instanceId, Consumer<Invalidation> receiver) {
-        this.instanceId = instanceId;
-        this.receiver = receiver;
-        // received invalidations are applied (and subscribed entries refetched) on a parallel worker, in order,
-        // never on Redis's I/O thread
-        this.listening = listen().publishOn(Schedulers.parallel()).subscribe(this::onMessage, e -> log.warn("query-cache cluster listener stopped: " + e));
-        this.reconciling = Mono.defer(this::reconcileOnce)
-                .then(Mono.defer(() -> Mono.delay(down.get() ? RETRY_WHILE_DOWN : reconcileInterval)))
-                .repeat()
-                .subscribe();
-    }
-
-    /**
-     * Stops listening and reconciling, and waits (at most {@link #COMMAND_TIMEOUT}) until the listener's
-     * subscription connection is closed, so that nothing of this bus still uses the connection factory when
-     * it stops ({@link StopBeforeConnectionFactory} calls this first). Publishing still works, best effort.
-     * Idempotent.
-     */
-    @Override
-    public void stop() {
-        stopped = true;
-        Disposable l = listening;
-        Disposable r = reconciling;
-        if (r != null) {
-            r.dispose();
-        }
-        if (l != null) {
-            l.dispose();
-        }
-        closing.awaitClosed(COMMAND_TIMEOUT);
-    }
-
-    /** Whether this bus listens for the other instances' invalidations: started and not stopped. */
-    boolean isListening() {
-        return listening != null && !stopped;
-    }
-
-    /** The listener's containers, closed when their subscription ends. */
-    private final ContainerClosing closing = new ContainerClosing();
-
-    private Flux<String> listen() {
-        return Flux.defer(() -> {
-                    ReactiveRedisMessageListenerContainer container = new ReactiveRedisMessageListenerContainer(factory);
-                    return container.receiveLater(ChannelTopic.of(channel))
-                            .flatMapMany(messages -> {
-                                markUp();
-                                return messages;
-                            })
-                            .map(m -> m.getMessage())
-                            .doFinally(s -> closing.close(container));
-                })
-                .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(2))
-                        .doBeforeRetry(s -> markDown(s.failure())))
-                .repeat();
-    }
-
-    // ------------------------------------------------------------------------------------ publish
-
-    /** What a publish waits for first: the shared level's deletion of the copies it matches; null without one. */
-    private volatile java.util.function.Supplier<Mono<Void>> before;
-
-    /** Publishes each invalidation only after {@code before} completed (the shared level's barrier). */
-    void publishAfter(java.util.function.Supplier<Mono<Void>> before) {
-        this.before = before;
-    }
-
     /**
      * One round trip per invalidation: bumps the version of each field, then publishes the message with the
      * new versions added, atomically (so no instance can read a version whose message is not yet on its way).
@@ -212,6 +96,134 @@ public final class RedisInvalidationBus implements InvalidationBus {
             redis.call('PUBLISH', ARGV[1], string.sub(body, 1, -2) .. sep .. '"versions":{' .. table.concat(parts, ',') .. '}}')
             return out
             """, List.class);
+
+    private final ReactiveRedisConnectionFactory factory;
+    private final ReactiveStringRedisTemplate redis;
+    private final ScriptCalls scripts;
+    private final JsonMapper mapper;
+    private final ObjectProvider<QueryClient> client;
+    private final String channel;
+    private final String versionsKey;
+    private final Duration reconcileInterval;
+    /** How long a caller's version field may go without an invalidation before it is dropped. */
+    private final Duration callerFieldIdleLimit;
+    /** The sorted set of caller fields by their last invalidation, in the versions hash's slot. */
+    private final String callerIdleKey;
+
+    private final AppliedVersions applied = new AppliedVersions();
+    /** Per field, a remote version seen ahead of the watermark at the last reconcile: a gap to confirm. */
+    private final ConcurrentHashMap<String, Long> suspected = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedDeque<Invalidation> pending = new ConcurrentLinkedDeque<>();
+    private final AtomicInteger pendingCount = new AtomicInteger();
+    private final RedisAvailability availability = new RedisAvailability(1, true);
+    private volatile boolean initialized;
+    private volatile boolean stopped;
+    private volatile String instanceId;
+    private volatile Consumer<Invalidation> receiver = i -> { };
+    private volatile Disposable listening;
+    private volatile Disposable reconciling;
+
+    /** What a publish waits for first: the shared level's invalidation reaching Redis; null without one. */
+    private volatile java.util.function.Supplier<Mono<Void>> before;
+
+    /** The listener's containers, closed when their subscription ends. */
+    private final ContainerClosing closing = new ContainerClosing();
+
+    /** Garbage on the channel (anyone who can publish there may send it) costs one log line a minute. */
+    private final RateLimitedWarning unreadable = new RateLimitedWarning(log, 60, java.util.concurrent.TimeUnit.SECONDS,
+            System::nanoTime);
+
+    /** Versions fields found unreadable (warned about once each). */
+    private final Set<String> unreadableFields = ConcurrentHashMap.newKeySet();
+
+    /** Repairs made so far. */
+    private final AtomicLong repairs = new AtomicLong();
+
+    /** The message codec, made once the client exists. */
+    private volatile InvalidationJson json;
+
+    public RedisInvalidationBus(ReactiveRedisConnectionFactory factory, JsonMapper mapper, ObjectProvider<QueryClient> client,
+                                String channel, String versionsKey, Duration reconcileInterval) {
+        this(factory, mapper, client, channel, versionsKey, reconcileInterval, maxOf(Duration.ofHours(1),
+                reconcileInterval.multipliedBy(20)));
+    }
+
+    RedisInvalidationBus(ReactiveRedisConnectionFactory factory, JsonMapper mapper, ObjectProvider<QueryClient> client,
+                         String channel, String versionsKey, Duration reconcileInterval, Duration callerFieldIdleLimit) {
+        this.callerFieldIdleLimit = callerFieldIdleLimit;
+        this.callerIdleKey = idleKeyOf(versionsKey);
+        this.factory = factory;
+        this.redis = new ReactiveStringRedisTemplate(factory);
+        this.scripts = new ScriptCalls(factory, redis);
+        this.mapper = mapper;
+        this.client = client;
+        this.channel = channel;
+        this.versionsKey = versionsKey;
+        this.reconcileInterval = reconcileInterval;
+    }
+
+    // ------------------------------------------------------------------------------------ lifecycle
+
+    @Override
+    public void start(String instanceId, Consumer<Invalidation> receiver) {
+        this.instanceId = instanceId;
+        this.receiver = receiver;
+        // received invalidations are applied (and subscribed entries refetched) on a parallel worker, in order,
+        // never on Redis's I/O thread
+        this.listening = listen().publishOn(Schedulers.parallel()).subscribe(this::onMessage, e -> log.warn("query-cache cluster listener stopped: " + e));
+        this.reconciling = Mono.defer(this::reconcileOnce)
+                .then(Mono.defer(() -> Mono.delay(availability.isDown() ? RETRY_WHILE_DOWN : reconcileInterval)))
+                .repeat()
+                .subscribe();
+    }
+
+    /**
+     * Stops listening and reconciling, and waits (at most {@link #COMMAND_TIMEOUT}) until the listener's
+     * subscription connection is closed, so that nothing of this bus still uses the connection factory when
+     * it stops ({@link StopBeforeConnectionFactory} calls this first). Publishing still works, best effort.
+     * Idempotent.
+     */
+    @Override
+    public void stop() {
+        stopped = true;
+        Disposable l = listening;
+        Disposable r = reconciling;
+        if (r != null) {
+            r.dispose();
+        }
+        if (l != null) {
+            l.dispose();
+        }
+        closing.awaitClosed(COMMAND_TIMEOUT);
+    }
+
+    /** Whether this bus listens for the other instances' invalidations: started and not stopped. */
+    boolean isListening() {
+        return listening != null && !stopped;
+    }
+
+    private Flux<String> listen() {
+        return Flux.defer(() -> {
+                    ReactiveRedisMessageListenerContainer container = new ReactiveRedisMessageListenerContainer(factory);
+                    return container.receiveLater(ChannelTopic.of(channel))
+                            .flatMapMany(messages -> {
+                                markUp();
+                                return messages;
+                            })
+                            .map(m -> m.getMessage())
+                            .doFinally(s -> closing.close(container));
+                })
+                .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(2))
+                        .doBeforeRetry(s -> markDown(s.failure())))
+                .repeat();
+    }
+
+    // ------------------------------------------------------------------------------------ publish
+
+    /** Publishes each invalidation only after {@code before} completed (the shared level's barrier). */
+    void publishAfter(java.util.function.Supplier<Mono<Void>> before) {
+        this.before = before;
+    }
 
     @Override
     public void publish(Invalidation invalidation) {
@@ -299,10 +311,6 @@ public final class RedisInvalidationBus implements InvalidationBus {
      * type this instance does not have, garbage): an unreadable message is logged and dropped, and never
      * becomes, through reconciliation, a wider invalidation than the one that was sent.
      */
-    /** Garbage on the channel (anyone who can publish there may send it) costs one log line a minute. */
-    private final RateLimitedWarning unreadable = new RateLimitedWarning(log, 60, java.util.concurrent.TimeUnit.SECONDS,
-            System::nanoTime);
-
     private void onMessage(String json) {
         JsonNode node;
         try {
@@ -349,8 +357,6 @@ public final class RedisInvalidationBus implements InvalidationBus {
                 })
                 .then();
     }
-
-    private final Set<String> unreadableFields = ConcurrentHashMap.newKeySet();
 
     /** Whether a versions field holds a version; an unreadable one is skipped (warned about once), the rest repaired. */
     private boolean isVersion(String field, String value) {
@@ -406,8 +412,6 @@ public final class RedisInvalidationBus implements InvalidationBus {
         suspected.keySet().retainAll(remote.keySet());
     }
 
-    private final AtomicLong repairs = new AtomicLong();
-
     /** Type- or endpoint-wide invalidations made to repair lost messages so far ({@code query.cache.cluster.repairs}). */
     long repairCount() {
         return repairs.get();
@@ -438,8 +442,7 @@ public final class RedisInvalidationBus implements InvalidationBus {
     // ------------------------------------------------------------------------------------ up / down
 
     private void markDown(Throwable e) {
-        failures.incrementAndGet();
-        if (down.compareAndSet(false, true)) {
+        if (availability.failed(e)) {
             log.warn("query-cache's invalidation bus is down: " + RedisErrors.describe(e) + "; serving from the local "
                     + "cache, keeping invalidations to send when it is back");
         }
@@ -451,7 +454,7 @@ public final class RedisInvalidationBus implements InvalidationBus {
      * that fails again is kept for the next time Redis is back, never retried in a loop.
      */
     private void markUp() {
-        if (down.compareAndSet(true, false) && !stopped) {
+        if (availability.recovered() && !stopped) {
             log.info("query-cache reached Redis again; sending " + pendingCount.get() + " kept invalidations and reconciling");
             Schedulers.boundedElastic().schedule(this::sendKept);
             // never from Lettuce's event loop: the factory's lock, taken to hand out a connection, may be held
@@ -462,7 +465,7 @@ public final class RedisInvalidationBus implements InvalidationBus {
 
     private void sendKept() {
         int n = pendingCount.get();
-        for (int sent = 0; sent < n && !stopped && !down.get(); sent++) {
+        for (int sent = 0; sent < n && !stopped && !availability.isDown(); sent++) {
             Invalidation i = pending.pollFirst();
             if (i == null) {
                 break;
@@ -474,13 +477,13 @@ public final class RedisInvalidationBus implements InvalidationBus {
 
     /** Failures to reach Redis so far (publish, listen, reconcile): {@code query.cache.cluster.failures}. */
     long failureCount() {
-        return failures.get();
+        return availability.failures();
     }
 
     /** False while Redis cannot be reached (the last attempt failed); the health indicator reports DOWN then. */
     @Override
     public boolean isConnected() {
-        return !down.get();
+        return !availability.isDown();
     }
 
     // ------------------------------------------------------------------------------------ JSON
@@ -493,8 +496,6 @@ public final class RedisInvalidationBus implements InvalidationBus {
     private Invalidation read(JsonNode n) {
         return json().read(n);
     }
-
-    private volatile InvalidationJson json;
 
     /** The codec, made once the client exists (it types entry args from the client's endpoints). */
     private InvalidationJson json() {

@@ -1,7 +1,6 @@
 package dev.querycache.spring.cluster;
 
 import dev.querycache.QueryClient;
-import dev.querycache.QueryScope;
 import dev.querycache.Tag;
 import dev.querycache.spi.Invalidation;
 import dev.querycache.spi.SharedLevel;
@@ -14,13 +13,10 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.core.ResolvableType;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
@@ -77,75 +73,6 @@ public final class RedisSharedLevel implements SharedLevel {
     /** How long the announcement of an invalidation made while Redis was down waits for Redis to come back. */
     private static final Duration RECOVERY_WAIT_LIMIT = Duration.ofSeconds(30);
 
-    /** KEYS: copy, lease. ARGV: token, lease ms, extend ms, read ('1' or '0'), max bytes. */
-    private static final RedisScript<List> READ_OR_LEASE = RedisScript.of("""
-            if ARGV[4] == '1' then
-              local len = redis.call('STRLEN', KEYS[1])
-              if len > 0 then
-                if len > tonumber(ARGV[5]) then return {'big', tostring(len)} end
-                local v = redis.call('GET', KEYS[1])
-                if tonumber(ARGV[3]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
-                return {'copy', v}
-              end
-            end
-            if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then return {'lease'} end
-            return {'wait', tostring(redis.call('PTTL', KEYS[2]))}
-            """, List.class);
-
-    /** KEYS: record. ARGV: a new epoch (kept only when the record has none). Answers epoch, generation. */
-    private static final RedisScript<List> SNAPSHOT = RedisScript.of("""
-            redis.call('HSETNX', KEYS[1], 'epoch', ARGV[1])
-            local r = redis.call('HMGET', KEYS[1], 'epoch', 'gen')
-            return {r[1], r[2] or '0'}
-            """, List.class);
-
-    /** KEYS: record. ARGV: the copy's epoch, its generation, its fields. Answers '1' when it is readable. */
-    private static final RedisScript<List> CHECK = RedisScript.of("""
-            if redis.call('HGET', KEYS[1], 'epoch') ~= ARGV[1] then return {'0'} end
-            local g = tonumber(ARGV[2])
-            if tonumber(redis.call('HGET', KEYS[1], 'floor') or '0') > g then return {'0'} end
-            for i = 3, #ARGV do
-              local v = redis.call('HGET', KEYS[1], ARGV[i])
-              if v and tonumber(v) > g then return {'0'} end
-            end
-            return {'1'}
-            """, List.class);
-
-    /** KEYS: record. ARGV: max fields, the fields invalidated. Answers the new generation. */
-    private static final RedisScript<List> INVALIDATE = RedisScript.of("""
-            local g = redis.call('HINCRBY', KEYS[1], 'gen', 1)
-            for i = 2, #ARGV do redis.call('HSET', KEYS[1], ARGV[i], g) end
-            if redis.call('HLEN', KEYS[1]) > tonumber(ARGV[1]) then
-              for _, f in ipairs(redis.call('HKEYS', KEYS[1])) do
-                if f ~= 'epoch' and f ~= 'gen' then redis.call('HDEL', KEYS[1], f) end
-              end
-              redis.call('HSET', KEYS[1], 'floor', g)
-            end
-            return {tostring(g)}
-            """, List.class);
-
-    /** KEYS: copy, lease. ARGV: ready channel. */
-    private static final RedisScript<List> INVALIDATE_ENTRY = RedisScript.of("""
-            local n = redis.call('DEL', KEYS[1], KEYS[2])
-            redis.call('PUBLISH', ARGV[1], KEYS[1])
-            return {tostring(n)}
-            """, List.class);
-
-    /** KEYS: copy, lease. ARGV: token, copy ('' keeps it local), ttl ms (0: none), ready channel. */
-    private static final RedisScript<List> STORE = RedisScript.of("""
-            local stored = 0
-            if redis.call('GET', KEYS[2]) == ARGV[1] then
-              if ARGV[2] ~= '' then
-                local ttl = tonumber(ARGV[3])
-                if ttl > 0 then redis.call('SET', KEYS[1], ARGV[2], 'PX', ttl) else redis.call('SET', KEYS[1], ARGV[2]) end
-                stored = 1
-              end
-              redis.call('DEL', KEYS[2])
-            end
-            redis.call('PUBLISH', ARGV[4], KEYS[1])
-            return {tostring(stored)}
-            """, List.class);
-
     private final ReactiveRedisConnectionFactory factory;
     private final ScriptCalls scripts;
     private final ReactiveStringRedisTemplate redis;
@@ -160,11 +87,11 @@ public final class RedisSharedLevel implements SharedLevel {
     private final String token = UUID.randomUUID().toString();
 
     private final ConcurrentHashMap<String, Sinks.Empty<Void>> waiting = new ConcurrentHashMap<>();
-    private final AtomicBoolean down = new AtomicBoolean();
-    private final AtomicInteger slowInARow = new AtomicInteger();
+    private final RedisAvailability availability = new RedisAvailability(SLOW_IN_A_ROW_IS_DOWN, false);
     private final Set<String> keptLocalWarned = ConcurrentHashMap.newKeySet();
     private final RateLimitedWarning unreadable = new RateLimitedWarning(log, 60, TimeUnit.SECONDS, System::nanoTime);
     private final RateLimitedWarning oversized = new RateLimitedWarning(log, 60, TimeUnit.SECONDS, System::nanoTime);
+    private final RateLimitedWarning commandErrors = new RateLimitedWarning(log, 60, TimeUnit.SECONDS, System::nanoTime);
     /** The "ready" listener's containers, closed when their subscription ends. */
     private final ContainerClosing closing = new ContainerClosing();
     private volatile Mono<Void> barrier = Mono.empty();
@@ -180,7 +107,6 @@ public final class RedisSharedLevel implements SharedLevel {
     final AtomicLong leaseWaits = new AtomicLong();
     final AtomicLong takeovers = new AtomicLong();
     final AtomicLong keptLocal = new AtomicLong();
-    final AtomicLong failures = new AtomicLong();
 
     public RedisSharedLevel(ReactiveRedisConnectionFactory factory, JsonMapper mapper, ObjectProvider<QueryClient> client,
                             String prefix, long maxValueBytes, Duration commandTimeout, Duration recheckInterval,
@@ -213,7 +139,7 @@ public final class RedisSharedLevel implements SharedLevel {
                 .subscribe(this::ready, e -> { });
         checking = Flux.interval(recheckInterval, recheckInterval)
                 .onBackpressureDrop()
-                .filter(t -> down.get())
+                .filter(t -> availability.isDown())
                 .concatMap(t -> redis.execute(c -> c.ping()).next()
                         .timeout(commandTimeout)
                         .publishOn(Schedulers.parallel())
@@ -255,40 +181,11 @@ public final class RedisSharedLevel implements SharedLevel {
         }
     }
 
-    /** Warns once per shared endpoint whose result type cannot be proven equal after a round trip through JSON. */
-    void warnAboutIncomparableTypes(QueryClient c) {
-        for (String endpoint : c.inspector().endpointNames()) {
-            if (excluded.contains(endpoint) || c.inspector().scope(endpoint) == QueryScope.REQUEST) {
-                continue;
-            }
-            Class<?> type = ResolvableType.forType(EndpointTypes.of(c, endpoint).data()).resolve();
-            if (type != null && !hasValueEquality(type)) {
-                log.warn("query-cache cannot share entries of endpoint '" + endpoint + "' through Redis: its result type "
-                        + type.getName() + " is not a record and does not override equals, so a copy cannot be proven "
-                        + "equal to what the fetcher produced and its entries stay local on each instance. Make it a "
-                        + "record (or give it equals and JSON-visible fields), or name the endpoint in "
-                        + "query-cache.cluster.shared.exclude");
-            }
-        }
-    }
-
-    static boolean hasValueEquality(Class<?> type) {
-        if (type.isRecord() || type.isPrimitive() || type.isEnum() || type.isInterface() || type.isArray()
-                || java.lang.reflect.Modifier.isAbstract(type.getModifiers()) || type == Object.class) {
-            return !type.isArray();
-        }
-        try {
-            return type.getMethod("equals", Object.class).getDeclaringClass() != Object.class;
-        } catch (NoSuchMethodException e) {
-            return false;
-        }
-    }
-
     // ------------------------------------------------------------------------------------ load
 
     @Override
     public Mono<Loaded> load(Entry entry, Mono<Object> fetch) {
-        if (excluded.contains(entry.endpoint()) || down.get() || stopped) {
+        if (excluded.contains(entry.endpoint()) || availability.isDown() || stopped) {
             return local(fetch);
         }
         String[] entryKeys;
@@ -313,15 +210,15 @@ public final class RedisSharedLevel implements SharedLevel {
 
     private Mono<Loaded> attempt(Entry entry, String[] entryKeys, Mono<Object> fetch, boolean read, long deadline) {
         return Mono.defer(() -> {
-            if (down.get() || stopped || System.nanoTime() - deadline > 0) {
+            if (availability.isDown() || stopped || System.nanoTime() - deadline > 0) {
                 return local(fetch);
             }
             String copyKey = entryKeys[0];
             Sinks.Empty<Void> told = waiting.computeIfAbsent(copyKey, k -> Sinks.empty());
-            Mono<List<String>> readOrLease = call(READ_OR_LEASE, List.of(entryKeys[0], entryKeys[1]),
+            Mono<List<String>> readOrLease = call(SharedScripts.READ_OR_LEASE, List.of(entryKeys[0], entryKeys[1]),
                     List.of(token, Long.toString(Math.max(1, entry.fetchTimeout().toMillis())),
                             Long.toString(extendMillis(entry)), read ? "1" : "0", Long.toString(maxValueBytes)));
-            Mono<List<String>> snapshot = call(SNAPSHOT, List.of(keys.meta), List.of(token));
+            Mono<List<String>> snapshot = call(SharedScripts.SNAPSHOT, List.of(keys.meta), List.of(token));
             return Mono.zip(readOrLease, snapshot)
                     .doOnNext(r -> answered())
                     .onErrorResume(e -> {
@@ -410,7 +307,7 @@ public final class RedisSharedLevel implements SharedLevel {
             args.add(copy.epoch());
             args.add(Long.toString(copy.generation()));
             args.addAll(copy.fields());
-            readable = call(CHECK, List.of(keys.meta), args).map(r -> "1".equals(r.get(0)))
+            readable = call(SharedScripts.CHECK, List.of(keys.meta), args).map(r -> "1".equals(r.get(0)))
                     .onErrorResume(e -> {
                         failed(e);
                         return Mono.just(false);
@@ -443,7 +340,7 @@ public final class RedisSharedLevel implements SharedLevel {
 
     private void store(Entry entry, String[] entryKeys, Snapshot snapshot, Loaded loaded) {
         String value = copyOf(entry, snapshot, loaded);   // "" keeps it local: the script then only gives the lease back
-        Mono.fromFuture(() -> scripts.call(STORE, List.of(entryKeys[0], entryKeys[1]),
+        Mono.fromFuture(() -> scripts.call(SharedScripts.STORE, List.of(entryKeys[0], entryKeys[1]),
                         List.of(token, value, Long.toString(ttlMillis(entry)), keys.readyChannel), commandTimeout))
                 .subscribe(stored -> answered(), this::failed);
     }
@@ -476,7 +373,7 @@ public final class RedisSharedLevel implements SharedLevel {
     }
 
     private void giveBack(String[] entryKeys) {
-        Mono.fromFuture(() -> scripts.call(STORE, List.of(entryKeys[0], entryKeys[1]),
+        Mono.fromFuture(() -> scripts.call(SharedScripts.STORE, List.of(entryKeys[0], entryKeys[1]),
                         List.of(token, "", "0", keys.readyChannel), commandTimeout))
                 .subscribe(n -> answered(), this::failed);
     }
@@ -485,7 +382,7 @@ public final class RedisSharedLevel implements SharedLevel {
 
     @Override
     public void invalidating(Invalidation invalidation) {
-        if (down.get()) {
+        if (availability.isDown()) {
             // copies it matched may still be readable: the floor is raised before sharing resumes, and the bus
             // announces this invalidation only after that (or after the limit, should Redis stay away)
             dirty = true;
@@ -514,8 +411,8 @@ public final class RedisSharedLevel implements SharedLevel {
         }
         Mono<Void> done = call
                 .onErrorResume(e -> {
-                    dirty = true;
-                    markDown(e);
+                    dirty = true;   // it may not have reached Redis: sharing stops until the floor is raised
+                    stopSharing(e, availability.failedForSure());
                     return Mono.empty();
                 })
                 .then()
@@ -525,7 +422,7 @@ public final class RedisSharedLevel implements SharedLevel {
     }
 
     private Mono<List<String>> invalidateEntry(String[] entryKeys) {
-        return Mono.fromFuture(() -> scripts.call(INVALIDATE_ENTRY, List.of(entryKeys[0], entryKeys[1]),
+        return Mono.fromFuture(() -> scripts.call(SharedScripts.INVALIDATE_ENTRY, List.of(entryKeys[0], entryKeys[1]),
                 List.of(keys.readyChannel), commandTimeout));
     }
 
@@ -533,7 +430,7 @@ public final class RedisSharedLevel implements SharedLevel {
         List<String> args = new ArrayList<>(fields.size() + 1);
         args.add(Integer.toString(MAX_FIELDS));
         args.addAll(fields);
-        return Mono.fromFuture(() -> scripts.call(INVALIDATE, List.of(keys.meta), args, commandTimeout));
+        return Mono.fromFuture(() -> scripts.call(SharedScripts.INVALIDATE, List.of(keys.meta), args, commandTimeout));
     }
 
     /** Completes when every invalidation told so far has reached Redis (or failed): the bus publishes after it. */
@@ -567,30 +464,27 @@ public final class RedisSharedLevel implements SharedLevel {
     // ------------------------------------------------------------------------------------ up / down
 
     private void answered() {
-        if (slowInARow.get() != 0) {
-            slowInARow.set(0);
-        }
+        availability.answered();
     }
 
     /**
-     * A command failed. An error reply or no connection marks the level down at once (logged as what it
-     * is); a command without an answer within the timeout only sends its own load to the upstream, unless
-     * several in a row did: then Redis is slow, which costs the same as down.
+     * A command failed; its load fetches locally. No connection, or an error that concerns the whole server,
+     * stops sharing at once (logged once, as what it is); an error reply to this one command (WRONGTYPE on
+     * one key, say) is logged as itself at most once a minute; a command without an answer within the
+     * timeout costs only its own load, unless several in a row did: then Redis is slow, which costs the
+     * same as down.
      */
     private void failed(Throwable e) {
-        Throwable t = RedisErrors.unwrap(e);
-        if ((t instanceof java.util.concurrent.TimeoutException
-                || t.getClass().getName().equals("io.lettuce.core.RedisCommandTimeoutException"))
-                && slowInARow.incrementAndGet() < SLOW_IN_A_ROW_IS_DOWN) {
-            failures.incrementAndGet();
-            return;
+        boolean tookItDown = availability.failed(e);
+        if (!tookItDown && !availability.isDown() && !RedisErrors.isTimeout(e)) {
+            commandErrors.warn(() -> "query-cache fetches an entry locally: " + RedisErrors.describe(e)
+                    + " (shared entries are still served; this line at most once a minute)");
         }
-        markDown(e);
+        stopSharing(e, tookItDown);
     }
 
-    private void markDown(Throwable e) {
-        failures.incrementAndGet();
-        if (down.compareAndSet(false, true)) {
+    private void stopSharing(Throwable e, boolean tookItDown) {
+        if (tookItDown) {
             recovered = Sinks.empty();
             log.warn("query-cache stops sharing entries through Redis: " + RedisErrors.describe(e) + "; each instance "
                     + "fetches and caches for itself until Redis answers again");
@@ -604,25 +498,30 @@ public final class RedisSharedLevel implements SharedLevel {
      * (which copies it matched is unknown): a refetch each, never a stale copy.
      */
     private void markUp() {
-        if (!down.get()) {
+        if (!availability.isDown()) {
             return;
         }
         Mono<?> flush = dirty
-                ? Mono.fromFuture(() -> scripts.call(INVALIDATE, List.of(keys.meta), List.of("0"), commandTimeout))
+                ? Mono.fromFuture(() -> scripts.call(SharedScripts.INVALIDATE, List.of(keys.meta), List.of("0"), commandTimeout))
                 : Mono.empty();
         // never from Lettuce's event loop: the factory's lock, taken to hand out a connection, may be held by a
         // thread that waits for this very event loop (the factory closing)
         flush.subscribeOn(Schedulers.boundedElastic()).subscribe(n -> { }, e -> { }, () -> {
             dirty = false;
-            if (down.compareAndSet(true, false)) {
+            if (availability.recovered()) {
                 log.info("query-cache reached Redis again; entries are shared again");
             }
             recovered.tryEmitEmpty();
         });
     }
 
+    /** Failed Redis commands so far. */
+    long failureCount() {
+        return availability.failures();
+    }
+
     /** Whether shared entries are served from Redis now: it answers, and this level has not stopped. */
     boolean isUp() {
-        return !down.get() && !stopped;
+        return !availability.isDown() && !stopped;
     }
 }

@@ -152,6 +152,25 @@ public final class RedisTopology implements AutoCloseable {
         }
     }
 
+    /**
+     * The first data node stopped (its data lost): the primary (Sentinel: no failover within the test, its
+     * replica stays), the one node, or one master of a cluster (an outage of the slots it held).
+     */
+    public void stopFirst() throws InterruptedException {
+        dataNodes.get(0).stop();
+    }
+
+    /** The first data node started again (empty); a cluster once it serves every slot again. */
+    public void startFirst() throws Exception {
+        dataNodes.get(0).start();
+        if (kind == Kind.CLUSTER) {
+            awaitClusterOk();
+        }
+        if (kind == Kind.SENTINEL) {
+            awaitReplicaInSync();
+        }
+    }
+
     /** Runs one command with redis-cli on the first data node (the primary; for a cluster, its first master). */
     public String cli(String... args) throws Exception {
         return dataNodes.get(0).cli(args);

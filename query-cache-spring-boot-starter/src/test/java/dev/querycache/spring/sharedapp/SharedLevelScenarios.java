@@ -585,4 +585,51 @@ abstract class SharedLevelScenarios {
                 .hasMessageContaining("pokemonSearch")
                 .hasMessageNotContaining("products,");
     }
+
+    /**
+     * The primary (one node, Sentinel's primary, one master of a cluster) stopped and restarted: an outage,
+     * handled as one: no errors, each instance fetches for itself, sharing comes back.
+     */
+    @Test
+    void aStoppedPrimaryIsAnOutageWithoutErrorsAndSharingComesBack() throws Exception {
+        ConfigurableApplicationContext a = instance();
+        ConfigurableApplicationContext b = instance();
+        List<String> keys = IntStream.range(0, 20).mapToObj(i -> "o" + i).toList();
+        askAll(List.of(a, b), keys);
+        assertThat(Upstream.total("products:o")).isEqualTo(20);
+
+        redis.stopFirst();
+        try {
+            List<String> during = IntStream.range(0, 20).mapToObj(i -> "d" + i).toList();
+            assertThat(askAll(List.of(a, b), during)).hasSize(40).allMatch(p -> p.id().startsWith("d"));
+        } finally {
+            redis.startFirst();
+        }
+        within(Duration.ofSeconds(60), () -> {
+            String key = "back-" + System.nanoTime();
+            products(a).query(key).block(Duration.ofSeconds(30));
+            products(b).query(key).block(Duration.ofSeconds(30));
+            return Upstream.calls("products:" + key) == 1;
+        }, "sharing is back");
+    }
+
+    /** An error reply to one command is logged as itself, costs that load only, and is no outage. */
+    @Test
+    void aWrongTypeAtOneCopyIsLoggedAsItselfAndIsNoOutage(org.springframework.boot.test.system.CapturedOutput output) {
+        ConfigurableApplicationContext a = instance();
+        products(a).query("w").block(Duration.ofSeconds(30));
+        ReactiveStringRedisTemplate r = redisTemplate();
+        within(Duration.ofSeconds(30), () -> r.keys("query-cache:shared:c:products:*").count().block() == 1, "the copy was written");
+        String copy = r.keys("query-cache:shared:c:products:*").blockFirst(Duration.ofSeconds(30));
+        r.delete(copy).block(Duration.ofSeconds(30));
+        r.opsForHash().put(copy, "not", "a string").block(Duration.ofSeconds(30));
+
+        ConfigurableApplicationContext b = instance();
+        assertThat(products(b).query("w").block(Duration.ofSeconds(30)).id()).isEqualTo("w");
+        products(a).query("w2").block(Duration.ofSeconds(30));
+        assertThat(products(b).query("w2").block(Duration.ofSeconds(30)).id()).isEqualTo("w2");
+        assertThat(Upstream.calls("products:w2")).as("still shared").isEqualTo(1);
+        String log = output.getOut() + output.getErr();
+        assertThat(log).contains("WRONGTYPE").doesNotContain("cannot reach Redis").doesNotContain("stops sharing");
+    }
 }
