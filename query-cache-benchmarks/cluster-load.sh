@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Cross-instance invalidation under load: starts its own redis-server on 127.0.0.1 (Debian's redis-server),
+# Cross-instance invalidation under load: starts its own Redis on 127.0.0.1 (Debian's redis-server; TOPOLOGY=one,
+# the default, or TOPOLOGY=cluster for a three-master Redis Cluster),
 # runs ClusterInvalidationLoad (two instances, RATE invalidations/s for SECONDS_ s) RUNS times (default 1),
 # then, for more than one run, the publish-to-applied delays of all runs together; stops Redis on exit.
 # Env passed on to the program: WARMUP, SEPARATE, BARE, EVENTS, BUCKETS (see its Javadoc).
@@ -8,22 +9,20 @@ cd "$(dirname "$0")/.."
 RATE=${RATE:-500}
 SECONDS_=${SECONDS_:-10}
 RUNS=${RUNS:-1}
-PORT=${PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')}
 JAR=query-cache-benchmarks/target/benchmarks.jar
-command -v redis-server >/dev/null || { echo "redis-server is not installed: apt-get install -y redis-server" >&2; exit 1; }
 [ -f "$JAR" ] || { echo "$JAR is missing: run ./mvnw -B package -DskipTests first" >&2; exit 1; }
-redis-server --port "$PORT" --bind 127.0.0.1 --save "" --appendonly no > /tmp/query-cache-cluster-load-redis.log 2>&1 &
-REDIS=$!
 DELAYS=$(mktemp)
-trap 'kill $REDIS 2>/dev/null || true; rm -f "$DELAYS"' EXIT
-for _ in $(seq 1 100); do redis-cli -p "$PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+trap 'stop_redis; rm -f "$DELAYS"' EXIT
+# shellcheck source=redis-topology.sh
+. query-cache-benchmarks/redis-topology.sh
+echo "topology: $TOPOLOGY"
 # never waits forever: a run that has not finished within its length plus LIMIT seconds fails
 LIMIT=${LIMIT:-120}
 for run in $(seq 1 "$RUNS"); do
   [ "$RUNS" -gt 1 ] && echo "run $run of $RUNS"
-  redis-cli -p "$PORT" flushall >/dev/null
+  for p in $REDIS_PORTS; do redis-cli -p "$p" flushall >/dev/null; done
   DELAYS_OUT=$DELAYS timeout --kill-after=10 "$((SECONDS_ + LIMIT))" \
-    java -cp "$JAR" dev.querycache.bench.ClusterInvalidationLoad "$PORT" "$RATE" "$SECONDS_" 2>&1 | grep -v -E "^\s*$|WARN|INFO"
+    java -cp "$JAR" dev.querycache.bench.ClusterInvalidationLoad "$REDIS_TARGET" "$RATE" "$SECONDS_" 2>&1 | grep -v -E "^\s*$|WARN|INFO"
 done
 if [ "$RUNS" -gt 1 ]; then
   python3 - "$DELAYS" "$RUNS" <<'PY'

@@ -36,7 +36,7 @@ import tools.jackson.databind.json.JsonMapper;
  * JVM of its own, as instances do in production; both processes read the same monotonic clock
  * ({@code System.nanoTime} is {@code CLOCK_MONOTONIC} on Linux), so the delays compare across them.
  *
- * <pre>java -cp benchmarks.jar dev.querycache.bench.ClusterInvalidationLoad &lt;redis-port&gt; [rate] [seconds]</pre>
+ * <pre>java -cp benchmarks.jar dev.querycache.bench.ClusterInvalidationLoad &lt;redis-port | cluster:host:port,...&gt; [rate] [seconds]</pre>
  */
 public final class ClusterInvalidationLoad {
 
@@ -47,11 +47,11 @@ public final class ClusterInvalidationLoad {
 
     public static void main(String[] args) throws Exception {
         if (args[0].equals(RECEIVER)) {
-            receiverProcess(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
+            receiverProcess(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]),
                     Integer.parseInt(args[4]), java.nio.file.Path.of(args[5]));
             return;
         }
-        int port = Integer.parseInt(args[0]);
+        String port = args[0];   // a port, or cluster:host:port,... (redis-topology.sh)
         int rate = args.length > 1 ? Integer.parseInt(args[1]) : 500;
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
         int total = rate * seconds;
@@ -68,7 +68,7 @@ public final class ClusterInvalidationLoad {
             results = java.nio.file.Files.createTempFile("query-cache-cluster-load", ".txt");
             child = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-cp", System.getProperty("java.class.path"), ClusterInvalidationLoad.class.getName(), RECEIVER,
-                    Integer.toString(port), Integer.toString(rate), Integer.toString(seconds), Integer.toString(warmup),
+                    port, Integer.toString(rate), Integer.toString(seconds), Integer.toString(warmup),
                     results.toString())
                     .redirectErrorStream(true).start();
             awaitReady(child);
@@ -185,7 +185,7 @@ public final class ClusterInvalidationLoad {
     }
 
     /** B in a JVM of its own: subscribes, says "ready", waits for every invalidation, writes the times. */
-    private static void receiverProcess(int port, int rate, int seconds, int warmup, java.nio.file.Path out) throws Exception {
+    private static void receiverProcess(String port, int rate, int seconds, int warmup, java.nio.file.Path out) throws Exception {
         int total = rate * seconds;
         Receiver b = new Receiver(port, total, warmup * rate);
         System.out.println("ready");
@@ -212,7 +212,7 @@ public final class ClusterInvalidationLoad {
         /** The bare subscriber's client (its shutdown closes the connection), or null without one. */
         private final io.lettuce.core.RedisClient raw;
 
-        Receiver(int port, int total, int extra) throws InterruptedException {
+        Receiver(String port, int total, int extra) throws InterruptedException {
             // EVENTS=1: a listener of B's events too (an application with devtools or the web budget); it wakes a
             // worker at every removal, which competes with B's receiving thread for the two cores
             times = new Times(total, System.getenv("EVENTS") != null);
@@ -247,9 +247,11 @@ public final class ClusterInvalidationLoad {
         }
 
         /** Subscribes a Lettuce client with no query-cache code to the channel; records when each message came. */
-        private static io.lettuce.core.RedisClient bareSubscriber(int port, AtomicLongArray rawAt) {
+        private static io.lettuce.core.RedisClient bareSubscriber(String port, AtomicLongArray rawAt) {
             java.util.regex.Pattern itemId = java.util.regex.Pattern.compile("\\{\"type\":\"Item\",\"id\":(\\d+)\\}");
-            io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create("redis://127.0.0.1:" + port);
+            // on a cluster, any node: a message published on one reaches the subscribers of every node
+            String node = port.startsWith("cluster:") ? port.substring("cluster:".length()).split(",")[0] : "127.0.0.1:" + port;
+            io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create("redis://" + node);
             io.lettuce.core.pubsub.StatefulRedisPubSubConnection<String, String> connection = client.connectPubSub();
             connection.addListener(new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
                 @Override
@@ -352,10 +354,8 @@ public final class ClusterInvalidationLoad {
         final QueryClient client;
         final RedisInvalidationBus bus;
 
-        Instance(int port, java.util.function.Consumer<dev.querycache.spi.Invalidation> afterApplied) {
-            factory = new LettuceConnectionFactory("127.0.0.1", port);
-            factory.afterPropertiesSet();
-            factory.start();
+        Instance(String port, java.util.function.Consumer<dev.querycache.spi.Invalidation> afterApplied) {
+            factory = RedisTargets.factory(port);
             LateClient self = new LateClient();
             bus = new RedisInvalidationBus(factory, new JsonMapper(), self, "query-cache:load",
                     "query-cache:load-versions", Duration.ofSeconds(5));

@@ -213,6 +213,7 @@ public final class RedisInvalidationBus implements InvalidationBus {
                             .map(m -> m.getMessage())
                             .doFinally(s -> closing.close(container));
                 })
+                .subscribeOn(Schedulers.boundedElastic())   // the container takes the factory's lock (see ScriptCalls)
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(2))
                         .doBeforeRetry(s -> markDown(s.failure())))
                 .repeat();
@@ -343,6 +344,7 @@ public final class RedisInvalidationBus implements InvalidationBus {
         return Mono.defer(() -> {
             Map<String, Long> before = applied.snapshot();   // what was applied before Redis answers
             return redis.<String, String>opsForHash().entries(versionsKey)
+                    .subscribeOn(Schedulers.boundedElastic())   // the template takes the factory's lock (see ScriptCalls)
                     .filter(e -> isVersion(e.getKey(), e.getValue()))
                     .collectMap(e -> e.getKey(), e -> Long.parseLong(e.getValue()))
                     .map(remote -> Map.entry(remote, before));

@@ -133,6 +133,7 @@ public final class RedisSharedLevel implements SharedLevel {
                             .map(m -> m.getMessage())
                             .doFinally(s -> closing.close(container));
                 })
+                .subscribeOn(Schedulers.boundedElastic())   // the container takes the factory's lock (see ScriptCalls)
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(2)))
                 .repeat()
                 .publishOn(Schedulers.parallel())
@@ -141,6 +142,7 @@ public final class RedisSharedLevel implements SharedLevel {
                 .onBackpressureDrop()
                 .filter(t -> availability.isDown())
                 .concatMap(t -> redis.execute(c -> c.ping()).next()
+                        .subscribeOn(Schedulers.boundedElastic())   // the template takes the factory's lock (see ScriptCalls)
                         .timeout(commandTimeout)
                         .publishOn(Schedulers.parallel())
                         .doOnNext(p -> markUp())

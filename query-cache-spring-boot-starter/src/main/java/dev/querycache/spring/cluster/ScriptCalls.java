@@ -36,7 +36,11 @@ final class ScriptCalls {
     CompletableFuture<List<String>> call(RedisScript<List> script, List<String> keys, List<String> args, Duration timeout) {
         RedisScriptingAsyncCommands<byte[], byte[]> async = lettuce();
         if (async == null) {
-            return template.execute(script, keys, args).next()
+            // Spring's factory hands out its connection under a lock, connecting while it holds it, and that
+            // connect needs Lettuce's event loop: subscribed on a worker that may wait, never on the event loop
+            // (a call started there would wait for the lock held by a connect that waits for the event loop)
+            // nor on a parallel thread
+            return template.execute(script, keys, args).subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic()).next()
                     .doOnNext(r -> findLettuce())   // Redis answers: Lettuce's connection can be had without waiting
                     .map(r -> {
                         List<String> out = new ArrayList<>(r.size());

@@ -46,7 +46,7 @@ class RedisErrorsTest {
         assertThat(level.recovered()).isTrue();
         assertThat(level.failed(new RedisConnectionException("Connection refused"))).isTrue();
         assertThat(level.failed(new RedisConnectionException("Connection refused"))).as("once per outage").isFalse();
-        assertThat(level.failures()).isEqualTo(9);
+        assertThat(level.failures()).isEqualTo(8);
 
         RedisAvailability bus = new RedisAvailability(1, true);
         assertThat(bus.failed(reply("WRONGTYPE Operation against a key holding the wrong kind of value"))).isTrue();

@@ -53,7 +53,7 @@ public final class RedisTopology implements AutoCloseable {
         }
         RedisTopology t = new RedisTopology(kind);
         try {
-            t.startFirst();
+            t.startAll();
         } catch (Exception e) {
             t.close();
             throw e;
@@ -61,7 +61,7 @@ public final class RedisTopology implements AutoCloseable {
         return t;
     }
 
-    private void startFirst() throws Exception {
+    private void startAll() throws Exception {
         switch (kind) {
             case ONE_NODE -> dataNodes.add(new Node(freePort(), List.of()));
             case SENTINEL -> {
@@ -156,12 +156,12 @@ public final class RedisTopology implements AutoCloseable {
      * The first data node stopped (its data lost): the primary (Sentinel: no failover within the test, its
      * replica stays), the one node, or one master of a cluster (an outage of the slots it held).
      */
-    public void stopFirst() throws InterruptedException {
+    public void stopPrimary() throws InterruptedException {
         dataNodes.get(0).stop();
     }
 
     /** The first data node started again (empty); a cluster once it serves every slot again. */
-    public void startFirst() throws Exception {
+    public void startPrimary() throws Exception {
         dataNodes.get(0).start();
         if (kind == Kind.CLUSTER) {
             awaitClusterOk();

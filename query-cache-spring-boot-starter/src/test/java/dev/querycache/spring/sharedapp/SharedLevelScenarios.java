@@ -598,12 +598,12 @@ abstract class SharedLevelScenarios {
         askAll(List.of(a, b), keys);
         assertThat(Upstream.total("products:o")).isEqualTo(20);
 
-        redis.stopFirst();
+        redis.stopPrimary();
         try {
             List<String> during = IntStream.range(0, 20).mapToObj(i -> "d" + i).toList();
             assertThat(askAll(List.of(a, b), during)).hasSize(40).allMatch(p -> p.id().startsWith("d"));
         } finally {
-            redis.startFirst();
+            redis.startPrimary();
         }
         within(Duration.ofSeconds(60), () -> {
             String key = "back-" + System.nanoTime();
