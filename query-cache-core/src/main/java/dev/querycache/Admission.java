@@ -108,6 +108,19 @@ public final class Admission {
         return ctx.getOrDefault(CONTEXT_KEY, null);
     }
 
+    /**
+     * {@code work}, run when the returned Mono is subscribed (cold), under the gate of this thread at the
+     * time of this call if there is one, else the subscriber's Context's: a gated caller that builds a Mono
+     * and subscribes it later stays gated.
+     */
+    static <T> reactor.core.publisher.Mono<T> deferGated(Supplier<reactor.core.publisher.Mono<T>> work) {
+        Gate assembled = CURRENT.get();
+        return reactor.core.publisher.Mono.deferContextual(ctx -> {
+            Gate gate = assembled != null ? assembled : current(ctx);
+            return gate == null ? work.get() : call(gate, work);
+        });
+    }
+
     /** Runs {@code work} under the gate of {@code ctx}, if it has one. */
     static <T> T callWith(ContextView ctx, Supplier<T> work) {
         Gate gate = current(ctx);

@@ -32,7 +32,7 @@ final class DefaultEndpoint<A, R> implements Endpoint<A, R> {
     @SuppressWarnings("unchecked")
     public Mono<R> query(A arg) {
         if (keys.isIdentity()) {
-            return (Mono<R>) query(runtime, cache, arg, QueryScopes.currentRequest());
+            return (Mono<R>) (Mono<?>) new ColdQuery(runtime, cache, arg, QueryScopes.currentRequest(), Admission.current());
         }
         return Mono.deferContextual(ctx -> (Mono<R>) Admission.callWith(ctx,
                 () -> query(runtime, cache, keys.key(ctx, arg), QueryScopes.request(ctx))));
@@ -71,7 +71,7 @@ final class DefaultEndpoint<A, R> implements Endpoint<A, R> {
     @Override
     public Mono<R> refetch(A arg) {
         if (keys.isIdentity()) {
-            return cache.refetch(runtime, arg);
+            return Admission.deferGated(() -> cache.refetch(runtime, arg));
         }
         return Mono.deferContextual(ctx -> Admission.callWith(ctx, () -> cache.refetch(runtime, keys.key(ctx, arg))));
     }

@@ -37,7 +37,7 @@ final class DefaultInfiniteEndpoint<A, P, R> implements InfiniteEndpoint<A, P, R
     @SuppressWarnings("unchecked")
     private Mono<InfiniteData<R, P>> withKey(A arg, Function<Object, Mono<Object>> call) {
         if (keys.isIdentity()) {
-            return (Mono<InfiniteData<R, P>>) (Mono<?>) call.apply(arg);
+            return Admission.deferGated(() -> (Mono<InfiniteData<R, P>>) (Mono<?>) call.apply(arg));   // cold: at subscription
         }
         return Mono.deferContextual(ctx -> (Mono<InfiniteData<R, P>>) (Mono<?>) Admission.callWith(ctx,
                 () -> call.apply(keys.key(ctx, arg))));

@@ -28,9 +28,14 @@ public interface Endpoint<A, R> {
      * is answered at once and a background refetch starts. Creates no subscription: after the fetch
      * settles the entry's removal timer starts.
      *
+     * <p>Cold, whatever the scope: nothing happens until the {@code Mono} is subscribed, and each
+     * subscription asks the cache anew (so {@code retry()}, {@code repeat()} and a {@code Mono} kept and
+     * subscribed again after an invalidation get fresh data, and a fallback never taken fetches nothing).
+     *
      * <p>A hit is one read of the endpoint's Caffeine cache, keyed by {@code arg} itself (recorded for the
-     * eviction policy), and takes no lock; it allocates nothing outside a web request (inside one, the
-     * read is also recorded for the page's state). Misses and dedups take the entry's lock.
+     * eviction policy), and takes no lock; for a {@code SHARED} endpoint the call allocates one small
+     * {@code Mono} (the arg and the web request it was made in), a scoped one a deferred {@code Mono}.
+     * Misses and dedups take the entry's lock.
      *
      * @return the data; errors with the fetcher's error, {@link QueryTimeoutException} or
      *     {@link QueryAbortedException}; empty when the fetcher completed empty; for a scoped endpoint,
@@ -38,11 +43,15 @@ public interface Endpoint<A, R> {
      */
     Mono<R> query(A arg);
 
-    /** Fetches {@code arg} again even when fresh, joining a fetch already running. */
+    /**
+     * Fetches {@code arg} again even when fresh, joining a fetch already running. Cold: nothing happens
+     * until subscribed, and each subscription fetches again.
+     */
     Mono<R> refetch(A arg);
 
     /**
-     * Fetches when nothing is cached; returns at once and creates no subscription.
+     * Fetches when nothing is cached; returns at once and creates no subscription. The eager verb: the
+     * fetch starts in this call.
      *
      * @throws IllegalStateException for a scoped endpoint, when this thread has no caller or request
      */
@@ -52,7 +61,8 @@ public interface Endpoint<A, R> {
     void prefetch(A arg, PrefetchOptions options);
 
     /**
-     * Subscribes to {@code arg}, fetching when nothing fresh is cached.
+     * Subscribes to {@code arg}, fetching when nothing fresh is cached. Eager: the subscription exists, and
+     * the fetch starts, in this call; close the handle to end it.
      *
      * @throws IllegalStateException for a scoped endpoint, when this thread has no caller or request
      */
@@ -62,7 +72,8 @@ public interface Endpoint<A, R> {
     QuerySubscription<R> subscribe(A arg, SubscribeOptions options);
 
     /**
-     * A subscription that lives while the returned flux is subscribed: it emits the current state and
+     * A subscription that lives while the returned flux is subscribed (cold: nothing happens before, and each
+     * subscriber has its own): it emits the current state and
      * then every change, and unsubscribes when cancelled. States are delivered on a worker of this watch's own
      * ({@code Schedulers.boundedElastic()}), never on the thread that changed the entry; a watcher slower than
      * the changes skips to the newest state.

@@ -232,6 +232,6 @@ final class Fetching {
 
     /** Completes when every fetch running now has settled. */
     Mono<Void> awaitRunning() {
-        return Flux.fromIterable(running()).flatMap(Fetch::settled).then();
+        return Flux.defer(() -> Flux.fromIterable(running())).flatMap(Fetch::settled).then();   // the fetches running when subscribed
     }
 }

@@ -17,7 +17,7 @@ public interface InfiniteEndpoint<A, P, R> {
     /** The endpoint's name. */
     String name();
 
-    /** The cached pages when fresh, else fetches the first page (as {@link Endpoint#query}). */
+    /** The cached pages when fresh, else fetches the first page (as {@link Endpoint#query}; cold likewise). */
     Mono<InfiniteData<R, P>> query(A arg);
 
     /** As {@link #query(Object)}, starting at {@code initialPageParam} when nothing is cached (else ignored). */
@@ -26,17 +26,22 @@ public interface InfiniteEndpoint<A, P, R> {
     /**
      * Fetches the page after the last cached one and appends it (dropping the first page beyond
      * maxPages). On an empty entry it fetches the first page; when there is no next page it fetches
-     * nothing and answers the cached data.
+     * nothing and answers the cached data. Cold: nothing happens until subscribed; each subscription
+     * fetches the page after the last one cached then.
      */
     Mono<InfiniteData<R, P>> fetchNextPage(A arg);
 
-    /** As {@link #fetchNextPage} towards the start, prepending (dropping the last page beyond maxPages). */
+    /**
+     * As {@link #fetchNextPage} towards the start, prepending (dropping the last page beyond maxPages).
+     * Cold likewise.
+     */
     Mono<InfiniteData<R, P>> fetchPreviousPage(A arg);
 
     /**
      * Refetches the cached pages in order, recomputing each next param from the fresh pages and stopping
      * early at a null param, then swaps them in at once (only the first page with
-     * refetchCachedPages=false). A failed or aborted refetch leaves the old pages.
+     * refetchCachedPages=false). A failed or aborted refetch leaves the old pages. Cold: nothing happens
+     * until subscribed, and each subscription refetches.
      */
     Mono<InfiniteData<R, P>> refetch(A arg);
 

@@ -127,7 +127,10 @@ public interface QueryClient extends AutoCloseable {
     /** Same as {@link #invalidateTags(Tag...)}. */
     void invalidateTags(Collection<Tag> tags);
 
-    /** Completes when every fetch running at the time of the call has settled (errors are ignored). */
+    /**
+     * Completes when every fetch running at the time of subscription has settled (errors are ignored).
+     * Cold: each subscription looks at the fetches running then.
+     */
     Mono<Void> awaitRunningQueries();
 
     /**

@@ -93,7 +93,7 @@ class DataAndStalenessTest {
         try (QueryClient client = QueryClient.builder().scheduler(clock.scheduler).endpoint("slow", slow,
                 EndpointOptions.builder().staleTime(Duration.ofSeconds(1)).staleWhileRevalidate(true).build()).build()) {
             Endpoint<Object, Object> e = client.endpoint("slow");
-            Mono<Object> first = e.query("a");
+            Mono<Object> first = Started.now(e.query("a"));
             slow.completeNext("v1");
             assertThat(first.block()).isEqualTo("v1");
             clock.advance(Duration.ofSeconds(2));

@@ -44,7 +44,7 @@ class ErrorsRetriesTimeoutTest {
                 .endpoint("flaky", flaky, EndpointOptions.builder().retries(2).retryBackoff(Duration.ofSeconds(1)).build())
                 .build()) {
             Endpoint<Object, Object> e = client.endpoint("flaky");
-            Mono<Object> result = e.query("a");
+            Mono<Object> result = Started.now(e.query("a"));
             assertThat(calls).hasValue(1);
             clock.advanceMillis(999);
             assertThat(calls).hasValue(1);
@@ -81,7 +81,7 @@ class ErrorsRetriesTimeoutTest {
         try (QueryClient client = QueryClient.builder().scheduler(clock.scheduler)
                 .endpoint("slow", slow, EndpointOptions.builder().fetchTimeout(Duration.ofSeconds(2)).build()).build()) {
             Endpoint<Object, Object> e = client.endpoint("slow");
-            Mono<Object> result = e.query("a");
+            Mono<Object> result = Started.now(e.query("a"));
             clock.advanceMillis(1_999);
             assertThat(e.state("a").isFetching()).isTrue();
             clock.advanceMillis(1);
@@ -98,7 +98,7 @@ class ErrorsRetriesTimeoutTest {
                 .endpoint("slow", slow, EndpointOptions.builder().fetchTimeout(Duration.ofSeconds(1)).retries(1)
                         .retryBackoff(Duration.ofMillis(100)).build()).build()) {
             Endpoint<Object, Object> e = client.endpoint("slow");
-            Mono<Object> result = e.query("a");
+            Mono<Object> result = Started.now(e.query("a"));
             clock.advanceMillis(1_100);
             assertThat(slow.calls).hasValue(2);
             slow.pending.poll();

@@ -21,14 +21,14 @@ class FetchObserverTest {
                 .infiniteEndpoint("pages", new InfiniteQueryTest.Pages(new FakeUpstream(3)), EndpointOptions.none())
                 .build()) {
             Endpoint<Object, Object> e = client.endpoint("slow");
-            e.query("a");
+            Started.now(e.query("a"));
             slow.completeNext("A");
             e.refetch("a").onErrorResume(x -> Mono.empty()).subscribe();
             slow.failNext(new IllegalStateException("x"));
             e.refetch("a").onErrorResume(x -> Mono.empty()).subscribe();
             clock.advance(Duration.ofSeconds(1));
             client.infiniteEndpoint("pages").query("p").block();
-            client.infiniteEndpoint("pages").refetch("p");
+            client.infiniteEndpoint("pages").refetch("p").subscribe(v -> { }, x -> { });
             client.resetApiState();
             assertThat(seen).containsExactly("slow:SUCCESS", "slow:ERROR", "slow:TIMEOUT", "pages:SUCCESS", "pages:SUCCESS");
         }

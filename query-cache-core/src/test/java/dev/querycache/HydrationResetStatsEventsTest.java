@@ -103,7 +103,7 @@ class HydrationResetStatsEventsTest {
         try (QueryClient client = QueryClient.builder().scheduler(clock.scheduler)
                 .endpoint("slow", slow, EndpointOptions.none())
                 .endpoint("items", fetcher, EndpointOptions.none()).build()) {
-            Mono<Object> running = client.endpoint("slow").query("a");
+            Mono<Object> running = Started.now(client.endpoint("slow").query("a"));
             QuerySubscription<Object> polling = client.endpoint("items")
                     .subscribe("p", SubscribeOptions.pollingInterval(Duration.ofSeconds(1)));
             client.endpoint("items").query("q").block();
@@ -130,12 +130,12 @@ class HydrationResetStatsEventsTest {
         try (QueryClient client = QueryClient.builder().scheduler(clock.scheduler)
                 .endpoint("slow", slow, EndpointOptions.builder().keepUnusedDataFor(Duration.ofSeconds(1)).build()).build()) {
             Endpoint<Object, Object> e = client.endpoint("slow");
-            Mono<Object> a = e.query("a");
-            e.query("a");
+            Mono<Object> a = Started.now(e.query("a"));
+            Started.now(e.query("a"));
             slow.completeNext("A");
             a.block();
             e.query("a").block();
-            e.query("b");
+            Started.now(e.query("b"));
             slow.failNext(new IllegalStateException("x"));
             clock.advance(Duration.ofSeconds(1));
             assertThat(client.stats()).isEqualTo(new QueryCacheStats(1, 2, 2, 1, 2, 1));

@@ -136,9 +136,9 @@ class InfiniteQueryTest {
             var e = pages(client);
             e.query("a").block();
             upstream.hold = true;
-            Mono<InfiniteData<List<String>, Integer>> first = e.fetchNextPage("a");
-            Mono<InfiniteData<List<String>, Integer>> second = e.fetchNextPage("a");
-            Mono<InfiniteData<List<String>, Integer>> third = e.fetchPreviousPage("a");
+            Mono<InfiniteData<List<String>, Integer>> first = Started.now(e.fetchNextPage("a"));
+            Mono<InfiniteData<List<String>, Integer>> second = Started.now(e.fetchNextPage("a"));
+            Mono<InfiniteData<List<String>, Integer>> third = Started.now(e.fetchPreviousPage("a"));
             assertThat(upstream.heldCount()).isEqualTo(1);
             upstream.release();
             assertThat(first.block().pageParams()).containsExactly(1, 2);
@@ -227,8 +227,8 @@ class InfiniteQueryTest {
             var e = pages(client);
             InfiniteData<List<String>, Integer> before = e.query("a", 0).block();
             upstream.hold = true;
-            Mono<InfiniteData<List<String>, Integer>> refetch = e.refetch("a");
-            Mono<InfiniteData<List<String>, Integer>> joined = e.fetchNextPage("a");
+            Mono<InfiniteData<List<String>, Integer>> refetch = Started.now(e.refetch("a"));
+            Mono<InfiniteData<List<String>, Integer>> joined = Started.now(e.fetchNextPage("a"));
             e.abort("a");
             assertThatThrownBy(refetch::block).isInstanceOf(QueryAbortedException.class);
             assertThatThrownBy(joined::block).isInstanceOf(QueryAbortedException.class);
@@ -262,7 +262,7 @@ class InfiniteQueryTest {
             var e = pages(client);
             e.query("a", 2).block();
             upstream.hold = true;
-            Mono<?> next = e.fetchNextPage("a");
+            Mono<?> next = Started.now(e.fetchNextPage("a"));
             assertThat(e.state("a").isFetchingNextPage()).isTrue();
             assertThat(e.state("a").isFetchingPreviousPage()).isFalse();
             upstream.release();

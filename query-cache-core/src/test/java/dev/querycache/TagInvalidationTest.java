@@ -98,7 +98,7 @@ class TagInvalidationTest {
             Endpoint<Object, Object> posts = client.endpoint("posts");
             QuerySubscription<Object> sub = posts.subscribe("1");
             slow.completeNext("v1");
-            posts.refetch("1");
+            posts.refetch("1").subscribe(v -> { }, e -> { });
             client.invalidateTags(Tag.of("Post", "1"));
             assertThat(slow.calls).hasValue(2);
             slow.completeNext("v2-fetched-before-the-invalidation");
@@ -134,7 +134,7 @@ class TagInvalidationTest {
         slow.tags = (a, r) -> Set.of(Tag.of("Post", a));
         try (QueryClient client = client(slow)) {
             Endpoint<Object, Object> posts = client.endpoint("posts");
-            Mono<Object> result = posts.query("1");
+            Mono<Object> result = Started.now(posts.query("1"));
             client.invalidateTags(Tag.of("Post", "1"));
             slow.completeNext("v1");
             assertThat(result.block()).isEqualTo("v1");
