@@ -38,7 +38,11 @@ import reactor.core.publisher.Mono;
  *   <li>A header value that is no plain same-origin absolute path: 400 before the handler runs.</li>
  *   <li>A handler answering something other than JSON or an empty body, or an error status, is left
  *       untouched, with {@code Query-Cache-Refresh: skipped (...)} saying why.</li>
- *   <li>Entries the preloads create are admitted on probation under the caller's budget, as a preload is.</li>
+ *   <li>Honoured on POST, PUT, PATCH and DELETE only; on other methods the header is ignored (the response says
+ *       so in {@code Query-Cache-Refresh: ignored (...)}).</li>
+ *   <li>The preloads are charged to the caller's budget as {@code POST {base}/preload} is, and the entries they
+ *       create are admitted on probation; over budget the write still happens and its answer carries an empty
+ *       state.</li>
  *   <li>{@code Query-Cache-Events-Id} names the last event of {@code {base}/events} the state reflects, so that a
  *       client can drop the invalidations the write itself caused for the entries it got fresh.</li>
  * </ul>
@@ -49,6 +53,10 @@ final class SingleFlightWebFilter implements WebFilter, Ordered {
 
     static final String HEADER = "Query-Cache-Refresh";
     static final String EVENTS_ID_HEADER = "Query-Cache-Events-Id";
+    /** The methods a single-flight write may use. */
+    private static final java.util.Set<org.springframework.http.HttpMethod> WRITES = java.util.Set.of(
+            org.springframework.http.HttpMethod.POST, org.springframework.http.HttpMethod.PUT,
+            org.springframework.http.HttpMethod.PATCH, org.springframework.http.HttpMethod.DELETE);
 
     private final QueryClient client;
     private final RoutePreloads routes;
@@ -73,6 +81,13 @@ final class SingleFlightWebFilter implements WebFilter, Ordered {
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         String target = exchange.getRequest().getHeaders().getFirst(HEADER);
         if (target == null) {
+            return chain.filter(exchange);
+        }
+        if (!WRITES.contains(exchange.getRequest().getMethod())) {
+            // a read cannot be a single-flight write: the header is ignored, and the page preloads it would run
+            // are not run (they would be preloads no budget charged)
+            exchange.getResponse().getHeaders().set(HEADER, "ignored (" + exchange.getRequest().getMethod().name()
+                    + "; only POST, PUT, PATCH and DELETE are answered with a state)");
             return chain.filter(exchange);
         }
         if (!SafePaths.isPlainAbsolutePath(target)) {
@@ -119,11 +134,19 @@ final class SingleFlightWebFilter implements WebFilter, Ordered {
     /** The page state of {@code target} as the caller would get it now, after the write. */
     private Mono<String> state(ServerWebExchange exchange, String target, AtomicReference<String> eventsId) {
         RequestScope scope = RequestScope.forRefresh();
-        return Mono.deferContextual(ctx -> InRequest.call(() -> routes.preload(target, client))
-                        // the refresh's own scope, the caller of the request's Context
-                        .contextWrite(QueryScopes.withRequest(scope))
-                        .contextWrite(Admission.with(budget.gate(PrefetchHandlers.clientOf(ctx, exchange)))))
-                .then(Mono.defer(scope::readsSettled))
+        return Mono.deferContextual(ctx -> {
+                    String clientId = PrefetchHandlers.clientOf(ctx, exchange);
+                    // the preloads are charged like POST {base}/preload: over budget the write has happened, and
+                    // its answer carries an empty state (the client fetches what it needs itself)
+                    if (!budget.tryAcquire(clientId)) {
+                        return Mono.empty();
+                    }
+                    return InRequest.call(() -> routes.preload(target, client))
+                            // the refresh's own scope, the caller of the request's Context
+                            .contextWrite(QueryScopes.withRequest(scope))
+                            .contextWrite(Admission.with(budget.gate(clientId)))
+                            .then(Mono.defer(scope::readsSettled));
+                })
                 .timeout(refreshTimeout)
                 .onErrorResume(TimeoutException.class, e -> Mono.empty())   // what has not settled is left out
                 .then(Mono.fromCallable(() -> {
