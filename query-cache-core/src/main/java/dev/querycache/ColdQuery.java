@@ -33,12 +33,27 @@ final class ColdQuery extends Mono<Object> {
     public void subscribe(CoreSubscriber<? super Object> actual) {
         Mono<Object> now;
         try {
-            Admission.Gate g = gate != null ? gate : Admission.current(actual.currentContext());
-            now = g == null ? DefaultEndpoint.query(runtime, cache, key, request)
-                    : Admission.call(g, () -> DefaultEndpoint.query(runtime, cache, key, request));
+            now = ask(gate != null ? gate : Admission.current(actual.currentContext()));
         } catch (RuntimeException e) {
             now = Mono.error(e);
         }
         now.subscribe(actual);
+    }
+
+    /** Asks now and blocks on the answer: a hit's answer is the entry's state, which blocks without allocating. */
+    @Override
+    public Object block() {
+        return ask(gate).block();
+    }
+
+    @Override
+    public Object block(java.time.Duration timeout) {
+        return ask(gate).block(timeout);
+    }
+
+    /** The cache's answer now: a hit (the entry's state), a join or a fetch. */
+    private Mono<Object> ask(Admission.Gate g) {
+        return g == null ? DefaultEndpoint.query(runtime, cache, key, request)
+                : Admission.call(g, () -> DefaultEndpoint.query(runtime, cache, key, request));
     }
 }
