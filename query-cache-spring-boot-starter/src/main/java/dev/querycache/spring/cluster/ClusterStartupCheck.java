@@ -46,6 +46,14 @@ final class ClusterStartupCheck implements SmartInitializingSingleton {
 
     @Override
     public void afterSingletonsInstantiated() {
+        if (buses.getIfAvailable() != null && isStaticPrimaryReplica(factory.getIfAvailable())) {
+            throw new QueryCacheConfigurationException("query-cache's cluster tier (query-cache.cluster.redis.enabled) "
+                    + "needs Redis pub/sub, which Spring Data Redis does not offer on a static primary/replica "
+                    + "topology (RedisStaticMasterReplicaConfiguration): \"Pub/Sub connections not supported with "
+                    + "Master/Replica configurations\"",
+                    "Connect to the primary alone (spring.data.redis.host), through Sentinel (spring.data.redis.sentinel.*) "
+                    + "or to a Redis Cluster (spring.data.redis.cluster.nodes), or set query-cache.cluster.redis.enabled=false");
+        }
         QueryClient c = client.getIfAvailable();
         RedisSharedLevel level = levels.getIfAvailable();
         if (c != null && level != null) {
@@ -65,6 +73,27 @@ final class ClusterStartupCheck implements SmartInitializingSingleton {
                     + (buses.getIfAvailable() != null ? "on (channel '" + channel + "')" : "off")
                     + ", shared level " + (level != null ? "on (key prefix '" + level.keyPrefix() + "'"
                     + (excluded.isEmpty() ? "" : ", excluded: " + new TreeSet<>(excluded)) + ")" : "off"));
+        }
+    }
+
+    /**
+     * Whether the factory was configured with a static primary and replicas, on which Spring Data Redis
+     * refuses pub/sub. Its configuration is not public: read reflectively, and false if that ever fails.
+     */
+    static boolean isStaticPrimaryReplica(ReactiveRedisConnectionFactory factory) {
+        if (!(factory instanceof LettuceConnectionFactory)) {
+            return false;
+        }
+        try {
+            java.lang.reflect.Field f = org.springframework.util.ReflectionUtils.findField(LettuceConnectionFactory.class,
+                    "configuration");
+            if (f == null) {
+                return false;
+            }
+            org.springframework.util.ReflectionUtils.makeAccessible(f);
+            return f.get(factory) instanceof org.springframework.data.redis.connection.RedisStaticMasterReplicaConfiguration;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false;
         }
     }
 
