@@ -4,8 +4,9 @@
 # as errored entries), detail, list and type pages, /_query/q reads, HTTP prefetches and 4% favourite POSTs
 # without a CSRF token (each answered 403 on a kept-alive connection). It reports requests/s and the p99
 # latency; every MINUTE the live heap after a full GC and the count of entries, errored entries and web
-# sessions; every 5 s the connections whose next request sits unread (the server's Recv-Q above zero at
-# two samples in a row: a connection the server stopped reading, as Reactor Netty 1.3.7 did after a 403);
+# sessions; every 5 s the connections whose next request sits unread (the server's Recv-Q unchanged and
+# above zero at three samples in a row: a connection the server stopped reading, as Reactor Netty 1.3.7 did
+# after a 403);
 # then heap per entry with EntryHeap. Exits 1 when a connection was stuck. Needs wrk and ss (Debian: wrk,
 # iproute2) and a built sample app (./mvnw -B package -DskipTests). Only 127.0.0.1 is ever targeted; the
 # app is stopped on exit.
@@ -61,8 +62,8 @@ heap() { # live heap after a full GC, and the instance counts that matter
     "$(echo "$histo" | awk '$4 ~ /InMemoryWebSessionStore\$InMemoryWebSession/ {print $2+0}')"
 }
 
-unread() { # the client ports of the server's connections with bytes it has not read
-  ss -Htn state established "( sport = :$PORT )" | awk '$1 > 0 {print $4}' | sort
+unread() { # "client-port unread-bytes" of the server's connections with bytes it has not read
+  ss -Htn state established "( sport = :$PORT )" | awk '$1 > 0 {print $4 " " $1}' | sort
 }
 
 heap "start"
@@ -73,12 +74,16 @@ NEXT_HEAP=$((START + MINUTE))
 i=0
 STUCK_MAX=0
 BEFORE=""
+BEFORE2=""
 while kill -0 $WRK 2>/dev/null; do
   sleep 5
   kill -0 $WRK 2>/dev/null || break
   NOW_UNREAD=$(unread)
-  STUCK=$(comm -12 <(echo "$BEFORE") <(echo "$NOW_UNREAD") | grep -c . || true)
+  # stuck: the same connection with the same unread bytes at three samples in a row (10 s); a busy connection
+  # can have a request waiting at two instants by chance, but not the same one for 10 s
+  STUCK=$(comm -12 <(echo "$BEFORE2") <(echo "$BEFORE") | comm -12 - <(echo "$NOW_UNREAD") | grep -c . || true)
   [ "$STUCK" -gt "$STUCK_MAX" ] && STUCK_MAX=$STUCK
+  BEFORE2=$BEFORE
   BEFORE=$NOW_UNREAD
   if [ "$(date +%s)" -ge "$NEXT_HEAP" ]; then
     i=$((i + 1))
@@ -88,7 +93,7 @@ while kill -0 $WRK 2>/dev/null; do
 done
 wait $WRK || true
 grep -E "Requests/sec|requests in|99%|Non-2xx" /tmp/query-cache-soak-wrk.txt
-echo "connections whose next request sat unread for 5 s or more (at most, at once): $STUCK_MAX of $CONNECTIONS"
+echo "connections whose next request sat unread for 10 s or more (at most, at once): $STUCK_MAX of $CONNECTIONS"
 heap "end"
 rm -f "$LUA"
 echo

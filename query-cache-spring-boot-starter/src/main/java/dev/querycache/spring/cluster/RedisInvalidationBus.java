@@ -378,8 +378,8 @@ public final class RedisInvalidationBus implements InvalidationBus {
      * Compares the remote versions with the watermarks. A field ahead of its watermark is only suspected
      * at first — its messages may still be on the way — and repaired when the next reconcile finds the
      * gap still open. A field behind the watermark it had <em>before</em> Redis was asked ({@code before})
-     * means Redis lost its data, repaired at once; behind only the current watermark is just messages that
-     * overtook the answer (under load, common), not a loss.
+     * means Redis lost its data, repaired at once, as is a field Redis no longer has at all; behind only the
+     * current watermark is just messages that overtook the answer (under load, common), not a loss.
      */
     private void reconcile(Map<String, Long> remote, Map<String, Long> before) {
         if (!initialized) {
@@ -410,6 +410,15 @@ public final class RedisInvalidationBus implements InvalidationBus {
                 suspected.remove(field);
             }
         });
+        // a field this instance had applied that Redis no longer has: Redis lost its data (a restart without
+        // persistence, a flush, the slot's node replaced) or dropped an idle caller's field. Whatever it held,
+        // what was invalidated under it can no longer be proven, so its entries are invalidated (too much rather
+        // than too little): a message lost just before the loss cannot leave a stale entry behind
+        for (String field : before.keySet()) {
+            if (!remote.containsKey(field) && before.get(field) > 0) {
+                repair(field);
+            }
+        }
         applied.forgetMissing(before.keySet(), remote.keySet());
         suspected.keySet().retainAll(remote.keySet());
     }

@@ -295,6 +295,11 @@ public final class RedisSharedLevel implements SharedLevel {
                     + entry.endpoint() + "' and fetches it again: " + e.getMessage());
             return Mono.empty();
         }
+        if (!java.util.Objects.equals(copy.principal(), entry.principal())) {
+            unreadable.warn(() -> "query-cache refused a shared copy " + copyKey + " of endpoint '" + entry.endpoint()
+                    + "': it belongs to another caller (written there by someone else than query-cache); fetched again");
+            return Mono.empty();
+        }
         Duration stale = entry.staleTime();
         if (stale != null && System.currentTimeMillis() - copy.at() >= stale.toMillis()) {
             return Mono.empty();
@@ -353,7 +358,8 @@ public final class RedisSharedLevel implements SharedLevel {
         try {
             List<String> fields = keys.fieldsOf(entry.endpoint(), entry.principal(), entry.providedTags(loaded.data()));
             value = SharedCopy.write(mapper, EndpointTypes.of(client.getObject(), entry.endpoint()),
-                    loaded.fulfilledAtMillis(), snapshot.epoch(), snapshot.generation(), fields, loaded.data());
+                    loaded.fulfilledAtMillis(), snapshot.epoch(), snapshot.generation(), fields, entry.principal(),
+                    loaded.data());
         } catch (SharedCopy.NotShareable e) {
             return keptLocal(entry, e.getMessage());
         } catch (RuntimeException e) {

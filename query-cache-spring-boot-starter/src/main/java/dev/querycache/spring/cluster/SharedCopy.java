@@ -11,11 +11,13 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * One shared copy as JSON: {@code {"at": epoch ms, "ep": epoch, "g": generation, "f": [fields], "data": ...}}.
- * {@code ep} and {@code g} are the invalidation record's epoch and generation read before the fetch
- * started, {@code f} the record's fields whose later invalidation makes the copy unreadable. Stateless.
+ * One shared copy as JSON: {@code {"at": epoch ms, "ep": epoch, "g": generation, "f": [fields], "p": caller,
+ * "data": ...}}. {@code ep} and {@code g} are the invalidation record's epoch and generation read before the
+ * fetch started, {@code f} the record's fields whose later invalidation makes the copy unreadable, {@code p}
+ * the caller of a {@code PRINCIPAL} entry (null for a {@code SHARED} one): a copy is served only under its own
+ * caller, whatever key it was found under. Stateless.
  */
-record SharedCopy(long at, String epoch, long generation, List<String> fields, JsonNode data) {
+record SharedCopy(long at, String epoch, long generation, List<String> fields, String principal, JsonNode data) {
 
     /** Thrown when a value cannot be shared; the message says why, for the log. */
     static final class NotShareable extends Exception {
@@ -30,7 +32,7 @@ record SharedCopy(long at, String epoch, long generation, List<String> fields, J
      * {@code {}}, a type without value {@code equals} can never be proven the same).
      */
     static String write(JsonMapper mapper, EndpointTypes.Types types, long at, String epoch, long generation,
-                        List<String> fields, Object value) throws NotShareable {
+                        List<String> fields, String principal, Object value) throws NotShareable {
         JsonNode data;
         try {
             data = DataJson.tree(mapper, value);
@@ -55,6 +57,7 @@ record SharedCopy(long at, String epoch, long generation, List<String> fields, J
         n.put("g", generation);
         ArrayNode f = n.putArray("f");
         fields.forEach(f::add);
+        n.put("p", principal);
         n.set("data", data);
         return mapper.writeValueAsString(n);
     }
@@ -78,6 +81,8 @@ record SharedCopy(long at, String epoch, long generation, List<String> fields, J
         for (JsonNode x : f) {
             fields.add(x.asString());
         }
-        return new SharedCopy(at.asLong(), ep.asString(), g.asLong(), fields, n.get("data"));
+        JsonNode p = n.get("p");
+        return new SharedCopy(at.asLong(), ep.asString(), g.asLong(), fields, p == null || p.isNull() ? null : p.asString(),
+                n.get("data"));
     }
 }

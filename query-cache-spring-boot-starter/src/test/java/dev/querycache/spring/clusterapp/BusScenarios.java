@@ -154,6 +154,24 @@ abstract class BusScenarios {
         assertThat(client(b).endpoint(Search.class).state(new SearchQuery("water", 3)).status()).isEqualTo(QueryStatus.SUCCESS);
     }
 
+    /**
+     * A version bumped without its message, then Redis losing its data before any reconcile saw the bump:
+     * the versions are gone, so B cannot prove its entry is as new as the cluster's; it must not keep serving
+     * it as fresh.
+     */
+    @Test
+    void aLostMessageFollowedByRedisLosingItsDataLeavesNoStaleEntry() throws Exception {
+        client(a).invalidateTags(dev.querycache.Tag.of("Item", "warm-up"));   // B has applied a version of tag:Item
+        within(Duration.ofSeconds(30), () -> b.getBean(RedisInvalidationBus.class).isConnected(), "B connected");
+        client(b).endpoint("items").query("y").block();
+        awaitReconcileOnB("before the loss");
+        loseMessageFor("tag:Item");
+        a.getBean(org.springframework.data.redis.core.ReactiveStringRedisTemplate.class)
+                .execute(c -> c.serverCommands().flushAll()).blockLast(Duration.ofSeconds(30));
+        within(Duration.ofSeconds(30), () -> client(b).endpoint("items").state("y").status() == QueryStatus.UNINITIALIZED,
+                "B dropped the entry it could no longer prove fresh");
+    }
+
     @Test
     void aLostMessageIsRepairedByReconciliation() throws Exception {
         client(b).endpoint("items").query("z").block();

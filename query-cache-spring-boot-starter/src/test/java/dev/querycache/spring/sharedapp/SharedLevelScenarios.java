@@ -632,4 +632,65 @@ abstract class SharedLevelScenarios {
         String log = output.getOut() + output.getErr();
         assertThat(log).contains("WRONGTYPE").doesNotContain("cannot reach Redis").doesNotContain("stops sharing");
     }
+
+    /** A PRINCIPAL copy written by hand under another caller's key is refused there, and that caller's own data fetched. */
+    @Test
+    void aCallersCopyPutUnderAnotherCallersKeyIsRefused() {
+        ConfigurableApplicationContext a = instance();
+        Endpoint<Object, Object> basketA = a.getBean(QueryClient.class).endpoint("basket");
+        basketA.query("stolen").contextWrite(QueryScopes.withPrincipal("alice")).block(Duration.ofSeconds(30));
+        basketA.query("stolen").contextWrite(QueryScopes.withPrincipal("bob")).block(Duration.ofSeconds(30));
+        ReactiveStringRedisTemplate r = redisTemplate();
+        within(Duration.ofSeconds(30), () -> r.keys("query-cache:shared:c:basket:*").count().block() == 2, "both copies written");
+        List<String> copies = r.keys("query-cache:shared:c:basket:*").collectList().block(Duration.ofSeconds(30));
+        String alices = null;
+        String bobs = null;
+        for (String k : copies) {
+            String v = r.opsForValue().get(k).block(Duration.ofSeconds(30));
+            if (v.contains("alice:stolen")) {
+                alices = v;
+            } else {
+                bobs = k;
+            }
+        }
+        r.opsForValue().set(bobs, alices).block(Duration.ofSeconds(30));   // alice's copy under bob's key
+
+        ConfigurableApplicationContext b = instance();
+        Object bobOnB = b.getBean(QueryClient.class).endpoint("basket").query("stolen")
+                .contextWrite(QueryScopes.withPrincipal("bob")).block(Duration.ofSeconds(30));
+        assertThat(bobOnB).isEqualTo("bob:stolen#2");
+    }
+
+    /** A copy over max-value-size found in Redis (written by hand, or under a larger setting) is never read. */
+    @Test
+    void anOversizedCopyIsNeverReadAndTheEntryIsFetchedHere(org.springframework.boot.test.system.CapturedOutput output) {
+        ConfigurableApplicationContext a = instance();
+        Endpoint<Object, Object> blobsA = a.getBean(QueryClient.class).endpoint("blobs");
+        blobsA.query(1).block(Duration.ofSeconds(30));
+        ReactiveStringRedisTemplate r = redisTemplate();
+        within(Duration.ofSeconds(30), () -> r.keys("query-cache:shared:c:blobs:*").count().block() == 1, "the copy was written");
+        String copy = r.keys("query-cache:shared:c:blobs:*").blockFirst(Duration.ofSeconds(30));
+        r.opsForValue().set(copy, "x".repeat(64 * 1024)).block(Duration.ofSeconds(30));   // 64 KB, over the test's 4KB
+
+        ConfigurableApplicationContext b = instance();
+        assertThat((String) b.getBean(QueryClient.class).endpoint("blobs").query(1).block(Duration.ofSeconds(30))).hasSize(1024);
+        assertThat(Upstream.calls("blobs:1")).as("fetched here, the copy never read").isEqualTo(2);
+        assertThat(output.getOut() + output.getErr()).contains("skipped a shared copy of 65536 bytes")
+                .contains("query-cache.cluster.shared.max-value-size");
+    }
+
+    /** A holder that allows itself 60 s holds a waiter configured with 1 s no longer than three of its own fetchTimeouts. */
+    @Test
+    void aHolderAllowingItselfAMinuteHoldsWaitersOnlyForTheirOwnBound() {
+        ConfigurableApplicationContext a = instance("query-cache.endpoints.slow.fetch-timeout=60s");
+        ConfigurableApplicationContext b = instance();
+        Upstream.HANG_ONCE.add("m");
+        a.getBean(QueryClient.class).endpoint("slow").query("m").subscribe(v -> { }, e -> { });
+        within(Duration.ofSeconds(30), () -> Upstream.calls("slow:m") == 1, "A holds the lease and hangs");
+        a.close();   // killed mid-fetch: its lease stays for its 60 s
+
+        long start = System.nanoTime();
+        assertThat(b.getBean(QueryClient.class).endpoint("slow").query("m").block(Duration.ofSeconds(60))).isEqualTo("m#2");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+    }
 }
