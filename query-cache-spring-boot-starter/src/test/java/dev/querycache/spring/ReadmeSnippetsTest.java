@@ -52,4 +52,16 @@ class ReadmeSnippetsTest {
             assertThat(snippet).startsWith("package ").contains("import ");
         }
     }
+
+    /** The README's properties table names each property once (it once listed the budget's three twice, with different meanings). */
+    @Test
+    void thePropertiesTableNamesEachPropertyOnce() throws IOException {
+        List<String> names = new ArrayList<>();
+        for (String line : Files.readString(README).split("\n")) {
+            if (line.startsWith("| `query-cache.")) {
+                names.add(line.substring(3, line.indexOf('`', 3)));
+            }
+        }
+        assertThat(names).hasSizeGreaterThan(20).doesNotHaveDuplicates();
+    }
 }
