@@ -70,6 +70,11 @@ final class EntryState extends Mono<Object> implements Fuseable.ScalarCallable<O
                 staticTags, 0, false, false, NONE);
     }
 
+    /** Whether the last fetch succeeded and left data (not while the first fetch runs, not after a failure). */
+    boolean hasSucceeded() {
+        return hasData && status() == QueryStatus.SUCCESS;
+    }
+
     QueryStatus status() {
         return STATUSES[status];
     }

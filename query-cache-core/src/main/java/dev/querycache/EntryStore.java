@@ -82,7 +82,8 @@ final class EntryStore {
      *
      * @param create make the entry when there is none
      * @param onProbation a created entry is on probation ({@link Admission})
-     * @param promote an existing entry on probation becomes an ordinary one (the application used it)
+     * @param promote an existing entry on probation becomes an ordinary one (the application used it), once
+     *     it holds successfully fetched data
      * @param only apply only while this is the live entry (null: whichever is)
      * @return the change, or null when there was no (matching) entry
      */
@@ -97,7 +98,7 @@ final class EntryStore {
                     q.admitOnProbation();
                 }
                 created = true;
-            } else if (q != null && promote && q.onProbation()) {
+            } else if (q != null && promote && q.onProbation() && q.state().hasSucceeded()) {
                 q.promote();   // re-weighed when the compute returns
             }
             if (q == null || (only != null && q != only)) {
@@ -114,10 +115,16 @@ final class EntryStore {
         return change[0];
     }
 
-    /** The application used an entry on probation: it becomes an ordinary one. */
+    /**
+     * The application used an entry on probation: it becomes an ordinary one, once its data was fetched. A
+     * read that joins its first fetch, or reads a failed one, leaves it on probation: page traffic naming
+     * made-up keys never competes with the hot entries (a later read of the settled data promotes it).
+     */
     void promote(EndpointRuntime endpoint, Object key) {
         endpoint.store.asMap().computeIfPresent(argKey(key), (k, q) -> {
-            q.promote();
+            if (q.state().hasSucceeded()) {
+                q.promote();
+            }
             return q;   // re-weighed
         });
         endpoint.maintenance.afterWrite();
