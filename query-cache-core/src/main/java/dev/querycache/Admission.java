@@ -115,15 +115,16 @@ public final class Admission {
      */
     static <T> reactor.core.publisher.Mono<T> deferGated(Supplier<reactor.core.publisher.Mono<T>> work) {
         Gate assembled = CURRENT.get();
-        return reactor.core.publisher.Mono.deferContextual(ctx -> {
-            Gate gate = assembled != null ? assembled : current(ctx);
-            return gate == null ? work.get() : call(gate, work);
-        });
+        return reactor.core.publisher.Mono.deferContextual(ctx -> callUnder(assembled != null ? assembled : current(ctx), work));
     }
 
     /** Runs {@code work} under the gate of {@code ctx}, if it has one. */
     static <T> T callWith(ContextView ctx, Supplier<T> work) {
-        Gate gate = current(ctx);
+        return callUnder(current(ctx), work);
+    }
+
+    /** Runs {@code work} under {@code gate}, or as it is when there is none. */
+    static <T> T callUnder(Gate gate, Supplier<T> work) {
         return gate == null ? work.get() : call(gate, work);
     }
 }

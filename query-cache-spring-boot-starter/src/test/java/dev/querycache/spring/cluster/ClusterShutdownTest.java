@@ -3,7 +3,7 @@ package dev.querycache.spring.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.querycache.QueryClient;
-import dev.querycache.spring.clusterapp.RedisServer;
+import dev.querycache.spring.clusterapp.RedisTopology;
 import dev.querycache.spring.sharedapp.SharedTestApplication;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,11 +31,11 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  */
 class ClusterShutdownTest {
 
-    static RedisServer redis;
+    static RedisTopology redis;
 
     @BeforeAll
     static void startRedis() throws Exception {
-        redis = RedisServer.startOrSkip();
+        redis = RedisTopology.startOrSkip(RedisTopology.Kind.ONE_NODE);
     }
 
     @AfterAll
@@ -54,7 +54,7 @@ class ClusterShutdownTest {
         @Bean
         LettuceConnectionFactory redisConnectionFactory(ObjectProvider<RedisInvalidationBus> bus,
                                                         ObjectProvider<RedisSharedLevel> level) {
-            return new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", redis.port)) {
+            return new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", redis.port())) {
                 @Override
                 public void stop() {
                     AT_FACTORY_STOP.putIfAbsent("bus listening", bus.getObject().isListening());
@@ -110,7 +110,7 @@ class ClusterShutdownTest {
 
     /** {@code PUBSUB NUMSUB channel}, asked on a connection of its own. */
     private static long subscribers(String channel) throws IOException {
-        try (Socket s = new Socket("127.0.0.1", redis.port)) {
+        try (Socket s = new Socket("127.0.0.1", redis.port())) {
             s.setSoTimeout(10_000);
             OutputStream out = s.getOutputStream();
             out.write(("PUBSUB NUMSUB " + channel + "\r\n").getBytes(StandardCharsets.US_ASCII));

@@ -48,8 +48,7 @@ class TopologyAndBoundsTest {
     static class StaticPrimaryReplica {
         @Bean
         LettuceConnectionFactory redisConnectionFactory() {
-            String[] hostPort = redis.springProperties().get(1).substring("spring.data.redis.port=".length()).split(":");
-            return new LettuceConnectionFactory(new RedisStaticMasterReplicaConfiguration("127.0.0.1", Integer.parseInt(hostPort[0])));
+            return new LettuceConnectionFactory(new RedisStaticMasterReplicaConfiguration("127.0.0.1", redis.port()));
         }
     }
 

@@ -107,10 +107,15 @@ public final class RedisTopology implements AutoCloseable {
         }
     }
 
+    /** The port of the first data node: the one node, the primary, or a cluster's first master. */
+    public int port() {
+        return dataNodes.get(0).port;
+    }
+
     /** The {@code spring.data.redis.*} properties that connect an application to this topology. */
     public List<String> springProperties() {
         return switch (kind) {
-            case ONE_NODE -> List.of("spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + dataNodes.get(0).port);
+            case ONE_NODE -> List.of("spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + port());
             case SENTINEL -> List.of("spring.data.redis.sentinel.master=" + SENTINEL_MASTER,
                     "spring.data.redis.sentinel.nodes=127.0.0.1:" + sentinel.port);
             case CLUSTER -> List.of("spring.data.redis.cluster.nodes=" + String.join(",",
@@ -121,7 +126,7 @@ public final class RedisTopology implements AutoCloseable {
     /** A connection factory of the test's own, connected to this topology as an application would be. Started. */
     public LettuceConnectionFactory connectionFactory() {
         LettuceConnectionFactory f = switch (kind) {
-            case ONE_NODE -> new LettuceConnectionFactory("127.0.0.1", dataNodes.get(0).port);
+            case ONE_NODE -> new LettuceConnectionFactory("127.0.0.1", port());
             case SENTINEL -> new LettuceConnectionFactory(new RedisSentinelConfiguration()
                     .master(SENTINEL_MASTER).sentinel("127.0.0.1", sentinel.port));
             case CLUSTER -> new LettuceConnectionFactory(new RedisClusterConfiguration(
