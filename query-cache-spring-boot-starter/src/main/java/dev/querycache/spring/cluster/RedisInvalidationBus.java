@@ -117,6 +117,12 @@ public final class RedisInvalidationBus implements InvalidationBus {
     private final AtomicInteger pendingCount = new AtomicInteger();
     private final RedisAvailability availability = new RedisAvailability(1, true);
     private volatile boolean initialized;
+    /** Whether {@link #start} returned before the first reconcile had read the versions (Redis down at startup). */
+    private volatile boolean startedWithoutBaseline;
+    /** Released by the first reconcile's answer or the first failure to reach Redis. */
+    private final java.util.concurrent.CountDownLatch firstAnswer = new java.util.concurrent.CountDownLatch(1);
+    /** Completes when the listener's subscription is active. */
+    private final reactor.core.publisher.Sinks.Empty<Void> listenerSubscribed = reactor.core.publisher.Sinks.empty();
     private volatile boolean stopped;
     private volatile String instanceId;
     private volatile Consumer<Invalidation> receiver = i -> { };
@@ -171,10 +177,33 @@ public final class RedisInvalidationBus implements InvalidationBus {
         // received invalidations are applied (and subscribed entries refetched) on a parallel worker, in order,
         // never on Redis's I/O thread
         this.listening = listen().publishOn(Schedulers.parallel()).subscribe(this::onMessage, e -> log.warn("query-cache cluster listener stopped: " + e));
-        this.reconciling = Mono.defer(this::reconcileOnce)
-                .then(Mono.defer(() -> Mono.delay(availability.isDown() ? RETRY_WHILE_DOWN : reconcileInterval)))
-                .repeat()
+        // the baseline is read once the listener is subscribed: a message published before it is in the baseline,
+        // one published after it is received
+        this.reconciling = listenerSubscribed.asMono().timeout(COMMAND_TIMEOUT, Mono.empty())
+                .then(Mono.defer(this::reconcileOnce)
+                        .then(Mono.defer(() -> Mono.delay(availability.isDown() ? RETRY_WHILE_DOWN : reconcileInterval)))
+                        .repeat()
+                        .then())
                 .subscribe();
+        awaitBaseline();
+    }
+
+    /**
+     * Waits until the first reconcile has read the versions (or Redis was found unreachable), at most twice
+     * {@link #COMMAND_TIMEOUT}, so that nothing this instance serves was fetched before it knew which versions it
+     * had seen: a message lost after that is repaired like any other. When this returns without a baseline
+     * (Redis down at startup), the first reconcile that succeeds later repairs every field it finds, since what
+     * was invalidated in between cannot be known.
+     */
+    private void awaitBaseline() {
+        try {
+            if (!firstAnswer.await(COMMAND_TIMEOUT.toMillis() * 2, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                log.info("query-cache's invalidation bus has no answer from Redis yet; starting without it");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        startedWithoutBaseline = !initialized;
     }
 
     /**
@@ -207,6 +236,7 @@ public final class RedisInvalidationBus implements InvalidationBus {
                     ReactiveRedisMessageListenerContainer container = new ReactiveRedisMessageListenerContainer(factory);
                     return container.receiveLater(ChannelTopic.of(channel))
                             .flatMapMany(messages -> {
+                                listenerSubscribed.tryEmitEmpty();
                                 markUp();
                                 return messages;
                             })
@@ -215,7 +245,10 @@ public final class RedisInvalidationBus implements InvalidationBus {
                 })
                 .subscribeOn(Schedulers.boundedElastic())   // the container takes the factory's lock (see ScriptCalls)
                 .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(200)).maxBackoff(Duration.ofSeconds(2))
-                        .doBeforeRetry(s -> markDown(s.failure())))
+                        .doBeforeRetry(s -> {
+                            listenerSubscribed.tryEmitEmpty();   // no listener yet: the reconcile need not wait for it
+                            markDown(s.failure());
+                        }))
                 .repeat();
     }
 
@@ -355,6 +388,7 @@ public final class RedisInvalidationBus implements InvalidationBus {
                 .doOnNext(r -> markUp())
                 .onErrorResume(e -> {
                     markDown(e);
+                    firstAnswer.countDown();
                     return Mono.empty();
                 })
                 .then();
@@ -383,12 +417,17 @@ public final class RedisInvalidationBus implements InvalidationBus {
      */
     private void reconcile(Map<String, Long> remote, Map<String, Long> before) {
         if (!initialized) {
+            boolean late = startedWithoutBaseline;
             remote.forEach((field, version) -> {
                 if (version > applied.watermark(field)) {   // messages may have overtaken this first answer
+                    if (late) {
+                        repair(field);   // served without a baseline: whatever moved since may have been missed
+                    }
                     applied.reset(field, version);
                 }
             });
             initialized = true;
+            firstAnswer.countDown();
             return;
         }
         remote.forEach((field, version) -> {
