@@ -89,6 +89,12 @@ public final class RedisSharedLevel implements SharedLevel {
     private final ConcurrentHashMap<String, Sinks.Empty<Void>> waiting = new ConcurrentHashMap<>();
     private final RedisAvailability availability = new RedisAvailability(SLOW_IN_A_ROW_IS_DOWN, false);
     private final Set<String> keptLocalWarned = ConcurrentHashMap.newKeySet();
+    /**
+     * Endpoints whose fetcher answered empty on this instance. A copy whose data is {@code null} is served only
+     * for these: for any other it was not written by query-cache (or not for this endpoint), so it is refused
+     * and the entry fetched here, which adds the endpoint if its fetcher does answer empty.
+     */
+    private final Set<String> endpointsAnsweringEmpty = ConcurrentHashMap.newKeySet();
     private final RateLimitedWarning unreadable = new RateLimitedWarning(log, 60, TimeUnit.SECONDS, System::nanoTime);
     private final RateLimitedWarning oversized = new RateLimitedWarning(log, 60, TimeUnit.SECONDS, System::nanoTime);
     private final RateLimitedWarning commandErrors = new RateLimitedWarning(log, 60, TimeUnit.SECONDS, System::nanoTime);
@@ -188,20 +194,26 @@ public final class RedisSharedLevel implements SharedLevel {
     @Override
     public Mono<Loaded> load(Entry entry, Mono<Object> fetch) {
         if (excluded.contains(entry.endpoint()) || availability.isDown() || stopped) {
-            return local(fetch);
+            return local(entry, fetch);
         }
         String[] entryKeys;
         try {
             entryKeys = keys.entry(entry.endpoint(), entry.principal(), entry.arg());
         } catch (RuntimeException e) {
-            return local(fetch);   // an arg Jackson cannot write has no shared key
+            return local(entry, fetch);   // an arg Jackson cannot write has no shared key
         }
         long deadline = System.nanoTime() + 3 * entry.fetchTimeout().toNanos();
         return Mono.defer(() -> barrier).then(attempt(entry, entryKeys, fetch, true, deadline));
     }
 
-    private static Mono<Loaded> local(Mono<Object> fetch) {
-        return fetch.map(d -> new Loaded(d, 0, false)).defaultIfEmpty(new Loaded(null, 0, false));
+    private Mono<Loaded> local(Entry entry, Mono<Object> fetch) {
+        return fetch.map(d -> new Loaded(d, 0, false)).switchIfEmpty(Mono.fromSupplier(() -> answeredEmpty(entry, 0)));
+    }
+
+    /** An empty answer of this entry's fetcher, remembered: a copy of {@code null} is served for its endpoint from now on. */
+    private Loaded answeredEmpty(Entry entry, long at) {
+        endpointsAnsweringEmpty.add(entry.endpoint());
+        return new Loaded(null, at, false);
     }
 
     /** One script call, its answer handed to a parallel worker (never continuing on Redis's I/O thread). */
@@ -213,7 +225,7 @@ public final class RedisSharedLevel implements SharedLevel {
     private Mono<Loaded> attempt(Entry entry, String[] entryKeys, Mono<Object> fetch, boolean read, long deadline) {
         return Mono.defer(() -> {
             if (availability.isDown() || stopped || System.nanoTime() - deadline > 0) {
-                return local(fetch);
+                return local(entry, fetch);
             }
             String copyKey = entryKeys[0];
             Sinks.Empty<Void> told = waiting.computeIfAbsent(copyKey, k -> Sinks.empty());
@@ -250,13 +262,13 @@ public final class RedisSharedLevel implements SharedLevel {
                                 oversized.warn(() -> "query-cache skipped a shared copy of " + answer.get(1) + " bytes of "
                                         + "endpoint '" + entry.endpoint() + "' (over query-cache.cluster.shared."
                                         + "max-value-size, " + maxValueBytes + " bytes) and fetches it here");
-                                yield local(fetch);
+                                yield local(entry, fetch);
                             }
                         };
                     })
                     .switchIfEmpty(Mono.defer(() -> {   // Redis failed: this load fetches locally
                         waiting.remove(copyKey, told);
-                        return local(fetch);
+                        return local(entry, fetch);
                     }));
         });
     }
@@ -300,6 +312,12 @@ public final class RedisSharedLevel implements SharedLevel {
                     + "': it belongs to another caller (written there by someone else than query-cache); fetched again");
             return Mono.empty();
         }
+        if (copy.data().isNull() && !endpointsAnsweringEmpty.contains(entry.endpoint())) {
+            unreadable.warn(() -> "query-cache refused a shared copy " + copyKey + " of endpoint '" + entry.endpoint()
+                    + "' whose data is null: its fetcher has not answered empty here (written by someone else than "
+                    + "query-cache?); fetched again");
+            return Mono.empty();
+        }
         Duration stale = entry.staleTime();
         if (stale != null && System.currentTimeMillis() - copy.at() >= stale.toMillis()) {
             return Mono.empty();
@@ -340,7 +358,7 @@ public final class RedisSharedLevel implements SharedLevel {
     private Mono<Loaded> fetchAndShare(Entry entry, String[] entryKeys, Mono<Object> fetch, Snapshot snapshot) {
         return fetch
                 .map(data -> new Loaded(data, System.currentTimeMillis(), false))
-                .defaultIfEmpty(new Loaded(null, System.currentTimeMillis(), false))
+                .switchIfEmpty(Mono.fromSupplier(() -> answeredEmpty(entry, System.currentTimeMillis())))
                 .doOnNext(loaded -> store(entry, entryKeys, snapshot, loaded))
                 .doOnError(e -> giveBack(entryKeys));
     }

@@ -661,6 +661,44 @@ abstract class SharedLevelScenarios {
         assertThat(bobOnB).isEqualTo("bob:stolen#2");
     }
 
+    /**
+     * A copy whose data is null, for an endpoint whose fetcher has not answered empty on this instance, was not
+     * written by query-cache: refused, logged and fetched here. A fetcher that does answer empty has its null
+     * copies served once this instance has seen it do so.
+     */
+    @Test
+    void aNullCopyIsRefusedUnlessTheEndpointAnswersEmpty(org.springframework.boot.test.system.CapturedOutput output) {
+        ConfigurableApplicationContext a = instance();
+        products(a).query("n").block(Duration.ofSeconds(30));
+        ReactiveStringRedisTemplate r = redisTemplate();
+        within(Duration.ofSeconds(30), () -> r.keys("query-cache:shared:c:products:*").count().block() == 1, "the copy was written");
+        String key = r.keys("query-cache:shared:c:products:*").blockFirst(Duration.ofSeconds(30));
+        tools.jackson.databind.json.JsonMapper json = new tools.jackson.databind.json.JsonMapper();
+        tools.jackson.databind.node.ObjectNode copy = (tools.jackson.databind.node.ObjectNode) json.readTree(
+                r.opsForValue().get(key).block(Duration.ofSeconds(30)));
+        copy.putNull("data");
+        r.opsForValue().set(key, json.writeValueAsString(copy)).block(Duration.ofSeconds(30));
+
+        ConfigurableApplicationContext b = instance();
+        Product onB = products(b).query("n").block(Duration.ofSeconds(30));
+        assertThat(onB).isNotNull();
+        assertThat(onB.id()).isEqualTo("n");
+        assertThat(Upstream.calls("products:n")).as("the null copy refused, fetched on B").isEqualTo(2);
+        assertThat(output.getOut() + output.getErr()).contains("whose data is null");
+
+        // a fetcher that answers empty: B refuses the first null copy (it has not seen the fetcher answer empty yet),
+        // serves the next
+        Endpoint<Object, Object> maybeA = a.getBean(QueryClient.class).endpoint("maybe");
+        Endpoint<Object, Object> maybeB = b.getBean(QueryClient.class).endpoint("maybe");
+        maybeA.query("none-1").block(Duration.ofSeconds(30));
+        maybeA.query("none-2").block(Duration.ofSeconds(30));
+        within(Duration.ofSeconds(30), () -> r.keys("query-cache:shared:c:maybe:*").count().block() == 2, "both copies written");
+        assertThat(maybeB.query("none-1").block(Duration.ofSeconds(30))).isNull();
+        assertThat(Upstream.calls("maybe:none-1")).isEqualTo(2);
+        assertThat(maybeB.query("none-2").block(Duration.ofSeconds(30))).isNull();
+        assertThat(Upstream.calls("maybe:none-2")).as("served from the copy").isEqualTo(1);
+    }
+
     /** A copy over max-value-size found in Redis (written by hand, or under a larger setting) is never read. */
     @Test
     void anOversizedCopyIsNeverReadAndTheEntryIsFetchedHere(org.springframework.boot.test.system.CapturedOutput output) {

@@ -119,6 +119,17 @@ public class SharedTestApplication {
         }
     }
 
+    /** Answers empty for args starting with "none", else a value. */
+    @Component("maybe")
+    @QueryEndpoint(keepUnusedDataFor = "never")
+    public static class Maybe implements QueryFetcher<String, String> {
+        @Override
+        public Mono<String> fetch(String arg) {
+            int n = Upstream.call("maybe:" + arg);
+            return arg.startsWith("none") ? Mono.empty() : Mono.just(arg + "#" + n);
+        }
+    }
+
     /** Values of {@code arg} kilobytes: over the test's max-value-size (4KB) from 4 on. */
     @Component("blobs")
     @QueryEndpoint(keepUnusedDataFor = "never")
