@@ -28,6 +28,21 @@ public final class DataJson {
         return mapper.valueToTree(data);
     }
 
+    /**
+     * Writes {@code data} to {@code out} as {@link #tree} would make it, without building the tree: the one
+     * way to write a large value without holding its JSON whole.
+     */
+    public static void write(JsonMapper mapper, Object data, java.io.OutputStream out) {
+        if (data instanceof InfiniteData<?, ?> d) {
+            java.util.Map<String, Object> shape = new java.util.LinkedHashMap<>(4);
+            shape.put("pages", d.pages());
+            shape.put("pageParams", d.pageParams());
+            mapper.writeValue(out, shape);
+        } else {
+            mapper.writeValue(out, data);
+        }
+    }
+
     /** Data of an endpoint of {@code types} read from {@code node}; null for a missing or null node. */
     public static Object read(JsonMapper mapper, EndpointTypes.Types types, JsonNode node) {
         if (node == null || node.isNull() || node.isMissingNode()) {

@@ -75,26 +75,11 @@ final class BrowserCacheHandlers {
                     throw new BadInput(HttpStatus.TOO_MANY_REQUESTS, "too many reads of uncached entries: slow down");
                 }
                 return endpoint.query(arg);
-            }).flatMap(data -> data.map(d -> dev.querycache.spring.internal.DataJson.tree(mapper, d))
-                            .defaultIfEmpty(mapper.nullNode())
-                            .flatMap(json -> conditional(request, mapper.writeValueAsString(json)))
+            }).flatMap(data -> data.map(java.util.Optional::of).defaultIfEmpty(java.util.Optional.empty())
+                            .flatMap(d -> JsonBody.of(request, mapper, d.orElse(null)))
                             .onErrorResume(e -> !(e instanceof BadInput), e -> fetchFailed(endpoint.name(), e)))
                     .contextWrite(Admission.with(gate));
         }).onErrorResume(JsonInput::handle);
-    }
-
-    /**
-     * The body with a strong {@code ETag} derived from it (SHA-256 of its bytes), or a 304 without a body when
-     * the request's {@code If-None-Match} holds that tag (or {@code *}). {@code Cache-Control: private,
-     * no-cache}: a browser may keep the body but asks again every time, and shared caches never keep it.
-     */
-    private static Mono<ServerResponse> conditional(ServerRequest request, String body) {
-        String etag = ETags.strong(body);
-        if (ETags.matches(request.headers().header(org.springframework.http.HttpHeaders.IF_NONE_MATCH), etag)) {
-            return ServerResponse.status(HttpStatus.NOT_MODIFIED).eTag(etag).header("Cache-Control", "private, no-cache").build();
-        }
-        return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).eTag(etag)
-                .header("Cache-Control", "private, no-cache").bodyValue(body);
     }
 
     private Mono<ServerResponse> fetchFailed(String endpoint, Throwable e) {

@@ -17,11 +17,12 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.reactive.function.client.WebClient;
 import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
 
 /** {@code GET /_query/q/{endpoint}} and {@code GET /_query/events} over real HTTP. */
 @SpringBootTest(classes = WebTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"query-cache.web.enabled=true",
-                "query-cache.web.prefetchable=pokemon,search,catalogue,myTeam,requestNonce",
+                "query-cache.web.prefetchable=pokemon,search,catalogue,myTeam,requestNonce,bulk",
                 "query-cache.web.events-heartbeat=1s", "query-cache.web.max-body-size=1KB", "query-cache.web.events-replay=5"})
 class BrowserCacheHttpTest extends WebAppHttpTestSupport {
 
@@ -47,6 +48,38 @@ class BrowserCacheHttpTest extends WebAppHttpTestSupport {
 
         assertThat(q(null, "search", "{\"limit\":2,\"type\":\"fire\"}").getBody()).isEqualTo("[\"fire-1\",\"fire-2\"]");
         assertThat(q(null, "catalogue", "\"all\"").getBody()).isEqualTo("{\"pages\":[[0,1]],\"pageParams\":[0]}");
+    }
+
+    /**
+     * A large value is streamed: written into the response in chunks as the connection takes them (no
+     * Content-Length, no whole copy of its JSON held), and its ETag is still the hash of the bytes sent.
+     */
+    @Test
+    void aLargeValueIsStreamedInChunksWithTheTagOfItsBytes() throws Exception {
+        java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+        long[] bytes = {0};
+        var response = http().get().uri(java.net.URI.create("http://localhost:" + port + "/_query/q/bulk?arg=16"))
+                .exchangeToMono(r -> r.bodyToFlux(org.springframework.core.io.buffer.DataBuffer.class)
+                        .doOnNext(b -> {
+                            byte[] chunk = new byte[b.readableByteCount()];
+                            b.read(chunk);
+                            sha.update(chunk);
+                            bytes[0] += chunk.length;
+                            org.springframework.core.io.buffer.DataBufferUtils.release(b);
+                        })
+                        .then(Mono.just(r.headers().asHttpHeaders())))
+                .block(Duration.ofSeconds(60));
+        assertThat(bytes[0]).as("16 MB of JSON").isEqualTo(16L * 1024 * 1024 + 1);   // ["...","..."]: 1 KB per line, +1
+        assertThat(response.getContentLength()).as("streamed: no Content-Length").isEqualTo(-1);
+        assertThat(response.getFirst("Transfer-Encoding")).isEqualTo("chunked");
+        String etag = response.getETag();
+        assertThat(etag).isEqualTo("\"" + java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(java.util.Arrays.copyOf(sha.digest(), 16)) + "\"");
+        assertThat(qIfNoneMatch("bulk", "16", etag).getStatusCode().value()).isEqualTo(304);
+
+        ResponseEntity<String> small = q(null, "bulk", "0");
+        assertThat(small.getBody()).isEqualTo("[]");
+        assertThat(small.getHeaders().getContentLength()).as("a small body is sent from memory").isEqualTo(2);
     }
 
     private ResponseEntity<String> qIfNoneMatch(String endpoint, String argJson, String etag) {

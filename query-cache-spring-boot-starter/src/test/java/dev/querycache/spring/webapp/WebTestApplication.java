@@ -112,6 +112,27 @@ public class WebTestApplication {
         }
     }
 
+    /** Values of {@code arg} megabytes of JSON, generated as they are written: the value itself is a few bytes. */
+    @Component("bulk")
+    @QueryEndpoint
+    public static class BulkFetcher implements QueryFetcher<Integer, List<String>> {
+        @Override
+        public Mono<List<String>> fetch(Integer megabytes) {
+            String line = "x".repeat(1021);   // with its quotes and comma, 1 KB of JSON
+            return Mono.just(new java.util.AbstractList<String>() {
+                @Override
+                public String get(int index) {
+                    return line;
+                }
+
+                @Override
+                public int size() {
+                    return megabytes * 1024;
+                }
+            });
+        }
+    }
+
     @Component("catalogue")
     @InfiniteQueryEndpoint
     public static class CatalogueFetcher implements InfiniteQueryFetcher<String, Integer, List<Integer>> {
