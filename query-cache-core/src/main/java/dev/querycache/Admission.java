@@ -13,7 +13,8 @@ import reactor.util.context.ContextView;
  * then <em>on probation</em>: it takes no room of the endpoint's {@code maximumSize}, so however many such
  * entries are made, none of them can evict an entry that real traffic uses. The first read or write of the
  * entry from outside any gated call (the application's own {@code query}, {@code subscribe}, {@code watch},
- * {@code setData}) promotes it to an ordinary entry. Reads inside a gated call never promote.
+ * {@code setData}) promotes it to an ordinary entry, once it holds fetched data; a read inside a gated call
+ * promotes it only when the gate says so ({@link Gate#promotes}).
  *
  * <p>The gate bounds how many entries are on probation (the starter's web budget counts them per client and
  * per endpoint) and frees room with {@link #discard}. A refused creation creates nothing: a prefetch does
@@ -38,6 +39,21 @@ public final class Admission {
          * @return whether to create it
          */
         boolean admit(String endpoint, String principal, Object arg);
+
+        /**
+         * Called when a gated call reads an existing entry on probation that holds fetched data: whether this
+         * read is real use that promotes it to an ordinary entry (for example, a client other than the one
+         * whose request created it). Called with no lock of the cache held; must not block. By default no
+         * gated read promotes.
+         *
+         * @param endpoint the endpoint's name
+         * @param principal the caller owning the entry ({@code PRINCIPAL} endpoints), else null
+         * @param arg the entry's arg
+         * @return whether to promote it
+         */
+        default boolean promotes(String endpoint, String principal, Object arg) {
+            return false;
+        }
     }
 
     /** What {@link #discard} did. */

@@ -18,12 +18,13 @@ final class CollectionPolicy {
 
     /**
      * An entry's weight in its store, whose maximum weight is {@code maximumSize}: 0 while it is pinned (a
-     * subscriber or a running fetch), on probation (untrusted traffic never evicts an ordinary entry) or
-     * lives with its request (its request removes it), else 1. So "pinned entries are never evicted by
+     * subscriber or a running fetch), on probation (untrusted traffic never evicts an ordinary entry), lives
+     * with its request (its request removes it) or has never held fetched data (a failed fetch of a made-up
+     * key never displaces an entry with data; keepUnusedDataFor removes it), else 1. So "pinned entries are never evicted by
      * size" is Caffeine's own guarantee.
      */
     static int weigh(Object key, CacheEntry q) {
-        return q.isPinned() || q.onProbation() || EntryKey.livesWithRequest(key) ? 0 : 1;
+        return q.isPinned() || q.onProbation() || EntryKey.livesWithRequest(key) || !q.state().hasData ? 0 : 1;
     }
 
     /** After a change: arms the removal timer of an entry that became unused, counts a collection. */

@@ -57,11 +57,18 @@ final class QueryCache {
         // application's own (promotes an entry on probation)
         Admission.Gate gate = create ? Admission.current() : null;
         boolean gated = gate != null && EntryKey.outlivesItsRequest(arg);
-        if (gated && EntryStore.peek(endpoint, arg) == null
-                && !gate.admit(endpoint.name(), EntryKey.principal(arg), EntryKey.userArg(arg))) {
-            return null;
+        boolean promote = create && gate == null;
+        if (gated) {
+            CacheEntry existing = EntryStore.peek(endpoint, arg);
+            if (existing == null) {
+                if (!gate.admit(endpoint.name(), EntryKey.principal(arg), EntryKey.userArg(arg))) {
+                    return null;
+                }
+            } else if (existing.onProbation() && existing.state().hasSucceeded()) {
+                promote = gate.promotes(endpoint.name(), EntryKey.principal(arg), EntryKey.userArg(arg));
+            }
         }
-        Change c = store.apply(endpoint, arg, create, gated, create && gate == null, null, action);
+        Change c = store.apply(endpoint, arg, create, gated, promote, null, action);
         if (c != null) {
             afterChange(c);
         }
@@ -139,12 +146,20 @@ final class QueryCache {
     }
 
     /**
-     * A hit on an entry on probation: the application's own read (no gate on this thread) promotes it. Off
-     * the common hit path: only entries on probation get here.
+     * A hit on an entry on probation: the application's own read (no gate on this thread) promotes it, and a
+     * gated read does when its gate says so ({@link Admission.Gate#promotes}), once the entry holds fetched
+     * data. Off the common hit path: only entries on probation get here.
      */
     void promoteIfTrusted(EndpointRuntime endpoint, Object key) {
-        if (Admission.current() == null) {
+        Admission.Gate gate = Admission.current();
+        if (gate == null) {
             store.promote(endpoint, key);
+        } else if (EntryKey.outlivesItsRequest(key)) {
+            CacheEntry q = EntryStore.peek(endpoint, key);
+            if (q != null && q.onProbation() && q.state().hasSucceeded()
+                    && gate.promotes(endpoint.name(), EntryKey.principal(key), EntryKey.userArg(key))) {
+                store.promote(endpoint, key);
+            }
         }
     }
 

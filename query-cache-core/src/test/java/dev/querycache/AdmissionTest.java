@@ -97,6 +97,70 @@ class AdmissionTest {
         }
     }
 
+    /** A gate may count a gated read as real use (the starter: a second client reading a page's entry). */
+    @Test
+    void aGatedReadPromotesWhenTheGateSaysSoAndOnlyOnceTheDataWasFetched() {
+        ControlledFetcher slow = new ControlledFetcher();
+        List<String> asked = new CopyOnWriteArrayList<>();
+        Admission.Gate promoting = new Admission.Gate() {
+            @Override
+            public boolean admit(String endpoint, String principal, Object arg) {
+                return true;
+            }
+
+            @Override
+            public boolean promotes(String endpoint, String principal, Object arg) {
+                asked.add(endpoint + "/" + arg);
+                return true;
+            }
+        };
+        try (QueryClient client = QueryClient.builder().scheduler(clock.scheduler)
+                .endpoint("slow", slow, EndpointOptions.builder().keepUnusedDataFor(EndpointOptions.NEVER).build())
+                .build()) {
+            Endpoint<Object, Object> e = client.endpoint("slow");
+            gatedPrefetch(yes, e, "k");
+            var joined = Admission.call(promoting, () -> e.query("k")).toFuture();
+            assertThat(asked).as("joining the first fetch is no use of fetched data: the gate is not asked").isEmpty();
+            slow.completeNext("K");
+            assertThat(joined).isCompletedWithValue("K");
+            assertThat(Admission.discard(client, "slow", null, "k")).isEqualTo(Admission.Discarded.DISCARDED);
+
+            gatedPrefetch(yes, e, "j");
+            slow.completeNext("J");
+            assertThat(Admission.call(promoting, () -> e.query("j")).block()).isEqualTo("J");
+            assertThat(asked).containsExactly("slow/j");
+            assertThat(Admission.discard(client, "slow", null, "j")).as("promoted by the gate's say")
+                    .isEqualTo(Admission.Discarded.NOT_ON_PROBATION);
+        }
+    }
+
+    /** An entry whose fetch failed before it ever held data takes no room: it never displaces one with data. */
+    @Test
+    void failedFetchesOfNewKeysNeverDisplaceEntriesWithData() {
+        try (QueryClient client = QueryClient.builder().scheduler(clock.scheduler).maximumSize(5)
+                .endpoint("items", fetcher, EndpointOptions.builder().keepUnusedDataFor(Duration.ofMinutes(1)).build())
+                .build()) {
+            Endpoint<Object, Object> items = client.endpoint("items");
+            for (int i = 0; i < 5; i++) {
+                items.query("hot" + i).block();
+            }
+            for (int i = 0; i < 500; i++) {
+                fetcher.failNext = true;
+                String key = "made-up-" + i;
+                assertThatThrownBy(() -> items.query(key).block()).hasMessageContaining("boom");
+            }
+            ((DefaultQueryClient) client).cleanUp();
+            assertThat(client.stats().evictionCount()).as("nothing was evicted").isZero();
+            for (int i = 0; i < 5; i++) {
+                assertThat(items.state("hot" + i).data()).isEqualTo("hot" + i + "#1");
+            }
+            assertThat(items.state("made-up-499").status()).as("the failure is kept for keepUnusedDataFor")
+                    .isEqualTo(QueryStatus.ERROR);
+            clock.advance(Duration.ofMinutes(2));
+            assertThat(items.state("made-up-499").status()).as("then removed").isEqualTo(QueryStatus.UNINITIALIZED);
+        }
+    }
+
     @Test
     void anEntryInUseIsNeverDiscarded() {
         ControlledFetcher slow = new ControlledFetcher();

@@ -24,8 +24,8 @@ import reactor.core.Disposable;
  * preload, route preloads, {@code /q}, devtools).
  *
  * <p>Entries created over HTTP are admitted <em>on probation</em>: they take no room of the endpoint's
- * {@code maximumSize}, so they can never evict an entry the application uses, and the application's own
- * first read promotes one to an ordinary entry. At most {@code maxNewEntries} of them are kept per endpoint,
+ * {@code maximumSize}, so they can never evict an entry the application uses; the application's own first
+ * read of its fetched data promotes one to an ordinary entry, as does a read by a second client. At most {@code maxNewEntries} of them are kept per endpoint,
  * and at most {@code perClientShare} per client: a client at its share makes room by dropping its own
  * oldest, and when the endpoint's pool is full, the client holding the most loses its oldest. So a new
  * client always gets its entry, whatever others did, and a refusal ({@link #refusedEntries()}) only happens
@@ -103,6 +103,16 @@ final class WebBudget implements AutoCloseable {
                 refusedEntries.increment();
             }
             return ok;
+        }
+
+        /**
+         * A read by another client than the one whose request created the entry is real use: promoted (and no
+         * longer counted as HTTP's). A client reading its own entry again, however often, never promotes it.
+         */
+        @Override
+        public boolean promotes(String endpoint, String principal, Object arg) {
+            Pool pool = pools.get(endpoint);
+            return pool != null && pool.promotedBy(clientId, new Key(principal, arg));
         }
 
         /** Whether this gate refused a creation. */
@@ -189,6 +199,16 @@ final class WebBudget implements AutoCloseable {
                 }
             }
             return most;
+        }
+
+        /** Whether {@code key} was created by another client than {@code clientId}; if so it is forgotten here. */
+        synchronized boolean promotedBy(String clientId, Key key) {
+            String owner = owners.get(key);
+            if (owner == null || owner.equals(clientId)) {
+                return false;
+            }
+            forget(key);
+            return true;
         }
 
         synchronized void forget(Key key) {

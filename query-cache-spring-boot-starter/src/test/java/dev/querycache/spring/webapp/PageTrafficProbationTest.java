@@ -33,17 +33,76 @@ class PageTrafficProbationTest {
     QueryClient client;
 
     private void view(String path) {
-        WebClient.create("http://localhost:" + port).get().uri(path)
-                .exchangeToMono(r -> r.releaseBody().thenReturn(r.statusCode().value())).block(Duration.ofSeconds(30));
+        view(null, null, path);
+    }
+
+    /** A GET from {@code 127.0.0.<host>} (every 127/8 address is loopback), as {@code user} when not null. */
+    private int view(Integer host, String user, String path) {
+        WebClient.Builder b = WebClient.builder().baseUrl("http://localhost:" + port);
+        if (host != null) {
+            b.clientConnector(new org.springframework.http.client.reactive.ReactorClientHttpConnector(
+                    reactor.netty.http.client.HttpClient.create()
+                            .bindAddress(() -> new java.net.InetSocketAddress("127.0.0." + host, 0))));
+        }
+        WebClient.RequestHeadersSpec<?> get = b.build().get().uri(path);
+        if (user != null) {
+            get = get.header("X-User", user);
+        }
+        return get.exchangeToMono(r -> r.releaseBody().thenReturn(r.statusCode().value())).block(Duration.ofSeconds(30));
+    }
+
+    /** 40 entries, each read by the application three times (fetched in parallel: the upstream takes 400 ms). */
+    private void makeFortyHotEntries() {
+        for (int round = 0; round < 3; round++) {
+            Flux.range(0, 40).flatMap(i -> client.endpoint("pokemon").query("hot" + i)).blockLast(Duration.ofSeconds(60));
+        }
+    }
+
+    private Admission.Discarded discard(String name) {
+        return Admission.discard(client, "pokemon", null, name);
+    }
+
+    /**
+     * What the handler of an untrusted page (no signed-in caller) makes the cache create is on probation; a
+     * trusted request's is an ordinary entry. A second client's view promotes an entry, the same client's
+     * never does.
+     */
+    @Test
+    void anUntrustedPagesHandlerCreatesOnProbationAndASecondClientPromotes() {
+        assertThat(view(2, null, "/later/anon-one")).isEqualTo(200);
+        assertThat(discard("anon-one")).as("created by an untrusted handler").isEqualTo(Admission.Discarded.DISCARDED);
+
+        assertThat(view(2, "alice", "/later/trusted-one")).isEqualTo(200);
+        assertThat(discard("trusted-one")).as("created by a trusted request").isEqualTo(Admission.Discarded.NOT_ON_PROBATION);
+
+        view(2, null, "/later/popular");
+        view(2, null, "/later/popular");
+        assertThat(discard("popular")).as("the same client again: still on probation").isEqualTo(Admission.Discarded.DISCARDED);
+        view(2, null, "/later/popular");
+        view(3, null, "/later/popular");
+        assertThat(discard("popular")).as("a second client promoted it").isEqualTo(Admission.Discarded.NOT_ON_PROBATION);
+    }
+
+    /**
+     * The issue's scenario: 40 hot entries on an endpoint capped at 40, then views of made-up names from 120
+     * addresses, through route preloads ({@code /pokemon/{name}}) and through a handler with none
+     * ({@code /later/{name}}): every hot entry is kept.
+     */
+    @Test
+    void viewsOfMadeUpNamesFrom120AddressesKeepEveryHotEntry() {
+        makeFortyHotEntries();
+        Flux.range(0, 600).flatMap(i -> Flux.defer(() -> {
+            view(10 + i % 120, null, (i % 2 == 0 ? "/pokemon/" : "/later/") + "made-up-" + i);
+            return Flux.empty();
+        }).subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic()), 32).blockLast(Duration.ofSeconds(300));
+        for (int i = 0; i < 40; i++) {
+            assertThat(client.endpoint("pokemon").state("hot" + i).data()).as("hot%d kept", i).isNotNull();
+        }
     }
 
     @Test
     void aPageViewLeavesItsNewEntryOnProbationAndHotEntriesAreKept() {
-        for (int round = 0; round < 3; round++) {   // 40 hot entries, each read by the application several times
-            for (int i = 0; i < 40; i++) {
-                client.endpoint("pokemon").query("hot" + i).block(Duration.ofSeconds(30));
-            }
-        }
+        makeFortyHotEntries();
         view("/pokemon/madeup-first");
         assertThat(client.endpoint("pokemon").state("madeup-first").data()).isNotNull();
         assertThat(Admission.discard(client, "pokemon", null, "madeup-first"))
@@ -53,7 +112,7 @@ class PageTrafficProbationTest {
         Flux.range(0, 200).flatMap(i -> Flux.defer(() -> {
             view("/pokemon/madeup-" + i);
             return Flux.empty();
-        }).subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic()), 8).blockLast(Duration.ofSeconds(120));
+        }).subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic()), 32).blockLast(Duration.ofSeconds(120));
 
         for (int i = 0; i < 40; i++) {
             assertThat(client.endpoint("pokemon").state("hot" + i).data()).as("hot%d kept", i).isNotNull();
