@@ -266,6 +266,11 @@ public class QueryCacheProperties {
          */
         private long maxEntries = 1_000_000;
 
+        /** Largest entry (its JSON) read from or written to the file; a larger one is skipped, with a log line naming its endpoint. */
+        private DataSize maxEntrySize = DataSize.ofMegabytes(4);
+
+        public DataSize getMaxEntrySize() { return maxEntrySize; }
+        public void setMaxEntrySize(DataSize v) { this.maxEntrySize = v; }
         public long getMaxEntries() { return maxEntries; }
         public void setMaxEntries(long v) { this.maxEntries = v; }
         public DataSize getMaxFileSize() { return maxFileSize; }

@@ -43,6 +43,20 @@ public final class DataJson {
         }
     }
 
+    /** Writes {@code data} as the next value of {@code g}, as {@link #tree} would make it, without building the tree. */
+    public static void write(JsonMapper mapper, Object data, tools.jackson.core.JsonGenerator g) {
+        if (data instanceof InfiniteData<?, ?> d) {
+            g.writeStartObject();
+            g.writeName("pages");
+            g.writePOJO(d.pages());
+            g.writeName("pageParams");
+            g.writePOJO(d.pageParams());
+            g.writeEndObject();
+        } else {
+            g.writePOJO(data);
+        }
+    }
+
     /** Data of an endpoint of {@code types} read from {@code node}; null for a missing or null node. */
     public static Object read(JsonMapper mapper, EndpointTypes.Types types, JsonNode node) {
         if (node == null || node.isNull() || node.isMissingNode()) {

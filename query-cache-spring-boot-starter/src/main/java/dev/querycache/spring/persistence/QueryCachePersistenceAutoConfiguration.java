@@ -27,6 +27,7 @@ public final class QueryCachePersistenceAutoConfiguration {
     @ConditionalOnMissingBean
     QueryCachePersistence queryCachePersistence(QueryClient client, DehydratedStateJson json, QueryCacheProperties properties) {
         return new QueryCachePersistence(client, json, Path.of(properties.getPersistence().getFile()),
-                properties.getPersistence().getMaxFileSize().toBytes(), properties.getPersistence().getMaxEntries());
+                properties.getPersistence().getMaxFileSize().toBytes(), properties.getPersistence().getMaxEntries(),
+                properties.getPersistence().getMaxEntrySize().toBytes());
     }
 }

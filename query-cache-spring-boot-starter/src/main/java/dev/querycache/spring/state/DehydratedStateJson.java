@@ -88,6 +88,54 @@ public final class DehydratedStateJson {
         return mapper.writeValueAsString(root);
     }
 
+    /**
+     * Writes {@code state} to {@code out} as {@link #write(DehydratedState)} would, one entry at a time: each
+     * entry is written to memory first, and only when its JSON stays within {@code maxEntryBytes}; a larger
+     * one is dropped as soon as it outgrows the cap (never held whole) and {@code skipped} is told. Memory
+     * holds one entry's JSON at most. Does not close {@code out}.
+     *
+     * @return the entries written
+     */
+    public long write(DehydratedState state, java.io.OutputStream out, long maxEntryBytes, SkippedEntry skipped)
+            throws java.io.IOException {
+        out.write("{\"queries\":[".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        long n = 0;
+        for (DehydratedState.DehydratedQuery q : state.queries()) {
+            CappedBytes entry = new CappedBytes(maxEntryBytes);
+            try (tools.jackson.core.JsonGenerator g = mapper.createGenerator(entry)) {
+                g.writeStartObject();
+                g.writeStringProperty("endpoint", q.endpoint());
+                g.writeName("arg");
+                g.writePOJO(q.arg());
+                g.writeName("data");
+                DataJson.write(mapper, q.data(), g);
+                g.writeNumberProperty("fulfilledAt", q.fulfilledAt().toEpochMilli());
+                ArrayNode tags = mapper.createArrayNode();
+                TagJson.write(mapper, tags, q.tags());
+                g.writeName("tags");
+                g.writeTree(tags);
+                g.writeBooleanProperty("infinite", q.infinite());
+                g.writeEndObject();
+            } catch (CappedBytes.Over e) {
+                skipped.skipped(q.endpoint(), entry.size());
+                continue;
+            } catch (tools.jackson.core.JacksonException e) {
+                if (!(e.getCause() instanceof CappedBytes.Over)) {
+                    throw e;
+                }
+                skipped.skipped(q.endpoint(), entry.size());
+                continue;
+            }
+            if (n > 0) {
+                out.write(',');
+            }
+            entry.writeTo(out);
+            n++;
+        }
+        out.write("]}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return n;
+    }
+
     /** The state written by {@link #write}, typed from the endpoints' signatures. */
     public DehydratedState read(String json) {
         JsonNode root = mapper.readTree(json);
@@ -121,6 +169,22 @@ public final class DehydratedStateJson {
      * @return the entries read
      */
     public long read(java.io.InputStream in, java.util.function.Consumer<DehydratedState.DehydratedQuery> sink, long maxEntries) {
+        return read(in, sink, maxEntries, Long.MAX_VALUE, (endpoint, bytes) -> { });
+    }
+
+    /** Told of an entry skipped for its size: its endpoint (null when unknown) and its size so far in bytes. */
+    @FunctionalInterface
+    public interface SkippedEntry {
+        void skipped(String endpoint, long bytes);
+    }
+
+    /**
+     * As {@link #read(java.io.InputStream, java.util.function.Consumer, long)}, skipping every entry whose JSON
+     * is over {@code maxEntryBytes}: it is copied only up to that size (and one token), never built, and
+     * {@code skipped} is told.
+     */
+    public long read(java.io.InputStream in, java.util.function.Consumer<DehydratedState.DehydratedQuery> sink, long maxEntries,
+                     long maxEntryBytes, SkippedEntry skipped) {
         long n = 0;
         // one entry's tree at a time; the parser goes on after it (the rest of the array is no "trailing token")
         tools.jackson.databind.ObjectReader entries = mapper.reader()
@@ -142,7 +206,10 @@ public final class DehydratedStateJson {
                 }
                 sawQueries = true;
                 while (p.nextToken() != tools.jackson.core.JsonToken.END_ARRAY) {
-                    JsonNode node = entries.readTree(p);
+                    JsonNode node = maxEntryBytes == Long.MAX_VALUE ? entries.readTree(p) : readCapped(p, maxEntryBytes, skipped);
+                    if (node == null) {
+                        continue;   // over the cap: skipped
+                    }
                     if (n >= maxEntries) {
                         continue;   // read to the end, to tell a truncated file from a long one; keep nothing
                     }
@@ -158,6 +225,62 @@ public final class DehydratedStateJson {
             }
         }
         return n;
+    }
+
+    /**
+     * The value at the parser's current token as a tree, copied token by token while its JSON stays under
+     * {@code maxBytes}; past that the rest is skipped unread (no tree, no copy) and null returned.
+     */
+    private JsonNode readCapped(tools.jackson.core.JsonParser p, long maxBytes, SkippedEntry skipped) {
+        CappedBytes copy = new CappedBytes(maxBytes);
+        String endpoint = null;
+        int depth = 0;
+        boolean over = false;
+        try (tools.jackson.core.JsonGenerator g = mapper.createGenerator(copy)) {
+            while (true) {
+                tools.jackson.core.JsonToken t = p.currentToken();
+                if (t.isStructStart()) {
+                    depth++;
+                } else if (t.isStructEnd()) {
+                    depth--;
+                } else if (depth == 1 && t == tools.jackson.core.JsonToken.VALUE_STRING && "endpoint".equals(p.currentName())) {
+                    endpoint = p.getString();
+                }
+                g.copyCurrentEvent(p);
+                g.flush();
+                if (copy.over()) {
+                    over = true;
+                    break;
+                }
+                if (depth == 0) {
+                    break;
+                }
+                p.nextToken();
+            }
+        } catch (CappedBytes.Over e) {
+            over = true;
+        } catch (tools.jackson.core.JacksonException e) {
+            if (!(e.getCause() instanceof CappedBytes.Over)) {
+                throw e;
+            }
+            over = true;
+        }
+        if (!over) {
+            return mapper.readTree(copy.toByteArray());
+        }
+        while (depth > 0) {   // skip what is left of the entry without reading it into memory
+            tools.jackson.core.JsonToken t = p.nextToken();
+            if (t == null) {
+                throw new IllegalArgumentException("not a dehydrated query-cache state: it ends inside an entry");
+            }
+            if (t.isStructStart()) {
+                p.skipChildren();
+            } else if (t.isStructEnd()) {
+                depth--;
+            }
+        }
+        skipped.skipped(endpoint, copy.size());
+        return null;
     }
 
     /** One entry of the state, typed from its endpoint's signature; null for an endpoint this client lacks. */

@@ -16,6 +16,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /** A restarted application context starts warm from the persisted file. */
+@org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
 class PersistenceTest {
 
     @TempDir
@@ -102,5 +103,137 @@ class PersistenceTest {
                         dev.querycache.spring.persistence.QueryCachePersistenceAutoConfiguration.class,
                         QueryCacheWebAutoConfiguration.class))
                 .run(ctx -> assertThat(ctx).doesNotHaveBean(QueryCachePersistence.class).hasSingleBean(DehydratedStateJson.class));
+    }
+
+    /** A value whose JSON cannot be written once it is named "broken...": its getter throws. */
+    public static final class Thing {
+        private final String name;
+
+        Thing(String name) {
+            this.name = name;
+        }
+
+        public String getName() {
+            if (name.startsWith("broken")) {
+                throw new IllegalStateException("this value cannot be written");
+            }
+            return name;
+        }
+    }
+
+    @dev.querycache.QueryEndpoint(name = "things")
+    public static class Things implements dev.querycache.QueryFetcher<String, Thing> {
+        @Override
+        public reactor.core.publisher.Mono<Thing> fetch(String name) {
+            return reactor.core.publisher.Mono.just(new Thing(name));
+        }
+    }
+
+    @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+    static class ThingsConfig {
+        @org.springframework.context.annotation.Bean
+        Things things() {
+            return new Things();
+        }
+    }
+
+    /** An entry over max-entry-size is skipped when the state is written, named in the log; the others are written. */
+    @Test
+    void anEntryOverTheCapIsSkippedOnWriteNamingIt(org.springframework.boot.test.system.CapturedOutput output) {
+        Path file = dir.resolve("state.json");
+        runner(file).withPropertyValues("query-cache.persistence.max-entry-size=1KB").run(ctx -> {
+            var e = ctx.getBean(QueryClient.class).endpoint("pokemonByName");
+            e.query("pikachu").block();
+            e.setData("huge", "x".repeat(4096));
+        });
+        assertThat(output.getOut()).contains("skipped an entry of endpoint 'pokemonByName' written to " + file)
+                .contains("query-cache.persistence.max-entry-size");
+        runner(file).run(ctx -> {
+            var e = ctx.getBean(QueryClient.class).endpoint("pokemonByName");
+            assertThat(e.state("pikachu").status()).isEqualTo(QueryStatus.SUCCESS);
+            assertThat(e.state("huge").status()).isEqualTo(QueryStatus.UNINITIALIZED);
+        });
+    }
+
+    /** An entry over max-entry-size in the file is skipped unread, named in the log; the others are hydrated. */
+    @Test
+    void anEntryOverTheCapIsSkippedOnReadNamingIt(org.springframework.boot.test.system.CapturedOutput output) throws Exception {
+        Path file = dir.resolve("state.json");
+        runner(file).run(ctx -> {
+            var e = ctx.getBean(QueryClient.class).endpoint("pokemonByName");
+            e.query("pikachu").block();
+            e.setData("huge", "x".repeat(64 * 1024));
+            e.query("eevee").block();
+        });
+        runner(file).withPropertyValues("query-cache.persistence.max-entry-size=4KB").run(ctx -> {
+            var e = ctx.getBean(QueryClient.class).endpoint("pokemonByName");
+            assertThat(e.state("pikachu").status()).isEqualTo(QueryStatus.SUCCESS);
+            assertThat(e.state("eevee").status()).isEqualTo(QueryStatus.SUCCESS);
+            assertThat(e.state("huge").status()).isEqualTo(QueryStatus.UNINITIALIZED);
+        });
+        assertThat(output.getOut()).contains("skipped an entry of endpoint 'pokemonByName' read from " + file)
+                .contains("hydrated 2 entries from " + file);
+    }
+
+    /**
+     * The state goes to a temporary file that replaces the old one only once complete: a write that fails part
+     * way leaves the old file as it was and no temporary file, and the library logs the failure with its cause.
+     */
+    @Test
+    void aWriteThatFailsLeavesTheOldFileAndSaysWhy(org.springframework.boot.test.system.CapturedOutput output) throws Exception {
+        Path file = dir.resolve("state.json");
+        runner(file).run(ctx -> ctx.getBean(QueryClient.class).endpoint("pokemonByName").query("pikachu").block());
+        String before = Files.readString(file);
+        runner(file).withUserConfiguration(ThingsConfig.class).run(ctx -> {
+            ctx.getBean(QueryClient.class).endpoint("pokemonByName").query("eevee").block();
+            ctx.getBean(QueryClient.class).endpoint("things").query("broken-one").block();
+        });
+        assertThat(Files.readString(file)).as("the old file, whole").isEqualTo(before);
+        assertThat(dir.toFile().list()).as("no temporary file left behind").containsExactly("state.json");
+        assertThat(output.getOut()).contains("could not write its state to " + file)
+                .contains("this value cannot be written").contains("the previous file is left as it was");
+    }
+
+    /** Temporary files a killed shutdown left behind are removed at the next start. */
+    @Test
+    void staleTemporaryFilesAreRemovedAtStart() throws Exception {
+        Path file = dir.resolve("state.json");
+        Path stale = Files.writeString(dir.resolve("state.json12345.tmp"), "{\"queries\":[{\"endpoint\":");
+        Path other = Files.writeString(dir.resolve("other.json1.tmp"), "not ours");
+        runner(file).run(ctx -> assertThat(stale).doesNotExist());
+        assertThat(other).as("another file's temporary file is not ours").exists();
+    }
+
+    /** A file that breaks off part way keeps the entries read before, and says how many. */
+    @Test
+    void aPartlyReadableFileSaysHowManyEntriesWereKept(org.springframework.boot.test.system.CapturedOutput output) throws Exception {
+        Path file = dir.resolve("state.json");
+        runner(file).run(ctx -> {
+            var e = ctx.getBean(QueryClient.class).endpoint("pokemonByName");
+            e.query("pikachu").block();
+            e.query("eevee").block();
+            e.query("mew").block();
+        });
+        String json = Files.readString(file);
+        int third = json.indexOf("{\"endpoint\"", json.indexOf("{\"endpoint\"", json.indexOf("{\"endpoint\"") + 1) + 1);
+        Files.writeString(file, json.substring(0, third + 20));   // cut inside the third entry
+        runner(file).run(ctx -> assertThat(ctx.getBean(QueryClient.class).inspector().size()).isEqualTo(2));
+        assertThat(output.getOut()).contains("the 2 entries read before that were kept");
+    }
+
+    /** Two instances configured with one file: the second fails its startup, naming the property. */
+    @Test
+    void aSecondInstanceWithTheSameFileIsRefused() {
+        Path file = dir.resolve("state.json");
+        runner(file).run(first -> {
+            assertThat(first).hasNotFailed();
+            runner(file).run(second -> assertThat(second).hasFailed().getFailure()
+                    .hasRootCauseInstanceOf(dev.querycache.spring.QueryCacheConfigurationException.class)
+                    .rootCause().hasMessageContaining("query-cache.persistence.file=" + file)
+                    .hasMessageContaining("another running instance"));
+            first.getBean(QueryClient.class).endpoint("pokemonByName").query("pikachu").block();
+        });
+        runner(file).run(ctx -> assertThat(ctx.getBean(QueryClient.class).inspector().size())
+                .as("the first instance wrote its state; the lock was released").isEqualTo(1));
     }
 }
