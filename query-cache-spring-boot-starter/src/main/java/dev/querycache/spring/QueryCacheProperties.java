@@ -314,6 +314,14 @@ public class QueryCacheProperties {
         /** How often each instance compares the version counters with what it applied, to repair lost messages. */
         private Duration reconcileInterval = Duration.ofSeconds(5);
 
+        /**
+         * Longest Spring Boot's Redis health check may take before it answers DOWN, so that
+         * /actuator/health answers during a failover or an outage.
+         */
+        private Duration healthTimeout = Duration.ofSeconds(2);
+
+        public Duration getHealthTimeout() { return healthTimeout; }
+        public void setHealthTimeout(Duration healthTimeout) { this.healthTimeout = healthTimeout; }
         public Redis getRedis() { return redis; }
         public Shared getShared() { return shared; }
         public String getChannel() { return channel; }

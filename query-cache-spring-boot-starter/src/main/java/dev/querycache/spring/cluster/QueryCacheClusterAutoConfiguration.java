@@ -73,6 +73,18 @@ public final class QueryCacheClusterAutoConfiguration {
         return new StopBeforeConnectionFactory(levels, buses);
     }
 
+    /** Spring Boot's Redis health check answers within query-cache.cluster.health-timeout (see {@link RedisHealthTimeout}). */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.boot.health.contributor.ReactiveHealthIndicator")
+    static class Health {
+        @Bean
+        static RedisHealthTimeout queryCacheRedisHealthTimeout(org.springframework.core.env.Environment environment) {
+            return new RedisHealthTimeout(org.springframework.boot.context.properties.bind.Binder.get(environment)
+                    .bind("query-cache.cluster.health-timeout", java.time.Duration.class)
+                    .orElse(java.time.Duration.ofSeconds(2)));
+        }
+    }
+
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(MeterBinder.class)
     static class Metrics {
