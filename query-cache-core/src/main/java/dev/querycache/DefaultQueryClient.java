@@ -23,8 +23,10 @@ final class DefaultQueryClient implements QueryClient {
     private final String instanceId = java.util.UUID.randomUUID().toString();
     private final InvalidationBus bus;
     private final Inspector inspector;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     DefaultQueryClient(QueryCache cache, Map<String, EndpointRuntime> byName, InvalidationBus bus) {
+        MaintenanceThread.acquire();   // released by close
         this.cache = cache;
         this.byName = byName;
         this.bus = bus;
@@ -242,9 +244,16 @@ final class DefaultQueryClient implements QueryClient {
 
     @Override
     public void close() {
-        if (bus != null) {
-            bus.stop();
+        if (!closed.compareAndSet(false, true)) {
+            return;
         }
-        cache.close();
+        try {
+            if (bus != null) {
+                bus.stop();
+            }
+            cache.close();
+        } finally {
+            MaintenanceThread.release();
+        }
     }
 }

@@ -12,6 +12,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
@@ -21,6 +23,18 @@ import reactor.core.publisher.Mono;
  * task is followed by its announcement, and a store's size evictions are still counted and announced.
  */
 class MaintenanceExecutorTest {
+
+    /** Stands in for an open client: the thread runs while one is open (MaintenanceThreadLifecycleTest). */
+    @BeforeEach
+    void openAClient() {
+        MaintenanceThread.acquire();
+    }
+
+    @AfterEach
+    void closeIt() {
+        MaintenanceThread.release();
+    }
+
 
     @Test
     void theSameTaskRunsEveryTimeItIsSubmittedFollowedByTheAnnouncement() throws Exception {
