@@ -26,6 +26,7 @@ final class ClientBuilder implements QueryClient.Builder {
     private InvalidationBus bus;
     private UnaryOperator<Throwable> storedErrors = UnaryOperator.identity();
     private SharedLevel sharedLevel;
+    private dev.querycache.spi.FetchTracing tracing;
 
     @Override
     public QueryClient.Builder sharedLevel(SharedLevel level) {
@@ -53,6 +54,12 @@ final class ClientBuilder implements QueryClient.Builder {
     @Override
     public QueryClient.Builder fetchObserver(FetchObserver observer) {
         observers.add(Objects.requireNonNull(observer, "observer"));
+        return this;
+    }
+
+    @Override
+    public QueryClient.Builder fetchTracing(dev.querycache.spi.FetchTracing tracing) {
+        this.tracing = Objects.requireNonNull(tracing, "tracing");
         return this;
     }
 
@@ -114,6 +121,7 @@ final class ClientBuilder implements QueryClient.Builder {
     public QueryClient build() {
         Map<String, EndpointRuntime> byName = new LinkedHashMap<>();
         QueryCache cache = new QueryCache(List.copyOf(observers), storedErrors);
+        cache.tracing = tracing;
         defaults.check(null, InvalidEndpointOptionException.Source.DEFAULTS);
         EndpointOptions clientBound = EndpointOptions.builder().maximumSize(maximumSize).build();
         Map<String, Object> owners = new LinkedHashMap<>();

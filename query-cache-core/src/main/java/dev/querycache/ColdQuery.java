@@ -33,7 +33,18 @@ final class ColdQuery extends Mono<Object> {
     public void subscribe(CoreSubscriber<? super Object> actual) {
         Mono<Object> now;
         try {
-            now = ask(gate != null ? gate : Admission.current(actual.currentContext()));
+            reactor.util.context.Context ctx = actual.currentContext();
+            Admission.Gate g = gate != null ? gate : Admission.current(ctx);
+            if (cache.tracing == null) {
+                now = ask(g);
+            } else {   // no lambda: a traced client's hit allocates nothing more
+                reactor.util.context.ContextView previous = CallerContext.enter(ctx);
+                try {
+                    now = ask(g);
+                } finally {
+                    CallerContext.exit(previous);
+                }
+            }
         } catch (RuntimeException e) {
             now = Mono.error(e);
         }

@@ -34,8 +34,8 @@ final class DefaultEndpoint<A, R> implements Endpoint<A, R> {
         if (keys.isIdentity()) {
             return (Mono<R>) (Mono<?>) new ColdQuery(runtime, cache, arg, QueryScopes.currentRequest(), Admission.current());
         }
-        return Mono.deferContextual(ctx -> (Mono<R>) Admission.callWith(ctx,
-                () -> query(runtime, cache, keys.key(ctx, arg), QueryScopes.request(ctx))));
+        return Mono.deferContextual(ctx -> (Mono<R>) CallerContext.call(cache, ctx, () -> Admission.callWith(ctx,
+                () -> query(runtime, cache, keys.key(ctx, arg), QueryScopes.request(ctx)))));
     }
 
     /**
@@ -71,9 +71,12 @@ final class DefaultEndpoint<A, R> implements Endpoint<A, R> {
     @Override
     public Mono<R> refetch(A arg) {
         if (keys.isIdentity()) {
-            return Admission.deferGated(() -> cache.refetch(runtime, arg));
+            Admission.Gate assembled = Admission.current();   // cold: at subscription, under the gate of the caller
+            return Mono.deferContextual(ctx -> CallerContext.call(cache, ctx, () -> Admission.callUnder(
+                    assembled != null ? assembled : Admission.current(ctx), () -> cache.refetch(runtime, arg))));
         }
-        return Mono.deferContextual(ctx -> Admission.callWith(ctx, () -> cache.refetch(runtime, keys.key(ctx, arg))));
+        return Mono.deferContextual(ctx -> CallerContext.call(cache, ctx,
+                () -> Admission.callWith(ctx, () -> cache.refetch(runtime, keys.key(ctx, arg)))));
     }
 
     @Override

@@ -37,10 +37,12 @@ final class DefaultInfiniteEndpoint<A, P, R> implements InfiniteEndpoint<A, P, R
     @SuppressWarnings("unchecked")
     private Mono<InfiniteData<R, P>> withKey(A arg, Function<Object, Mono<Object>> call) {
         if (keys.isIdentity()) {
-            return Admission.deferGated(() -> (Mono<InfiniteData<R, P>>) (Mono<?>) call.apply(arg));   // cold: at subscription
+            Admission.Gate assembled = Admission.current();   // cold: at subscription, under the gate of the caller
+            return Mono.deferContextual(ctx -> (Mono<InfiniteData<R, P>>) (Mono<?>) CallerContext.call(cache, ctx,
+                    () -> Admission.callUnder(assembled != null ? assembled : Admission.current(ctx), () -> call.apply(arg))));
         }
-        return Mono.deferContextual(ctx -> (Mono<InfiniteData<R, P>>) (Mono<?>) Admission.callWith(ctx,
-                () -> call.apply(keys.key(ctx, arg))));
+        return Mono.deferContextual(ctx -> (Mono<InfiniteData<R, P>>) (Mono<?>) CallerContext.call(cache, ctx,
+                () -> Admission.callWith(ctx, () -> call.apply(keys.key(ctx, arg)))));
     }
 
     @Override

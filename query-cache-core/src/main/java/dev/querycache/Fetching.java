@@ -88,6 +88,10 @@ final class Fetching {
         endpoint.fetches.increment();
         Mono<Object> work = store.load(q, f.request,
                 Mono.defer(() -> endpoint.behavior().fetch(endpoint, q.arg, f.startState, f.request)));
+        dev.querycache.spi.FetchTracing tracing = cache.tracing;
+        if (tracing != null) {
+            work = tracing.trace(endpoint.name(), work, CallerContext.current());
+        }
         String caller = EntryKey.principal(q.arg);
         if (caller != null) {
             work = work.contextWrite(QueryScopes.withPrincipal(caller));   // the fetcher sees its caller

@@ -41,6 +41,9 @@ final class QueryCache {
         this.invalidation = new TagInvalidation(this, store, fetching);
     }
 
+    /** Traces fetches and joins (see {@link dev.querycache.spi.FetchTracing}), or null; set once, before use. */
+    volatile dev.querycache.spi.FetchTracing tracing;
+
     EventPublisher<QueryCacheEvent> events() {
         return events;
     }
@@ -137,7 +140,15 @@ final class QueryCache {
             endpoint.hits.increment();
             return c.after.dataMono();
         }
-        (c.started != null ? endpoint.misses : endpoint.dedups).increment();
+        if (c.started != null) {
+            endpoint.misses.increment();
+        } else {
+            endpoint.dedups.increment();
+            dev.querycache.spi.FetchTracing t = tracing;
+            if (t != null) {
+                t.joined(endpoint.name(), CallerContext.current());
+            }
+        }
         return f.result();
     }
 

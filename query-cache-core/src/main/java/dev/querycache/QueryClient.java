@@ -68,6 +68,13 @@ public interface QueryClient extends AutoCloseable {
         Builder fetchObserver(FetchObserver observer);
 
         /**
+         * Traces every fetch and join with {@code tracing} (see {@link dev.querycache.spi.FetchTracing}): each
+         * fetch runs as {@code tracing} decorates it, with the Reactor Context of the caller that started it.
+         * A hit is never traced. Default: none.
+         */
+        Builder fetchTracing(dev.querycache.spi.FetchTracing tracing);
+
+        /**
          * How an errored entry keeps its fetch's error. An entry holds its last error until its next
          * fetch, and HTTP clients' errors are heavy (a WebClient error keeps the connection's request with
          * it). {@code compactor} gets the error after retries and may return a lighter copy that callers of

@@ -95,6 +95,7 @@ public final class QueryCacheAutoConfiguration {
     QueryClient queryClient(ListableBeanFactory beanFactory, QueryCacheProperties properties,
                             ObjectProvider<QueryClientCustomizer> customizers, ObjectProvider<InvalidationBus> buses,
                             ObjectProvider<FetchObserver> observers, ObjectProvider<dev.querycache.spi.SharedLevel> levels,
+                            ObjectProvider<dev.querycache.spi.FetchTracing> tracings,
                             org.springframework.core.env.Environment environment) {
         if (properties.getCluster().getShared().isEnabled() && !properties.getCluster().getRedis().isEnabled()) {
             throw new QueryCacheConfigurationException("query-cache.cluster.shared.enabled=true needs "
@@ -109,6 +110,7 @@ public final class QueryCacheAutoConfiguration {
         }
         buses.ifUnique(bus -> all.add(builder -> builder.invalidationBus(bus)));
         observers.orderedStream().forEach(observer -> all.add(builder -> builder.fetchObserver(observer)));
+        tracings.ifUnique(tracing -> all.add(builder -> builder.fetchTracing(tracing)));
         all.addAll(customizers.orderedStream().toList());
         return new QueryClientFactory(beanFactory, properties, environment).create(all);
     }

@@ -5,6 +5,7 @@ import dev.querycache.Tag;
 import dev.querycache.spi.Invalidation;
 import dev.querycache.spi.SharedLevel;
 import dev.querycache.spring.internal.DataJson;
+import dev.querycache.spring.internal.FetchRun;
 import dev.querycache.spring.internal.EndpointTypes;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -208,7 +209,7 @@ public final class RedisSharedLevel implements SharedLevel {
 
     private Mono<Loaded> local(Entry entry, Mono<Object> fetch) {
         return fetch.map(d -> new Loaded(d, 0, false)).switchIfEmpty(Mono.fromSupplier(() -> answeredEmpty(entry, 0)));
-    }
+    }   // how it ran stays "local" (or what a wait before it noted)
 
     /** An empty answer of this entry's fetcher, remembered: a copy of {@code null} is served for its endpoint from now on. */
     private Loaded answeredEmpty(Entry entry, long at) {
@@ -254,7 +255,7 @@ public final class RedisSharedLevel implements SharedLevel {
                             }
                             case "wait" -> {
                                 leaseWaits.incrementAndGet();
-                                yield awaitLease(entry, told, copyKey, answer.get(1), deadline)
+                                yield FetchRun.noting(FetchRun::waited, awaitLease(entry, told, copyKey, answer.get(1), deadline))
                                         .then(attempt(entry, entryKeys, fetch, true, deadline));
                             }
                             default -> {   // "big": a copy too large to read
@@ -284,11 +285,15 @@ public final class RedisSharedLevel implements SharedLevel {
         long untilDeadline = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
         long wait = Math.min(Math.min(left + 50, own + 50), untilDeadline);
         return told.asMono()
-                .timeout(Duration.ofMillis(wait), Mono.fromRunnable(() -> {
+                .timeout(Duration.ofMillis(wait), Mono.deferContextual(ctx -> {
                     if (left + 50 <= wait) {
                         takeovers.incrementAndGet();
+                        if (ctx.getOrDefault(FetchRun.KEY, null) instanceof FetchRun run) {
+                            run.tookOver();
+                        }
                     }
                     waiting.remove(copyKey, told);
+                    return Mono.empty();
                 }))
                 .publishOn(Schedulers.parallel());
     }
@@ -346,7 +351,7 @@ public final class RedisSharedLevel implements SharedLevel {
             EndpointTypes.Types types = EndpointTypes.of(client.getObject(), entry.endpoint());
             Object data = DataJson.read(mapper, types, copy.data());
             sharedHits.incrementAndGet();
-            return Mono.just(new Loaded(data, copy.at(), true));
+            return FetchRun.noting(FetchRun::sharedCopy, Mono.just(new Loaded(data, copy.at(), true)));
         } catch (RuntimeException e) {
             unreadable.warn(() -> "query-cache skipped an unreadable shared copy " + copyKey + " of endpoint '"
                     + entry.endpoint() + "' and fetches it again: " + e.getMessage());
@@ -356,7 +361,7 @@ public final class RedisSharedLevel implements SharedLevel {
 
     /** This instance holds the lease: fetch, keep a lossless copy for the others, give the lease back. */
     private Mono<Loaded> fetchAndShare(Entry entry, String[] entryKeys, Mono<Object> fetch, Snapshot snapshot) {
-        return fetch
+        return FetchRun.noting(FetchRun::leaseHolder, fetch)
                 .map(data -> new Loaded(data, System.currentTimeMillis(), false))
                 .switchIfEmpty(Mono.fromSupplier(() -> answeredEmpty(entry, System.currentTimeMillis())))
                 .doOnNext(loaded -> store(entry, entryKeys, snapshot, loaded))
