@@ -54,9 +54,9 @@ class PublicSurfaceTest {
                 types.add(file.substring(0, file.length() - 6));
             }
         }
-        // what integrations (a cluster bus, metrics, a second level) implement or call; nothing of the engine
+        // what integrations (a cluster bus, metrics, tracing, a second level) implement or call; nothing of the engine
         assertThat(types).containsExactlyInAnyOrder("InvalidationBus", "Invalidation", "Invalidation$Kind",
-                "FetchObserver", "FetchObserver$Outcome", "SharedLevel", "SharedLevel$Loaded", "SharedLevel$Entry");
+                "FetchObserver", "FetchObserver$Outcome", "FetchTracing", "SharedLevel", "SharedLevel$Loaded", "SharedLevel$Entry");
         for (String t : types) {
             assertThat(Modifier.isPublic(Class.forName("dev.querycache.spi." + t).getModifiers())).as(t).isTrue();
         }

@@ -1,6 +1,7 @@
 /**
- * Integration hooks: what a cluster transport ({@link dev.querycache.spi.InvalidationBus}), metrics or
- * tracing ({@link dev.querycache.spi.FetchObserver}) and a second cache level shared by the instances
+ * Integration hooks: what a cluster transport ({@link dev.querycache.spi.InvalidationBus}), metrics
+ * ({@link dev.querycache.spi.FetchObserver}), tracing ({@link dev.querycache.spi.FetchTracing}) and a second
+ * cache level shared by the instances
  * ({@link dev.querycache.spi.SharedLevel}) implement, and what they exchange with the client
  * ({@link dev.querycache.spi.Invalidation}). Applications configure these through
  * {@link dev.querycache.QueryClient.Builder} (the Spring Boot starter does it from properties); they do not
