@@ -6,7 +6,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /*
  * Design notes.
  *
- * One CacheEntry is one cache entry: its arg, an immutable EntryState swapped on every change, the running
+ * One CacheEntry is one cache entry: its arg, an immutable EntrySnapshot swapped on every change, the running
  * Fetch (at most one), the keepUnusedDataFor timer (Removable), the polling unit (Poller, made for the
  * first polling subscriber) and the watchers (made for the first watch).
  *
@@ -16,10 +16,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * re-weighs the entry (pinned entries weigh 0) atomically with the change, and eviction can never remove
  * an entry between "found it" and "pinned it". Lock order: Caffeine's node lock, then this monitor.
  * dispatch() calls no user code, no event subscriber and no watcher: it returns a Change, and
- * QueryCache.afterChange hands it to the policies once both locks are released.
+ * CacheEngine.afterChange hands it to the policies once both locks are released.
  *
  * Readers (the hit path) read the volatile state and never lock; a fresh state is itself the Mono a hit
- * returns (see EntryState).
+ * returns (see EntrySnapshot).
  */
 /** One cache entry. Thread-safe; see the design notes in the source. */
 final class CacheEntry extends Removable {
@@ -28,7 +28,7 @@ final class CacheEntry extends Removable {
     /** The arg as the endpoint's fetcher takes it (for PRINCIPAL entries, a {@link ScopedArg}). */
     final Object arg;
 
-    private volatile EntryState state;
+    private volatile EntrySnapshot state;
     private volatile Fetch inFlight;
     /** Made for the first polling subscriber; guarded by this monitor. */
     private Poller poller;
@@ -43,11 +43,11 @@ final class CacheEntry extends Removable {
     CacheEntry(EndpointRuntime endpoint, Object arg) {
         this.endpoint = endpoint;
         this.arg = arg;
-        this.state = EntryState.initial(endpoint.options().staticTags());
+        this.state = EntrySnapshot.initial(endpoint.options().staticTags());
     }
 
     /** The current state; lock-free (the hit path reads it). */
-    EntryState state() {
+    EntrySnapshot state() {
         return state;
     }
 
@@ -80,7 +80,7 @@ final class CacheEntry extends Removable {
         return state.subscribers > 0 || inFlight != null;
     }
 
-    private void set(EntryState s) {
+    private void set(EntrySnapshot s) {
         state = s;
     }
 
@@ -248,8 +248,8 @@ final class CacheEntry extends Removable {
     }
 
     private void write(Change c, EntryAction.Write w) {
-        EntryState s = state;
-        EntryState expected = w.expected();
+        EntrySnapshot s = state;
+        EntrySnapshot expected = w.expected();
         if (expected != null && (!s.hasData || s.data != expected.data || s.fulfilledAtMillis != expected.fulfilledAtMillis)) {
             c.applied = false;
             return;
@@ -341,7 +341,7 @@ final class CacheEntry extends Removable {
         if (ws == null || ws.isEmpty()) {
             return;
         }
-        EntryState s = state;
+        EntrySnapshot s = state;
         for (Watcher w : ws) {
             w.offer(endpoint, arg, s);
         }

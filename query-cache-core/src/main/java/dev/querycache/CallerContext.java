@@ -39,7 +39,7 @@ final class CallerContext {
     }
 
     /** Runs {@code work} with {@code ctx} as the caller's context, when {@code cache} traces fetches. */
-    static <T> T call(QueryCache cache, ContextView ctx, Supplier<T> work) {
+    static <T> T call(CacheEngine cache, ContextView ctx, Supplier<T> work) {
         if (cache.tracing == null) {
             return work.get();
         }

@@ -3,7 +3,7 @@ package dev.querycache;
 import dev.querycache.spi.FetchObserver;
 
 /**
- * What one {@link EntryAction} did to one entry, to be announced by {@link QueryCache#afterChange} once
+ * What one {@link EntryAction} did to one entry, to be announced by {@link CacheEngine#afterChange} once
  * every lock is released: the state after the change, the events to publish, the fetch to launch or to
  * wait on, the fetch that settled and how, and the follow-ups (removal timer, polling, a delayed
  * invalidation). Made under the entry's monitor, read by one thread after it. Not thread-safe.
@@ -19,8 +19,8 @@ final class Change {
     enum Poll { UNCHANGED, RESCHEDULE, RESTART }
 
     final CacheEntry query;
-    final EntryState before;
-    EntryState after;
+    final EntrySnapshot before;
+    EntrySnapshot after;
     /** The events to publish, one bit per {@link QueryCacheEvent.Type#ordinal()}. */
     private int events;
     /** A fetch this change created: the caller waits on it and {@link Fetching} launches it. */
@@ -46,7 +46,7 @@ final class Change {
     boolean applied = true;
     Poll poll = Poll.UNCHANGED;
 
-    Change(CacheEntry query, EntryState before) {
+    Change(CacheEntry query, EntrySnapshot before) {
         this.query = query;
         this.before = before;
         this.after = before;

@@ -120,7 +120,7 @@ final class ClientBuilder implements QueryClient.Builder {
     @Override
     public QueryClient build() {
         Map<String, EndpointRuntime> byName = new LinkedHashMap<>();
-        QueryCache cache = new QueryCache(List.copyOf(observers), storedErrors);
+        CacheEngine cache = new CacheEngine(List.copyOf(observers), storedErrors);
         cache.tracing = tracing;
         defaults.check(null, InvalidEndpointOptionException.Source.DEFAULTS);
         EndpointOptions clientBound = EndpointOptions.builder().maximumSize(maximumSize).build();

@@ -7,11 +7,11 @@ import java.util.Map;
 /** The {@link QueryClient.Inspector} of a {@link DefaultQueryClient}: live reads over its endpoints and store. Thread-safe. */
 final class ClientInspector implements QueryClient.Inspector {
 
-    private final QueryCache cache;
+    private final CacheEngine cache;
     private final Map<String, EndpointRuntime> byName;
     private final String instanceId;
 
-    ClientInspector(QueryCache cache, Map<String, EndpointRuntime> byName, String instanceId) {
+    ClientInspector(CacheEngine cache, Map<String, EndpointRuntime> byName, String instanceId) {
         this.cache = cache;
         this.byName = byName;
         this.instanceId = instanceId;

@@ -14,14 +14,14 @@ import reactor.core.publisher.Mono;
 final class ColdQuery extends Mono<Object> {
 
     private final EndpointRuntime runtime;
-    private final QueryCache cache;
+    private final CacheEngine cache;
     private final Object key;
     /** The web request the call was made in (its page records what it read), or null. */
     private final RequestScope request;
     /** The admission gate of the calling thread (untrusted web traffic), or null: it decides at subscription. */
     private final Admission.Gate gate;
 
-    ColdQuery(EndpointRuntime runtime, QueryCache cache, Object key, RequestScope request, Admission.Gate gate) {
+    ColdQuery(EndpointRuntime runtime, CacheEngine cache, Object key, RequestScope request, Admission.Gate gate) {
         this.runtime = runtime;
         this.cache = cache;
         this.key = key;

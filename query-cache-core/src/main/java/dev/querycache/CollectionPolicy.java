@@ -10,9 +10,9 @@ package dev.querycache;
  */
 final class CollectionPolicy {
 
-    private final QueryCache cache;
+    private final CacheEngine cache;
 
-    CollectionPolicy(QueryCache cache) {
+    CollectionPolicy(CacheEngine cache) {
         this.cache = cache;
     }
 

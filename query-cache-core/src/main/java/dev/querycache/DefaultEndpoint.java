@@ -14,10 +14,10 @@ import reactor.core.scheduler.Schedulers;
 final class DefaultEndpoint<A, R> implements Endpoint<A, R> {
 
     private final EndpointRuntime runtime;
-    private final QueryCache cache;
+    private final CacheEngine cache;
     private final EntryKeys keys;
 
-    DefaultEndpoint(EndpointRuntime runtime, QueryCache cache, EntryKeys keys) {
+    DefaultEndpoint(EndpointRuntime runtime, CacheEngine cache, EntryKeys keys) {
         this.runtime = runtime;
         this.cache = cache;
         this.keys = keys;
@@ -42,7 +42,7 @@ final class DefaultEndpoint<A, R> implements Endpoint<A, R> {
      * The hit path: one Caffeine read by key (recorded for its eviction policy, no key made), no lock; a
      * fresh state is itself the Mono of its data. Allocates only inside a web request (the page's read list).
      */
-    static Mono<Object> query(EndpointRuntime runtime, QueryCache cache, Object key, RequestScope request) {
+    static Mono<Object> query(EndpointRuntime runtime, CacheEngine cache, Object key, RequestScope request) {
         if (request != null) {
             request.read.add(new RequestScope.Read(runtime, key));   // inside a request only: the page's own state
         }
@@ -51,7 +51,7 @@ final class DefaultEndpoint<A, R> implements Endpoint<A, R> {
             if (q.onProbation()) {
                 cache.promoteIfTrusted(runtime, key);
             }
-            EntryState s = q.state();
+            EntrySnapshot s = q.state();
             if (s.isFreshApartFromAge()) {
                 long stale = runtime.options().staleMillis();
                 if (stale == Long.MAX_VALUE || !s.isStaleByAge(runtime.nowMillis(), stale)) {
@@ -118,7 +118,7 @@ final class DefaultEndpoint<A, R> implements Endpoint<A, R> {
      * watcher slower than the changes skips to the newest state). States arrive on a worker of the
      * watcher's own, never on the thread that changed the entry.
      */
-    static Flux<Object> watchFlux(QueryCache cache, EndpointRuntime runtime, EntryKeys keys, Object arg,
+    static Flux<Object> watchFlux(CacheEngine cache, EndpointRuntime runtime, EntryKeys keys, Object arg,
                                   SubscribeOptions options) {
         Objects.requireNonNull(options, "options");
         return Flux.deferContextual(ctx -> {
@@ -145,7 +145,7 @@ final class DefaultEndpoint<A, R> implements Endpoint<A, R> {
         Object key = keys.current(arg);
         CacheEntry q = EntryStore.peek(runtime, key);
         return (QueryState<R>) (q != null ? q.view()
-                : StateView.of(runtime, key, EntryState.initial(runtime.options().staticTags())));
+                : StateView.of(runtime, key, EntrySnapshot.initial(runtime.options().staticTags())));
     }
 
     @Override

@@ -12,11 +12,11 @@ import reactor.core.publisher.Mono;
 final class DefaultInfiniteEndpoint<A, P, R> implements InfiniteEndpoint<A, P, R> {
 
     private final EndpointRuntime runtime;
-    private final QueryCache cache;
+    private final CacheEngine cache;
     private final EntryKeys keys;
     private final DefaultEndpoint<A, InfiniteData<R, P>> plain;
 
-    DefaultInfiniteEndpoint(EndpointRuntime runtime, QueryCache cache, EntryKeys keys) {
+    DefaultInfiniteEndpoint(EndpointRuntime runtime, CacheEngine cache, EntryKeys keys) {
         this.runtime = runtime;
         this.cache = cache;
         this.keys = keys;

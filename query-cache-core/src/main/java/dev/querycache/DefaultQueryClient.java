@@ -13,10 +13,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** The {@link QueryClient}: a facade over {@link QueryCache} and the registered endpoints. Thread-safe. */
+/** The {@link QueryClient}: a facade over {@link CacheEngine} and the registered endpoints. Thread-safe. */
 final class DefaultQueryClient implements QueryClient {
 
-    private final QueryCache cache;
+    private final CacheEngine cache;
     private final Map<String, EndpointRuntime> byName;
     private final Map<String, Object> facades;
     private final ConcurrentHashMap<Class<?>, Object> byClass = new ConcurrentHashMap<>();
@@ -25,7 +25,7 @@ final class DefaultQueryClient implements QueryClient {
     private final Inspector inspector;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-    DefaultQueryClient(QueryCache cache, Map<String, EndpointRuntime> byName, InvalidationBus bus) {
+    DefaultQueryClient(CacheEngine cache, Map<String, EndpointRuntime> byName, InvalidationBus bus) {
         MaintenanceThread.acquire();   // released by close
         this.cache = cache;
         this.byName = byName;
@@ -169,7 +169,7 @@ final class DefaultQueryClient implements QueryClient {
         List<DehydratedState.DehydratedQuery> out = new ArrayList<>();
         for (RequestScope.Read r : request.read) {
             CacheEntry q = EntryStore.peek(r.endpoint(), r.key());
-            EntryState s = q == null ? null : q.state();
+            EntrySnapshot s = q == null ? null : q.state();
             if (s != null && s.status() == QueryStatus.SUCCESS && s.hasData) {
                 out.add(new DehydratedState.DehydratedQuery(q.endpoint.name(), EntryKey.userArg(q.arg), s.data, java.time.Instant.ofEpochMilli(s.fulfilledAtMillis),
                         s.tags, q.endpoint.isInfinite()));
@@ -182,7 +182,7 @@ final class DefaultQueryClient implements QueryClient {
     public DehydratedState dehydrate() {
         List<DehydratedState.DehydratedQuery> out = new ArrayList<>();
         for (CacheEntry q : cache.store.all()) {
-            EntryState s = q.state();
+            EntrySnapshot s = q.state();
             if (s.status() == QueryStatus.SUCCESS && s.hasData && EntryKey.isShared(q.arg)) {
                 out.add(new DehydratedState.DehydratedQuery(q.endpoint.name(), q.arg, s.data, java.time.Instant.ofEpochMilli(s.fulfilledAtMillis), s.tags,
                         q.endpoint.isInfinite()));

@@ -32,9 +32,10 @@ public interface Endpoint<A, R> {
      * subscription asks the cache anew (so {@code retry()}, {@code repeat()} and a {@code Mono} kept and
      * subscribed again after an invalidation get fresh data, and a fallback never taken fetches nothing).
      *
-     * <p>A hit is one read of the endpoint's Caffeine cache, keyed by {@code arg} itself (recorded for the
-     * eviction policy), and takes no lock; for a {@code SHARED} endpoint the call allocates one small
-     * {@code Mono} (the arg and the web request it was made in), a scoped one a deferred {@code Mono}.
+     * <p>A hit is one read of the endpoint's Caffeine cache (recorded for the eviction policy), keyed by
+     * {@code arg} itself for a {@code SHARED} endpoint and by the arg with its caller or request for a scoped
+     * one, and takes no lock; for a {@code SHARED} endpoint the call allocates one small {@code Mono} (the arg
+     * and the web request it was made in), a scoped one a deferred {@code Mono}, a lambda and the key.
      * Misses and dedups take the entry's lock.
      *
      * @return the data; errors with the fetcher's error, {@link QueryTimeoutException} or

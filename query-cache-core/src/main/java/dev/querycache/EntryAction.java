@@ -49,7 +49,7 @@ sealed interface EntryAction {
      *     {@link Long#MIN_VALUE}
      */
     record Write(Object data, long fulfilledAtMillis, Set<Tag> tags, boolean hasNext, boolean hasPrevious,
-                 EntryState expected, long newerThanMillis) implements EntryAction {
+                 EntrySnapshot expected, long newerThanMillis) implements EntryAction {
     }
 
     /** Invalidation: a running fetch is marked, a subscribed entry refetched, an unused one removed. */

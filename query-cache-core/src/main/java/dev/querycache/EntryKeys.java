@@ -22,7 +22,7 @@ abstract class EntryKeys {
         this.runtime = runtime;
     }
 
-    static EntryKeys of(EndpointRuntime runtime, QueryCache cache) {
+    static EntryKeys of(EndpointRuntime runtime, CacheEngine cache) {
         return switch (runtime.scope()) {
             case SHARED -> new Shared(runtime);
             case PRINCIPAL -> new Scoped<String>(runtime, QueryScope.PRINCIPAL, QueryScopes::principal,

@@ -15,7 +15,7 @@ import reactor.core.publisher.Mono;
 /**
  * The store seam: the one place where an entry is looked up, created and removed, and where the levels
  * behind the local one plug in. Policies never touch a store themselves; they dispatch actions through
- * {@link QueryCache#dispatch}, which lands here.
+ * {@link CacheEngine#dispatch}, which lands here.
  *
  * <p>Local level: each endpoint has its own Caffeine cache of entries keyed by the arg itself
  * ({@link EndpointRuntime#store}), so a hit ({@link #read}) is one {@code getIfPresent} that allocates no

@@ -21,7 +21,7 @@ final class Fetch {
     final CacheEntry query;
     final FetchRequest request;
     /** The entry's state when the fetch was created: the infinite page loop reads its pages. */
-    final EntryState startState;
+    final EntrySnapshot startState;
     /** Set, under the entry's lock, when the entry itself was invalidated during the fetch. */
     boolean invalidated;
 
@@ -32,7 +32,7 @@ final class Fetch {
     private Disposable subscription;
     private boolean cancelled;
 
-    Fetch(CacheEntry query, FetchRequest request, EntryState startState) {
+    Fetch(CacheEntry query, FetchRequest request, EntrySnapshot startState) {
         this.query = query;
         this.request = request;
         this.startState = startState;

@@ -11,7 +11,7 @@ import reactor.core.publisher.Mono;
 interface FetchBehavior {
 
     /** The fetch that {@code request} asks for, given the entry's state when the fetch starts. */
-    Mono<Object> fetch(EndpointRuntime endpoint, Object arg, EntryState current, FetchRequest request);
+    Mono<Object> fetch(EndpointRuntime endpoint, Object arg, EntrySnapshot current, FetchRequest request);
 
     /** The tags the fetcher says {@code data} provides (without the endpoint's static tag types). */
     Set<Tag> providedTags(Object arg, Object data);

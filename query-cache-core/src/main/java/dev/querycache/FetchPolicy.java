@@ -6,7 +6,7 @@ import java.time.Duration;
 @FunctionalInterface
 interface FetchPolicy {
 
-    boolean needsFetch(EntryState state, long nowMillis, long staleMillis);
+    boolean needsFetch(EntrySnapshot state, long nowMillis, long staleMillis);
 
     /** {@code query}/{@code subscribe}: fetch unless the data is fresh (successful, not invalidated, not stale). */
     FetchPolicy UNLESS_FRESH = (s, now, stale) -> !s.isFreshAt(now, stale);
@@ -32,7 +32,7 @@ interface FetchPolicy {
         return (s, now, stale) -> needsFetch(s, now, stale) || other.needsFetch(s, now, stale);
     }
 
-    private static boolean isEmpty(EntryState s) {
+    private static boolean isEmpty(EntrySnapshot s) {
         return s.data instanceof InfiniteData<?, ?> d && d.isEmpty();
     }
 

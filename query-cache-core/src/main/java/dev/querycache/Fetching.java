@@ -24,14 +24,14 @@ import reactor.core.publisher.Mono;
  */
 final class Fetching {
 
-    private final QueryCache cache;
+    private final CacheEngine cache;
     private final EntryStore store;
     private final Set<Fetch> running = ConcurrentHashMap.newKeySet();
     private final List<FetchObserver> observers;
     /** What an errored entry keeps of its fetch's error (see {@code QueryClient.Builder#storedErrors}). */
     private final UnaryOperator<Throwable> storedErrors;
 
-    Fetching(QueryCache cache, EntryStore store, List<FetchObserver> observers, UnaryOperator<Throwable> storedErrors) {
+    Fetching(CacheEngine cache, EntryStore store, List<FetchObserver> observers, UnaryOperator<Throwable> storedErrors) {
         this.cache = cache;
         this.store = store;
         this.observers = new CopyOnWriteArrayList<>(observers);

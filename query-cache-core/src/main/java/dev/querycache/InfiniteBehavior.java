@@ -30,7 +30,7 @@ final class InfiniteBehavior implements FetchBehavior {
 
     @Override
     @SuppressWarnings("unchecked")
-    public Mono<Object> fetch(EndpointRuntime endpoint, Object arg, EntryState current, FetchRequest request) {
+    public Mono<Object> fetch(EndpointRuntime endpoint, Object arg, EntrySnapshot current, FetchRequest request) {
         InfiniteData<Object, Object> cached = current.hasData ? (InfiniteData<Object, Object>) current.data : null;
         int maxPages = endpoint.options().maxPages();
         if (cached == null || cached.isEmpty()) {

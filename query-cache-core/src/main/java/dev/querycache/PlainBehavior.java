@@ -14,7 +14,7 @@ final class PlainBehavior implements FetchBehavior {
     }
 
     @Override
-    public Mono<Object> fetch(EndpointRuntime endpoint, Object arg, EntryState current, FetchRequest request) {
+    public Mono<Object> fetch(EndpointRuntime endpoint, Object arg, EntrySnapshot current, FetchRequest request) {
         Object userArg = EntryKey.userArg(arg);
         return endpoint.attempt(userArg, () -> fetcher.fetch(userArg));
     }

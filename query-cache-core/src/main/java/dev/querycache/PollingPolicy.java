@@ -8,9 +8,9 @@ package dev.querycache;
  */
 final class PollingPolicy {
 
-    private final QueryCache cache;
+    private final CacheEngine cache;
 
-    PollingPolicy(QueryCache cache) {
+    PollingPolicy(CacheEngine cache) {
         this.cache = cache;
     }
 

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.Set;
 
 /**
- * The public snapshot of a plain entry: one {@link EntryState} with the entry's endpoint and key. Made on
+ * The public snapshot of a plain entry: one {@link EntrySnapshot} with the entry's endpoint and key. Made on
  * demand ({@code state}, {@code entries}, events, watchers), never on the hit path. Immutable.
  *
  * The key is the arg as the cache keys it (a {@link ScopedArg} for {@code PRINCIPAL} entries).
@@ -13,16 +13,16 @@ final class StateView implements QueryState<Object> {
 
     private final EndpointRuntime runtime;
     private final Object key;
-    final EntryState s;
+    final EntrySnapshot s;
 
-    StateView(EndpointRuntime runtime, Object key, EntryState s) {
+    StateView(EndpointRuntime runtime, Object key, EntrySnapshot s) {
         this.runtime = runtime;
         this.key = key;
         this.s = s;
     }
 
     /** The public snapshot of {@code s}: a {@code StateView}, or an {@link InfiniteStateView} for an infinite endpoint. */
-    static QueryState<?> of(EndpointRuntime endpoint, Object key, EntryState s) {
+    static QueryState<?> of(EndpointRuntime endpoint, Object key, EntrySnapshot s) {
         StateView v = new StateView(endpoint, key, s);
         return endpoint.isInfinite() ? new InfiniteStateView(v) : v;
     }
@@ -74,7 +74,7 @@ final class StateView implements QueryState<Object> {
 
     @Override
     public boolean isStale() {
-        // the one freshness rule: stale exactly when query(arg) would fetch (EntryState.isFreshAt)
+        // the one freshness rule: stale exactly when query(arg) would fetch (EntrySnapshot.isFreshAt)
         return !s.isFreshAt(runtime.nowMillis(), runtime.options().staleMillis());
     }
 

@@ -6,12 +6,12 @@ import reactor.core.publisher.Mono;
 /** A subscription to one entry. Thread-safe; unsubscribing twice is a no-op. */
 final class SubscriptionImpl<R> implements QuerySubscription<R> {
 
-    private final QueryCache cache;
+    private final CacheEngine cache;
     final CacheEntry query;
     private final SubscribeOptions options;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    SubscriptionImpl(QueryCache cache, CacheEntry query, SubscribeOptions options) {
+    SubscriptionImpl(CacheEngine cache, CacheEntry query, SubscribeOptions options) {
         this.cache = cache;
         this.query = query;
         this.options = options;
@@ -31,7 +31,7 @@ final class SubscriptionImpl<R> implements QuerySubscription<R> {
             if (f != null) {
                 return f.result();
             }
-            EntryState s = query.state();
+            EntrySnapshot s = query.state();
             if (s.status() == QueryStatus.ERROR) {
                 return Mono.error(s.error);
             }

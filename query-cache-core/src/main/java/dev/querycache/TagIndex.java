@@ -58,11 +58,6 @@ final class TagIndex {
         return List.copyOf(out);
     }
 
-    void clear() {
-        byType.clear();
-        byTag.clear();
-    }
-
     static boolean anyMatches(Collection<Tag> invalidated, Set<Tag> provided) {
         for (Tag wanted : invalidated) {
             for (Tag p : provided) {

@@ -17,7 +17,7 @@ import java.util.function.Consumer;
  */
 final class TagInvalidation {
 
-    private final QueryCache cache;
+    private final CacheEngine cache;
     private final EntryStore store;
     private final Fetching fetching;
     private final TagIndex tagIndex = new TagIndex();
@@ -25,7 +25,7 @@ final class TagInvalidation {
     /** Where invalidations made here are published (an {@link InvalidationBus}); none by default. */
     private volatile Consumer<Invalidation> publisher = i -> { };
 
-    TagInvalidation(QueryCache cache, EntryStore store, Fetching fetching) {
+    TagInvalidation(CacheEngine cache, EntryStore store, Fetching fetching) {
         this.cache = cache;
         this.store = store;
         this.fetching = fetching;

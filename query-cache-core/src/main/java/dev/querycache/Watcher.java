@@ -13,7 +13,7 @@ final class Watcher {
         this.sink = sink;
     }
 
-    void offer(EndpointRuntime endpoint, Object key, EntryState s) {
+    void offer(EndpointRuntime endpoint, Object key, EntrySnapshot s) {
         long last;
         do {
             last = lastVersion.get();

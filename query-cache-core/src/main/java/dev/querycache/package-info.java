@@ -22,7 +22,8 @@
  *
  * <h2>Threads and time</h2>
  * Every public type is thread-safe. Every {@code Mono} and {@code Flux} the API answers is cold. The cache-hit
- * path of {@code query} takes no lock; a {@code SHARED} endpoint's call allocates one small cold {@code Mono}.
+ * path of {@code query} takes no lock; a {@code SHARED} endpoint's call allocates one small cold {@code Mono}
+ * (a scoped one's also its key and a deferred {@code Mono}).
  * Timers and the clock come from one Reactor {@link reactor.core.scheduler.Scheduler}
  * ({@link dev.querycache.QueryClient.Builder#scheduler}), so tests can use a virtual-time scheduler.
  * Fetchers run on whatever thread their {@code Mono} uses; the cache never blocks on them.

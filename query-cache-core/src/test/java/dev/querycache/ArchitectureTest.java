@@ -23,6 +23,8 @@ class ArchitectureTest {
 
     @Test
     void onlyTheStoreSeamTouchesAnEndpointsStore() throws IOException {
+        assertThat(Files.readString(SOURCES.resolve("EndpointRuntime.java"))).as("the store the rule guards")
+                .contains("final Cache<Object, CacheEntry> store;");
         // a Caffeine call on an endpoint's store (the field of EndpointRuntime), anywhere but EntryStore
         assertThat(filesMatching("(?<!cache\\.)\\bstore\\.(getIfPresent|asMap|policy|cleanUp|put|invalidate\\w*|estimatedSize)\\(",
                 "EntryStore.java")).isEmpty();
@@ -30,15 +32,31 @@ class ArchitectureTest {
 
     @Test
     void anEntryChangesOnlyInItsReducer() throws IOException {
-        // what the reducer changes (removal, polling bookkeeping, the tag log of a running fetch) is private to
-        // CacheEntry or called from it only; eviction and poll ticks are EntryActions too
-        assertThat(filesMatching("\\.(markRemoved|pollFired|recordInvalidation|admitOnProbation)\\(",
+        // the names the rules below guard must exist where they are declared: a rename that the rules did not
+        // follow fails here instead of leaving a rule that can no longer fail
+        assertDeclared("CacheEntry.java", "markRemoved", "admitOnProbation", "promote", "pollTick");
+        assertDeclared("Fetch.java", "recordInvalidation");
+        // what the reducer changes (removal, probation, the tag log of a running fetch) is private to CacheEntry
+        // or called from the store seam only; eviction and poll ticks are EntryActions too
+        assertThat(filesMatching("\\.(markRemoved|pollTick|recordInvalidation|admitOnProbation)\\(",
                 "CacheEntry.java", "EntryStore.java")).isEmpty();
+        assertThat(filesMatching("\\.promote\\(\\)", "CacheEntry.java", "EntryStore.java")).isEmpty();
         assertThat(filesMatching("recordInvalidation\\(", "CacheEntry.java", "Fetch.java")).isEmpty();
+    }
+
+    /** Each of {@code methods} is declared in {@code file} (a method declaration, not only a call). */
+    private static void assertDeclared(String file, String... methods) throws IOException {
+        String source = Files.readString(SOURCES.resolve(file));
+        for (String m : methods) {
+            assertThat(Pattern.compile("\\b(void|boolean|[A-Z]\\w*)\\s+" + m + "\\(").matcher(source).find())
+                    .as("%s declares %s (the architecture rules name it)", file, m).isTrue();
+        }
     }
 
     @Test
     void onlyTheKeyTypeAsksWhichKindAKeyIs() throws IOException {
+        assertThat(SOURCES.resolve("ScopedArg.java")).as("the key kinds the rule guards").exists();
+        assertThat(SOURCES.resolve("RequestArg.java")).exists();
         assertThat(filesMatching("instanceof\\s+(EntryKey\\.Scoped|ScopedArg|RequestArg)\\b|\\((ScopedArg|RequestArg)\\)\\s*\\w",
                 "EntryKey.java", "EntryKeys.java", "ScopedArg.java", "RequestArg.java")).isEmpty();
     }

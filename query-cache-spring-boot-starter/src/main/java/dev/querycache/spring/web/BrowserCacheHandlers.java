@@ -1,6 +1,5 @@
 package dev.querycache.spring.web;
 
-import dev.querycache.spring.state.DehydratedStateJson;
 import dev.querycache.Admission;
 import dev.querycache.QueryAbortedException;
 import dev.querycache.QueryClient;
@@ -37,20 +36,18 @@ final class BrowserCacheHandlers {
     private final JsonInput input;
     private final ExposedEndpoints exposed;
     private final WebBudget budget;
-    private final DehydratedStateJson stateJson;
     private final InvalidationLog log;
     private final Duration heartbeat;
     private final String script;
 
     BrowserCacheHandlers(QueryClient client, JsonMapper mapper, int maxInputBytes, ExposedEndpoints exposed, WebBudget budget,
-                         DehydratedStateJson stateJson, Duration heartbeat, String basePath, InvalidationLog log) {
+                         Duration heartbeat, String basePath, InvalidationLog log) {
         this.log = log;
         this.client = client;
         this.mapper = mapper;
         this.input = new JsonInput(mapper, maxInputBytes);
         this.exposed = exposed;
         this.budget = budget;
-        this.stateJson = stateJson;
         this.heartbeat = heartbeat;
         this.script = PrefetchHandlers.resource("tanstack.js").replace("__BASE_PATH__", basePath);
     }

@@ -7,7 +7,6 @@ import dev.querycache.spring.web.JsonInput.BadInput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Map;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.http.HttpStatus;
@@ -34,13 +33,13 @@ final class PrefetchHandlers {
     private final String script;
     private final WebBudget budget;
 
-    PrefetchHandlers(QueryClient client, JsonMapper mapper, int maxBodyBytes, List<String> prefetchable, int maxPages,
+    PrefetchHandlers(QueryClient client, JsonMapper mapper, int maxBodyBytes, ExposedEndpoints exposed, int maxPages,
                      RoutePreloads routes, String basePath, WebBudget budget) {
         this.client = client;
         this.budget = budget;
         this.mapper = mapper;
         this.input = new JsonInput(mapper, maxBodyBytes);
-        this.exposed = new ExposedEndpoints(client, prefetchable);
+        this.exposed = exposed;
         this.maxPages = maxPages;
         this.routes = routes;
         this.script = resource("preload.js").replace("__BASE_PATH__", basePath);

@@ -120,15 +120,14 @@ public final class QueryCacheWebAutoConfiguration {
         @ConditionalOnMissingBean(name = "queryCacheWebRoutes")
         RouterFunction<ServerResponse> queryCacheWebRoutes(QueryClient client, ObjectProvider<JsonMapper> mapper,
                                                            RoutePreloads routes, QueryCacheProperties properties,
-                                                           WebBudget budget, DehydratedStateJson stateJson,
-                                                           InvalidationLog invalidationLog) {
+                                                           WebBudget budget, InvalidationLog invalidationLog) {
             QueryCacheProperties.Web web = properties.getWeb();
             int maxBytes = (int) web.getMaxBodySize().toBytes();
-            PrefetchHandlers h = new PrefetchHandlers(client, mapper(mapper), maxBytes,
-                    web.getPrefetchable(), web.getMaxPrefetchPages(), routes, web.getBasePath(), budget);
-            BrowserCacheHandlers b = new BrowserCacheHandlers(client, mapper(mapper), maxBytes,
-                    new ExposedEndpoints(client, web.getPrefetchable()), budget, stateJson, web.getEventsHeartbeat(),
-                    web.getBasePath(), invalidationLog);
+            ExposedEndpoints exposed = new ExposedEndpoints(client, web.getPrefetchable());   // one allowlist for both
+            PrefetchHandlers h = new PrefetchHandlers(client, mapper(mapper), maxBytes, exposed,
+                    web.getMaxPrefetchPages(), routes, web.getBasePath(), budget);
+            BrowserCacheHandlers b = new BrowserCacheHandlers(client, mapper(mapper), maxBytes, exposed, budget,
+                    web.getEventsHeartbeat(), web.getBasePath(), invalidationLog);
             String base = web.getBasePath();
             return RouterFunctions.route()
                     .POST(base + "/prefetch", h::prefetch)

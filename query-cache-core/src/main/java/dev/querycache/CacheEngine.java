@@ -24,7 +24,7 @@ import reactor.core.publisher.Mono;
  * CollectionPolicy (keepUnusedDataFor, maximumSize, probation), PollingPolicy, TagInvalidation, Fetching.
  */
 /** The dispatch, the order of the policies, and the operations the endpoints and the client call. Thread-safe. */
-final class QueryCache {
+final class CacheEngine {
 
     final EntryStore store;
     final CollectionPolicy collection;
@@ -33,7 +33,7 @@ final class QueryCache {
     final TagInvalidation invalidation;
     private final EventPublisher<QueryCacheEvent> events = new EventPublisher<>();
 
-    QueryCache(List<FetchObserver> observers, UnaryOperator<Throwable> storedErrors) {
+    CacheEngine(List<FetchObserver> observers, UnaryOperator<Throwable> storedErrors) {
         this.store = new EntryStore(this::changedInLock, this::afterChange);
         this.collection = new CollectionPolicy(this);
         this.polling = new PollingPolicy(this);
@@ -120,7 +120,7 @@ final class QueryCache {
     }
 
     /** Publishes the entry's state {@code state} (its current one when null) as an event of {@code type}. */
-    private void publishEvent(QueryCacheEvent.Type type, CacheEntry q, EntryState state) {
+    private void publishEvent(QueryCacheEvent.Type type, CacheEntry q, EntrySnapshot state) {
         if (events.hasListeners()) {
             events.publish(new QueryCacheEvent(type, StateView.of(q.endpoint, q.arg, state != null ? state : q.state())));
         }
@@ -226,7 +226,7 @@ final class QueryCache {
             if (q == null) {
                 return false;
             }
-            EntryState s = q.state();
+            EntrySnapshot s = q.state();
             if (!s.hasData) {
                 return false;
             }
@@ -251,7 +251,7 @@ final class QueryCache {
     }
 
     private static EntryAction.Write write(EndpointRuntime endpoint, Object arg, Object data, long at,
-                                           EntryState expected, long newerThan, Set<Tag> knownTags) {
+                                           EntrySnapshot expected, long newerThan, Set<Tag> knownTags) {
         Set<Tag> tags = knownTags != null ? knownTags : Fetching.tagsOf(endpoint, arg, data);
         return new EntryAction.Write(data, at, tags, endpoint.behavior().hasNext(data),
                 endpoint.behavior().hasPrevious(data), expected, newerThan);

@@ -19,7 +19,7 @@ import reactor.core.publisher.Operators;
  *
  * <p>Thread-safe by immutability.
  */
-final class EntryState extends Mono<Object> implements Fuseable.ScalarCallable<Object> {
+final class EntrySnapshot extends Mono<Object> implements Fuseable.ScalarCallable<Object> {
 
     static final long NO_TIME = Long.MIN_VALUE;
 
@@ -45,7 +45,7 @@ final class EntryState extends Mono<Object> implements Fuseable.ScalarCallable<O
     final boolean hasNext;
     final boolean hasPrevious;
 
-    private EntryState(int version, QueryStatus status, Object data, boolean hasData, Throwable error,
+    private EntrySnapshot(int version, QueryStatus status, Object data, boolean hasData, Throwable error,
                        long fulfilledAtMillis, FetchKind fetching, FetchKind failedKind, boolean invalidated,
                        Set<Tag> tags, int subscribers, boolean hasNext, boolean hasPrevious, byte source) {
         this.source = source;
@@ -65,8 +65,8 @@ final class EntryState extends Mono<Object> implements Fuseable.ScalarCallable<O
     }
 
     /** A new entry's state; it provides the endpoint's tag types whatever its status (as RTK does for rejected queries). */
-    static EntryState initial(Set<Tag> staticTags) {
-        return new EntryState(0, QueryStatus.UNINITIALIZED, null, false, null, NO_TIME, null, null, false,
+    static EntrySnapshot initial(Set<Tag> staticTags) {
+        return new EntrySnapshot(0, QueryStatus.UNINITIALIZED, null, false, null, NO_TIME, null, null, false,
                 staticTags, 0, false, false, NONE);
     }
 
@@ -123,15 +123,15 @@ final class EntryState extends Mono<Object> implements Fuseable.ScalarCallable<O
 
     // ------------------------------------------------------------------------------------ transitions
 
-    EntryState fetchStarted(FetchKind kind) {
+    EntrySnapshot fetchStarted(FetchKind kind) {
         QueryStatus s = status() == QueryStatus.UNINITIALIZED ? QueryStatus.PENDING : status();
-        return new EntryState(version + 1, s, data, hasData, error, fulfilledAtMillis, kind, failedKind(),
+        return new EntrySnapshot(version + 1, s, data, hasData, error, fulfilledAtMillis, kind, failedKind(),
                 invalidated, tags, subscribers, hasNext, hasPrevious, source);
     }
 
-    EntryState succeeded(Object newData, long nowMillis, Set<Tag> newTags, boolean invalid, boolean next,
+    EntrySnapshot succeeded(Object newData, long nowMillis, Set<Tag> newTags, boolean invalid, boolean next,
                          boolean previous, QueryState.Source from) {
-        return new EntryState(version + 1, QueryStatus.SUCCESS, newData, true, null, nowMillis, null, null, invalid,
+        return new EntrySnapshot(version + 1, QueryStatus.SUCCESS, newData, true, null, nowMillis, null, null, invalid,
                 newTags, subscribers, next, previous, (byte) from.ordinal());
     }
 
@@ -139,29 +139,29 @@ final class EntryState extends Mono<Object> implements Fuseable.ScalarCallable<O
      * Data written from outside a fetch ({@code setData}, {@code updateData}, hydration): fresh and
      * successful, but the fetch state is kept (a running fetch still runs and lands afterwards).
      */
-    EntryState written(Object newData, long atMillis, Set<Tag> newTags, boolean next, boolean previous) {
-        return new EntryState(version + 1, QueryStatus.SUCCESS, newData, true, null, atMillis, fetching(), null, false,
+    EntrySnapshot written(Object newData, long atMillis, Set<Tag> newTags, boolean next, boolean previous) {
+        return new EntrySnapshot(version + 1, QueryStatus.SUCCESS, newData, true, null, atMillis, fetching(), null, false,
                 newTags, subscribers, next, previous, (byte) QueryState.Source.WRITTEN.ordinal());
     }
 
-    EntryState failed(Throwable e, FetchKind kind) {
-        return new EntryState(version + 1, QueryStatus.ERROR, data, hasData, e, fulfilledAtMillis, null, kind,
+    EntrySnapshot failed(Throwable e, FetchKind kind) {
+        return new EntrySnapshot(version + 1, QueryStatus.ERROR, data, hasData, e, fulfilledAtMillis, null, kind,
                 invalidated, tags, subscribers, hasNext, hasPrevious, source);
     }
 
-    EntryState fetchAborted() {
+    EntrySnapshot fetchAborted() {
         QueryStatus s = status() == QueryStatus.PENDING ? QueryStatus.UNINITIALIZED : status();
-        return new EntryState(version + 1, s, data, hasData, error, fulfilledAtMillis, null, failedKind(),
+        return new EntrySnapshot(version + 1, s, data, hasData, error, fulfilledAtMillis, null, failedKind(),
                 invalidated, tags, subscribers, hasNext, hasPrevious, source);
     }
 
-    EntryState withInvalidated() {
-        return new EntryState(version + 1, status(), data, hasData, error, fulfilledAtMillis, fetching(), failedKind(),
+    EntrySnapshot withInvalidated() {
+        return new EntrySnapshot(version + 1, status(), data, hasData, error, fulfilledAtMillis, fetching(), failedKind(),
                 true, tags, subscribers, hasNext, hasPrevious, source);
     }
 
-    EntryState withSubscribers(int n) {
-        return new EntryState(version + 1, status(), data, hasData, error, fulfilledAtMillis, fetching(), failedKind(),
+    EntrySnapshot withSubscribers(int n) {
+        return new EntrySnapshot(version + 1, status(), data, hasData, error, fulfilledAtMillis, fetching(), failedKind(),
                 invalidated, tags, n, hasNext, hasPrevious, source);
     }
 
@@ -193,7 +193,7 @@ final class EntryState extends Mono<Object> implements Fuseable.ScalarCallable<O
 
     @Override
     public String toString() {
-        return "EntryState{status=" + status() + ", data=" + data + ", fetching=" + fetching() + ", invalidated="
+        return "EntrySnapshot{status=" + status() + ", data=" + data + ", fetching=" + fetching() + ", invalidated="
                 + invalidated + ", subscribers=" + subscribers + ", tags=" + tags + ", version=" + version + "}";
     }
 }
