@@ -7,8 +7,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Design notes.
  *
  * One CacheEntry is one cache entry: its arg, an immutable EntrySnapshot swapped on every change, the running
- * Fetch (at most one), the keepUnusedDataFor timer (Removable), the polling unit (Poller, made for the
- * first polling subscriber) and the watchers (made for the first watch).
+ * Fetch (at most one), whether it is on probation or gone, and the watchers (made for the first watch). Its
+ * keepUnusedDataFor timer is kept by CollectionPolicy and its polling (Poller) by PollingPolicy, as RTK keeps
+ * them in its middlewares; the reducer tells them what changed.
  *
  * Every change is one EntryAction passed to dispatch(), under this object's monitor, and dispatch() is
  * only ever called by the store seam (EntryStore): inside the store's compute for this entry's key, or,
@@ -22,7 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * returns (see EntrySnapshot).
  */
 /** One cache entry. Thread-safe; see the design notes in the source. */
-final class CacheEntry extends Removable {
+final class CacheEntry {
 
     final EndpointRuntime endpoint;
     /** The arg as the endpoint's fetcher takes it (for PRINCIPAL entries, a {@link ScopedArg}). */
@@ -30,8 +31,8 @@ final class CacheEntry extends Removable {
 
     private volatile EntrySnapshot state;
     private volatile Fetch inFlight;
-    /** Made for the first polling subscriber; guarded by this monitor. */
-    private Poller poller;
+    /** Set once the entry is removed: no fetch, no polling, no removal timer from then on. */
+    private volatile boolean gone;
     /**
      * Created by untrusted traffic and not yet used by the application ({@link Admission}): weighs 0 in the
      * store, so it never evicts an ordinary entry. Changed only inside the store's compute for this key.
@@ -144,9 +145,7 @@ final class CacheEntry extends Removable {
         }
         c.after = state;
         boolean pinned = isPinned();
-        if (pinned) {
-            cancelRemoval();
-        }
+        c.pinned = pinned;   // the collection policy disarms the removal timer
         c.unpinned = !isGone() && !pinned && (wasPinned || action instanceof EntryAction.Write && c.applied);
         return c;
     }
@@ -171,10 +170,7 @@ final class CacheEntry extends Removable {
     private void subscribe(Change c, EntryAction.Subscribe s) {
         set(state.withSubscribers(state.subscribers + 1));
         if (s.options().pollingIntervalValue() != null) {
-            if (poller == null) {
-                poller = new Poller();
-            }
-            poller.add(s.options().pollingIntervalValue());
+            endpoint.polling.subscribed(this, s.options().pollingIntervalValue());
         }
         c.add(QueryCacheEvent.Type.SUBSCRIBER_ADDED);
         c.poll = Change.Poll.RESCHEDULE;
@@ -183,8 +179,8 @@ final class CacheEntry extends Removable {
 
     private void unsubscribe(Change c, EntryAction.Unsubscribe u) {
         set(state.withSubscribers(Math.max(0, state.subscribers - 1)));
-        if (u.options().pollingIntervalValue() != null && poller != null) {
-            poller.remove(u.options().pollingIntervalValue());
+        if (u.options().pollingIntervalValue() != null) {
+            endpoint.polling.unsubscribed(this, u.options().pollingIntervalValue());
         }
         c.add(QueryCacheEvent.Type.SUBSCRIBER_REMOVED);
         c.poll = Change.Poll.RESCHEDULE;
@@ -283,36 +279,23 @@ final class CacheEntry extends Removable {
         c.add(QueryCacheEvent.Type.REMOVED);
     }
 
-    /** Marks the entry gone: no fetch, no polling, no timer. */
+    /** Marks the entry gone: no fetch, no polling, no timer (the collection policy disarms it after the change). */
     private void markRemoved() {
-        markGone();
+        gone = true;
         inFlight = null;
-        if (poller != null) {
-            poller.clear();
-        }
+        endpoint.polling.removed(this);
+    }
+
+    /** Whether the entry was removed (lock-free). */
+    boolean isGone() {
+        return gone;
     }
 
     // ------------------------------------------------------------------------------------ polling
 
-    /** Applies {@link Change#poll}; call with no store lock held. */
-    synchronized void reschedulePoll(Change.Poll how, Runnable poll) {
-        if (poller == null || how == Change.Poll.UNCHANGED) {
-            return;
-        }
-        if (isGone()) {
-            poller.clear();
-            return;
-        }
-        poller.reschedule(how == Change.Poll.RESTART, inFlight != null, endpoint.scheduler(), poll);
-    }
-
     /** The poll timer fired: refetches (joining a running fetch) while a polling subscriber is left. */
     private boolean pollTick(Change c, long nowMillis) {
-        if (poller == null) {
-            return false;
-        }
-        poller.fired();
-        if (!poller.isPolling()) {
+        if (!endpoint.polling.fired(this)) {
             return false;
         }
         acquire(c, FetchRequest.REFRESH, FetchPolicy.ALWAYS, nowMillis);

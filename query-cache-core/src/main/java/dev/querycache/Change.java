@@ -34,6 +34,8 @@ final class Change {
     Throwable error;
     /** The entry has no subscriber and no fetch any more: arm keepUnusedDataFor. */
     boolean unpinned;
+    /** The entry has a subscriber or a fetch after the change: disarm keepUnusedDataFor. */
+    boolean pinned;
     /** The entry was created for this change. */
     boolean created;
     /** The entry is to be taken out of the store. */

@@ -140,7 +140,7 @@ final class ClientBuilder implements QueryClient.Builder {
             FetchBehavior behavior = r.infinite()
                     ? new InfiniteBehavior((InfiniteQueryFetcher<?, ?, ?>) r.fetcher())
                     : new PlainBehavior((QueryFetcher<?, ?>) r.fetcher());
-            byName.put(name, new EndpointRuntime(name, behavior, resolved, scheduler, cache.store::open));
+            byName.put(name, new EndpointRuntime(name, behavior, resolved, scheduler, cache.store::open, cache.polling));
         }
         if (sharedLevel != null) {
             cache.store.shareThrough(sharedLevel);

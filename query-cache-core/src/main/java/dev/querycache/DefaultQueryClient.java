@@ -237,6 +237,11 @@ final class DefaultQueryClient implements QueryClient {
         return cache.events().flux();
     }
 
+    /** The engine behind this client (tests). */
+    CacheEngine engine() {
+        return cache;
+    }
+
     /** Runs pending expiry/size maintenance now. */
     void cleanUp() {
         cache.store.cleanUp();

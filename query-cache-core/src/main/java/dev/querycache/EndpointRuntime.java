@@ -30,6 +30,8 @@ final class EndpointRuntime {
     private final Scheduler scheduler;
     /** Entries by arg key; read and changed only through the store seam, {@link EntryStore}. */
     final Cache<Object, CacheEntry> store;
+    /** The client's polling policy, which keeps this endpoint's entries' polling state. */
+    final PollingPolicy polling;
     /** The store's maintenance ({@link EntryStore#open} sets it before the store is built). */
     volatile MaintenanceExecutor maintenance;
 
@@ -45,7 +47,9 @@ final class EndpointRuntime {
     final AtomicInteger liveRequestEntries = new AtomicInteger();
 
     EndpointRuntime(String name, FetchBehavior behavior, ResolvedOptions options, Scheduler scheduler,
-                    java.util.function.Function<EndpointRuntime, Cache<Object, CacheEntry>> storeFactory) {
+                    java.util.function.Function<EndpointRuntime, Cache<Object, CacheEntry>> storeFactory,
+                    PollingPolicy polling) {
+        this.polling = polling;
         this.name = name;
         this.behavior = behavior;
         this.options = options;

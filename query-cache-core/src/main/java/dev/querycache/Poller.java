@@ -10,8 +10,9 @@ import reactor.core.scheduler.Scheduler;
 /**
  * The polling of one entry, as RTK's {@code polling.ts}: the entry polls at the smallest interval of its
  * polling subscribers, the next poll {@code interval} after the previous fetch settled, never while a
- * fetch runs, and not at all once the last polling subscriber left or the entry is gone. Made for the
- * first polling subscriber only (most entries never poll). Not thread-safe: guarded by its entry's monitor.
+ * fetch runs, and not at all once the last polling subscriber left or the entry is gone. Kept by
+ * {@link PollingPolicy}, made for an entry's first polling subscriber only (most entries never poll). Not
+ * thread-safe: guarded by its entry's monitor.
  */
 final class Poller {
 
