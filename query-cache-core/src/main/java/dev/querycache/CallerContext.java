@@ -43,16 +43,11 @@ final class CallerContext {
         if (cache.tracing == null) {
             return work.get();
         }
-        ContextView previous = CURRENT.get();
-        CURRENT.set(ctx);
+        ContextView previous = enter(ctx);
         try {
             return work.get();
         } finally {
-            if (previous == null) {
-                CURRENT.remove();
-            } else {
-                CURRENT.set(previous);
-            }
+            exit(previous);
         }
     }
 }

@@ -33,13 +33,8 @@ public final class DataJson {
      * way to write a large value without holding its JSON whole.
      */
     public static void write(JsonMapper mapper, Object data, java.io.OutputStream out) {
-        if (data instanceof InfiniteData<?, ?> d) {
-            java.util.Map<String, Object> shape = new java.util.LinkedHashMap<>(4);
-            shape.put("pages", d.pages());
-            shape.put("pageParams", d.pageParams());
-            mapper.writeValue(out, shape);
-        } else {
-            mapper.writeValue(out, data);
+        try (tools.jackson.core.JsonGenerator g = mapper.createGenerator(out)) {
+            write(mapper, data, g);
         }
     }
 

@@ -74,22 +74,17 @@ public final class DehydratedStateJson {
 
     /** {@code state} as JSON in query-cache's own format. */
     public String write(DehydratedState state) {
-        ObjectNode root = mapper.createObjectNode();
-        ArrayNode queries = root.putArray("queries");
-        for (DehydratedState.DehydratedQuery q : state.queries()) {
-            ObjectNode n = queries.addObject();
-            n.put("endpoint", q.endpoint());
-            n.set("arg", mapper.valueToTree(q.arg()));
-            n.set("data", DataJson.tree(mapper, q.data()));
-            n.put("fulfilledAt", q.fulfilledAt().toEpochMilli());
-            TagJson.write(mapper, n.putArray("tags"), q.tags());
-            n.put("infinite", q.infinite());
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try {
+            write(state, out, Long.MAX_VALUE, (endpoint, bytes) -> { });
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);   // a ByteArrayOutputStream does not fail
         }
-        return mapper.writeValueAsString(root);
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /**
-     * Writes {@code state} to {@code out} as {@link #write(DehydratedState)} would, one entry at a time: each
+     * Writes {@code state} to {@code out} in query-cache's own format, one entry at a time: each
      * entry is written to memory first, and only when its JSON stays within {@code maxEntryBytes}; a larger
      * one is dropped as soon as it outgrows the cap (never held whole) and {@code skipped} is told. Memory
      * holds one entry's JSON at most. Does not close {@code out}.

@@ -42,27 +42,8 @@ class BusBaselineTest {
         ReactiveStringRedisTemplate r = new ReactiveStringRedisTemplate(factory);
         r.opsForHash().put("baseline:versions", "tag:Item", "5").block(Duration.ofSeconds(30));
         List<Invalidation> received = new CopyOnWriteArrayList<>();
-        ObjectProvider<QueryClient> none = new ObjectProvider<>() {
-            @Override
-            public QueryClient getObject() {
-                return null;
-            }
-
-            @Override
-            public QueryClient getObject(Object... args) {
-                return null;
-            }
-
-            @Override
-            public QueryClient getIfAvailable() {
-                return null;
-            }
-
-            @Override
-            public QueryClient getIfUnique() {
-                return null;
-            }
-        };
+        ObjectProvider<QueryClient> none = new org.springframework.beans.factory.support.StaticListableBeanFactory()
+                .getBeanProvider(QueryClient.class);   // no client: a repair needs none
         // a Redis slow to hand out connections at first (a busy machine, a cluster's topology being discovered)
         java.util.concurrent.atomic.AtomicBoolean slow = new java.util.concurrent.atomic.AtomicBoolean(true);
         org.springframework.data.redis.connection.ReactiveRedisConnectionFactory slowAtFirst =

@@ -11,7 +11,6 @@ import dev.querycache.spring.QueryCacheConfigurationException;
 import dev.querycache.spring.clusterapp.ClusterTestApplication;
 import dev.querycache.spring.clusterapp.RedisTopology;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,35 +67,17 @@ class TopologyAndBoundsTest {
     @Test
     void callerVersionFieldsAreDroppedOnceIdle() throws Exception {
         LettuceConnectionFactory factory = redis.connectionFactory();
-        AtomicReference<QueryClient> self = new AtomicReference<>();
-        ObjectProvider<QueryClient> provider = new ObjectProvider<>() {
-            @Override
-            public QueryClient getObject() {
-                return self.get();
-            }
-
-            @Override
-            public QueryClient getObject(Object... args) {
-                return self.get();
-            }
-
-            @Override
-            public QueryClient getIfAvailable() {
-                return self.get();
-            }
-
-            @Override
-            public QueryClient getIfUnique() {
-                return self.get();
-            }
-        };
+        // the client, once built (the bus is built first, as in the application)
+        org.springframework.beans.factory.support.StaticListableBeanFactory beans =
+                new org.springframework.beans.factory.support.StaticListableBeanFactory();
+        ObjectProvider<QueryClient> provider = beans.getBeanProvider(QueryClient.class);
         RedisInvalidationBus bus = new RedisInvalidationBus(factory, new JsonMapper(), provider, "bounds:channel",
                 "bounds:versions", Duration.ofSeconds(5), Duration.ofMillis(300));
         try (QueryClient client = QueryClient.builder().invalidationBus(bus)
                 .endpoint("basket", (dev.querycache.QueryFetcher<String, String>) arg -> Mono.just("x"),
                         EndpointOptions.builder().scope(QueryScope.PRINCIPAL).build())
                 .build()) {
-            self.set(client);
+            beans.addBean("queryClient", client);
             ReactiveStringRedisTemplate r = new ReactiveStringRedisTemplate(factory);
             for (int i = 0; i < 50; i++) {
                 bus.publish(Invalidation.endpoint("test", "basket", "caller-" + i));
