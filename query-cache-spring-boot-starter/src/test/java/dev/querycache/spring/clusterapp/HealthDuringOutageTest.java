@@ -27,7 +27,7 @@ class HealthDuringOutageTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = RedisTopology.Kind.class, names = {"ONE_NODE", "SENTINEL"})
+    @EnumSource(RedisTopology.Kind.class)
     void healthAnswersWithinItsTimeoutDuringAnOutage(RedisTopology.Kind kind) throws Exception {
         try (RedisTopology redis = RedisTopology.startOrSkip(kind)) {
             ConfigurableApplicationContext app = new SpringApplicationBuilder(ClusterTestApplication.class)

@@ -11,10 +11,9 @@ import io.micrometer.observation.tck.TestObservationRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -25,24 +24,20 @@ import org.springframework.context.annotation.Configuration;
  * How a fetch ran across the cluster, as its observation says: the instance holding the lease fetches
  * ({@code mode=lease-holder}), another instance asking later is answered by the copy ({@code mode=shared-copy},
  * with the {@code query.cache.shared.copy} event), one asking while the first fetches waits for it
- * ({@code after-lease-wait}). On a real Redis.
+ * ({@code after-lease-wait}). On every Redis topology.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SharedLevelObservationTest {
 
     RedisTopology redis;
     final List<ConfigurableApplicationContext> instances = new ArrayList<>();
 
-    @BeforeAll
-    void startRedis() throws Exception {
-        redis = RedisTopology.startOrSkip(RedisTopology.Kind.ONE_NODE);
-    }
-
-    @AfterAll
+    @AfterEach
     void stop() throws Exception {
         instances.forEach(ConfigurableApplicationContext::close);
+        instances.clear();
         if (redis != null) {
             redis.close();
+            redis = null;
         }
     }
 
@@ -79,8 +74,10 @@ class SharedLevelObservationTest {
         return kv == null ? "running" : kv.getValue();
     }
 
-    @Test
-    void theObservationSaysHowEachFetchRan() {
+    @ParameterizedTest
+    @EnumSource(RedisTopology.Kind.class)
+    void theObservationSaysHowEachFetchRan(RedisTopology.Kind kind) throws Exception {
+        redis = RedisTopology.startOrSkip(kind);
         Upstream.CALLS.clear();
         ConfigurableApplicationContext a = instance();
         ConfigurableApplicationContext b = instance();
