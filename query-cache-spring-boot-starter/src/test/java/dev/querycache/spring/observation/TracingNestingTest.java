@@ -133,6 +133,10 @@ class TracingNestingTest {
         int fetchSpans = (int) SPANS.stream().filter(s -> s.name() != null && s.name().startsWith("query-cache fetch")).count();
         WebClient.create("http://localhost:" + port).get().uri("/pokemon/pikachu").retrieve().bodyToMono(String.class)
                 .block(Duration.ofSeconds(30));
+        // the second page's own server span is reported after anything inside it: wait for it, then look
+        org.awaitility.Awaitility.await("the second page's server span").atMost(Duration.ofSeconds(30)).until(() ->
+                SPANS.stream().filter(s -> s.kind() == brave.Span.Kind.SERVER
+                        && String.valueOf(s.tag("http.url")).contains("/pokemon/")).count() >= 2);
         assertThat(SPANS.stream().filter(s -> s.name() != null && s.name().startsWith("query-cache fetch")).count())
                 .as("a hit has no fetch span").isEqualTo(fetchSpans);
     }
