@@ -189,6 +189,22 @@ public class QueryCacheProperties {
          */
         private Duration refreshTimeout = Duration.ofSeconds(2);
 
+        /**
+         * How long a streamed page (StreamedPage) waits for its pending queries: what has not settled by then keeps
+         * its fallback, is announced to the browser cache as not coming, and the response ends.
+         */
+        private Duration streamTimeout = Duration.ofSeconds(10);
+
+        /**
+         * The exchange attribute holding the page's Content-Security-Policy nonce: a streamed page's inline scripts
+         * carry it. Empty: no nonce.
+         */
+        private String cspNonceAttribute = "cspNonce";
+
+        public Duration getStreamTimeout() { return streamTimeout; }
+        public void setStreamTimeout(Duration v) { this.streamTimeout = v; }
+        public String getCspNonceAttribute() { return cspNonceAttribute; }
+        public void setCspNonceAttribute(String v) { this.cspNonceAttribute = v; }
         public Duration getRefreshTimeout() { return refreshTimeout; }
         public void setRefreshTimeout(Duration v) { this.refreshTimeout = v; }
         public int getEventsReplay() { return eventsReplay; }

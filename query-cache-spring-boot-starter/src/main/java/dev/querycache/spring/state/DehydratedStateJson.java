@@ -325,19 +325,7 @@ public final class DehydratedStateJson {
 
     /** JSON made safe inside an HTML script element (and as a JavaScript literal). */
     static String escapeForScript(String json) {
-        StringBuilder sb = new StringBuilder(json.length() + 16);
-        for (int i = 0; i < json.length(); i++) {
-            char c = json.charAt(i);
-            switch (c) {
-                case '<' -> sb.append("\\u003c");
-                case '>' -> sb.append("\\u003e");
-                case '&' -> sb.append("\\u0026");
-                case '\u2028' -> sb.append("\\u2028");
-                case '\u2029' -> sb.append("\\u2029");
-                default -> sb.append(c);
-            }
-        }
-        return sb.toString();
+        return dev.querycache.spring.internal.ScriptJson.escape(json);
     }
 
     private JavaType type(java.lang.reflect.Type t) {

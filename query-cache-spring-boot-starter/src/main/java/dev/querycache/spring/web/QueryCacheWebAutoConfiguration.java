@@ -140,6 +140,39 @@ public final class QueryCacheWebAutoConfiguration {
         }
     }
 
+    /**
+     * Streamed pages ({@link StreamedPage}) with Thymeleaf's WebFlux integration: the result handler and the
+     * {@code qc} dialect. On whenever both are on the classpath; they add no HTTP endpoint.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+    @ConditionalOnClass(name = "org.thymeleaf.spring6.ISpringWebFluxTemplateEngine")
+    @ConditionalOnBean(DehydratedStateJson.class)
+    static class StreamedPagesConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(name = "queryCacheStreamedPageResultHandler")
+        org.springframework.web.reactive.HandlerResultHandler queryCacheStreamedPageResultHandler(
+                QueryClient client, DehydratedStateJson stateJson, QueryCacheProperties properties,
+                ObjectProvider<org.springframework.web.reactive.result.view.ViewResolver> viewResolvers) {
+            QueryCacheProperties.Web web = properties.getWeb();
+            if (web.getStreamTimeout().isNegative() || web.getStreamTimeout().isZero()) {
+                throw new dev.querycache.spring.QueryCacheConfigurationException(
+                        "query-cache.web.stream-timeout must be positive, was " + web.getStreamTimeout(),
+                        "Set query-cache.web.stream-timeout to how long a streamed page may wait for its queries, e.g. 10s.");
+            }
+            return new StreamedPageResultHandler(client, stateJson, web.getStateFormat(),
+                    () -> viewResolvers.orderedStream().toList(), web.getStreamTimeout(), web.getCspNonceAttribute());
+        }
+
+        @Bean
+        @ConditionalOnMissingBean(name = "queryCacheDialect")
+        org.thymeleaf.dialect.IDialect queryCacheDialect(
+                ObjectProvider<org.thymeleaf.spring6.ISpringWebFluxTemplateEngine> engine) {
+            return new AwaitDialect(engine::getObject);
+        }
+    }
+
     /** The web budget's refusals as a Micrometer counter, {@code query.cache.web.refused} (tag {@code reason}). */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")

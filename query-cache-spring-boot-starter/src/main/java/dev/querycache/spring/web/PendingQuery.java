@@ -1,0 +1,100 @@
+package dev.querycache.spring.web;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.util.context.ContextView;
+
+/**
+ * One pending query of a {@link StreamedPage} while its response is written: the template variable its
+ * {@code qc:await} element reads (what it shows depends on {@link #outcome()}), the places where the page
+ * rendered its fallback, and a Mono that completes once it settles. Not a reactive type, so that Spring's
+ * view rendering does not await it. Thread-safe: it settles on the fetch's thread while the page renders.
+ */
+final class PendingQuery {
+
+    enum Outcome { PENDING, VALUE, FAILED }
+
+    /** Where the page rendered the fallback: the id of its element and how to render it again once settled. */
+    record Placement(int id, Supplier<String> render) {
+    }
+
+    private final StreamedPage.Pending spec;
+    private final Sinks.One<PendingQuery> settled = Sinks.one();
+    private final List<Placement> placements = new CopyOnWriteArrayList<>();
+    private volatile Outcome outcome = Outcome.PENDING;
+    private volatile Object value;
+    private volatile Disposable subscription;
+    private final java.util.concurrent.atomic.AtomicInteger ids;
+
+    /** @param ids the page's placement ids, shared by its pending queries */
+    PendingQuery(StreamedPage.Pending spec, java.util.concurrent.atomic.AtomicInteger ids) {
+        this.spec = spec;
+        this.ids = ids;
+    }
+
+    /** Subscribes the query in {@code context} (the request's: caller, scope, admission gate). */
+    void start(ContextView context) {
+        subscription = spec.value().contextWrite(context).subscribe(
+                v -> settle(Outcome.VALUE, v),
+                e -> settle(Outcome.FAILED, null),
+                () -> settle(Outcome.VALUE, value));
+    }
+
+    private void settle(Outcome o, Object v) {
+        if (outcome != Outcome.PENDING) {
+            return;
+        }
+        value = v;
+        outcome = o;
+        settled.tryEmitValue(this);
+    }
+
+    /** Stops waiting for it (the response was cancelled); a fetch it started goes on for the cache. */
+    void stop() {
+        Disposable d = subscription;
+        if (d != null) {
+            d.dispose();
+        }
+    }
+
+    String name() {
+        return spec.name();
+    }
+
+    /** The endpoint of its browser-cache key, or null when it has none. */
+    String endpoint() {
+        return spec.endpoint();
+    }
+
+    Object arg() {
+        return spec.arg();
+    }
+
+    Outcome outcome() {
+        return outcome;
+    }
+
+    /** The data once {@link Outcome#VALUE} (null for an empty answer). */
+    Object value() {
+        return value;
+    }
+
+    Mono<PendingQuery> settled() {
+        return settled.asMono();
+    }
+
+    /** Records that the page rendered its fallback; returns the id of that element. */
+    int place(Supplier<String> render) {
+        int id = ids.incrementAndGet();
+        placements.add(new Placement(id, render));
+        return id;
+    }
+
+    List<Placement> placements() {
+        return placements;
+    }
+}
