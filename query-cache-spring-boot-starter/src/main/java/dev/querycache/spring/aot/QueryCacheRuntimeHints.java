@@ -19,6 +19,8 @@ final class QueryCacheRuntimeHints implements RuntimeHintsRegistrar {
     static final String[] RESOURCES = {
         "dev/querycache/spring/web/tanstack.js",
         "dev/querycache/spring/web/preload.js",
+        "dev/querycache/spring/web/rtk.js",
+        "dev/querycache/spring/web/stream.js",
         "dev/querycache/spring/web/devtools.html",
     };
 

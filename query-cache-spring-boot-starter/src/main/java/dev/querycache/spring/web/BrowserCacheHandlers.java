@@ -23,7 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * What a browser cache (TanStack Query, RTK Query) needs to follow the server's: {@code GET {base}/q/{endpoint}?arg=<json>}
  * reads an entry through the cache, {@code GET {base}/events} streams the keys of invalidated entries, and
- * {@code GET {base}/tanstack.js} wires a TanStack {@code QueryClient} to both. Same allowlist and input
+ * {@code GET {base}/tanstack.js} wires a TanStack {@code QueryClient} to both ({@code GET {base}/rtk.js} an RTK Query api slice to the page state). Same allowlist and input
  * rules as prefetch ({@link ExposedEndpoints}); a {@code PRINCIPAL} entry is read and announced to its own
  * caller only. Thread-safe.
  */
@@ -39,6 +39,7 @@ final class BrowserCacheHandlers {
     private final InvalidationLog log;
     private final Duration heartbeat;
     private final String script;
+    private final String rtkScript;
 
     BrowserCacheHandlers(QueryClient client, JsonMapper mapper, int maxInputBytes, ExposedEndpoints exposed, WebBudget budget,
                          Duration heartbeat, String basePath, InvalidationLog log) {
@@ -50,6 +51,7 @@ final class BrowserCacheHandlers {
         this.budget = budget;
         this.heartbeat = heartbeat;
         this.script = PrefetchHandlers.resource("tanstack.js").replace("__BASE_PATH__", basePath);
+        this.rtkScript = PrefetchHandlers.resource("rtk.js").replace("__BASE_PATH__", basePath);
     }
 
     /**
@@ -139,5 +141,11 @@ final class BrowserCacheHandlers {
     Mono<ServerResponse> script(ServerRequest request) {
         return ServerResponse.ok().contentType(MediaType.valueOf("text/javascript;charset=UTF-8"))
                 .header("Cache-Control", "public, max-age=300").bodyValue(script);
+    }
+
+    /** {@code GET {base}/rtk.js}: the RTK Query helper (page state and streamed pages into an api slice). */
+    Mono<ServerResponse> rtkScript(ServerRequest request) {
+        return ServerResponse.ok().contentType(MediaType.valueOf("text/javascript;charset=UTF-8"))
+                .header("Cache-Control", "public, max-age=300").bodyValue(rtkScript);
     }
 }

@@ -136,6 +136,7 @@ public final class QueryCacheWebAutoConfiguration {
                     .GET(base + "/q/{endpoint}", b::query)
                     .GET(base + "/events", b::events)
                     .GET(base + "/tanstack.js", b::script)
+                    .GET(base + "/rtk.js", b::rtkScript)
                     .build();
         }
     }

@@ -14,7 +14,13 @@
 // 3. the events stream __BASE_PATH__/events: each invalidated key is passed to invalidateQueries, so
 //    active queries refetch at once and inactive ones refetch on their next use. A reconnect resumes where
 //    it stopped; a "reset" (the server cannot tell what was missed) invalidates every query.
-// Returns a function that closes the events stream. mutate(url, init) sends a single-flight write.
+// 4. a streamed page (StreamedPage): keys the server announces as coming become pending queries whose promise
+//    the same response settles, so a useQuery/fetchQuery of such a key waits for it and makes no request;
+//    settled entries are written in; a key that failed gets an error, one that did not come in time (the
+//    server's stream-timeout) is fetched from __BASE_PATH__/q. Load this module with <script type="module" async>
+//    so that it runs while the page streams, not after.
+// Returns a function that closes the events stream and stops following the page's stream. mutate(url, init)
+// sends a single-flight write.
 
 const BASE = "__BASE_PATH__";
 
@@ -164,18 +170,22 @@ export function connectQueryCache(queryClient, options = {}) {
   });
 
   connected = { queryClient, hydrate };
-  if (state) {
+  const write = (dehydrated) => {
     if (hydrate) {
-      hydrate(queryClient, state);
+      hydrate(queryClient, dehydrated);
     } else {
-      for (const q of state.queries || []) {
+      for (const q of dehydrated.queries || []) {
         queryClient.setQueryData(q.queryKey, q.state.data, { updatedAt: q.state.dataUpdatedAt });
       }
     }
+  };
+  if (state) {
+    write(state);
   }
+  const stopStream = followStream(queryClient, write, base, options.stream);
 
   if (!events || !EventSource_) {
-    return () => {};
+    return stopStream;
   }
   const source = new EventSource_(base + "/events", { withCredentials: true });
   source.addEventListener("invalidate", (event) => {
@@ -194,5 +204,67 @@ export function connectQueryCache(queryClient, options = {}) {
   source.addEventListener("ready", () => {
     globalThis.dispatchEvent?.(new Event("query-cache:events-ready"));
   });
-  return () => source.close();
+  return () => {
+    source.close();
+    stopStream();
+  };
+}
+
+// The page's stream (see 4. above): the messages queued before this module ran, then each as it comes.
+function followStream(queryClient, write, base, queue = globalThis.__queryCacheStream) {
+  const coming = new Map();   // JSON of a key -> { key, resolve, reject }
+  const fetchItself = (entry) => entry.resolve(fetchEntry(entry.key, { base }));
+  const onMessage = (m) => {
+    if (m.type === "pending") {
+      for (const key of m.keys) {
+        const hash = JSON.stringify(key);
+        if (coming.has(hash) || queryClient.getQueryData(key) !== undefined) {
+          continue;
+        }
+        const entry = { key };
+        const promise = new Promise((resolve, reject) => Object.assign(entry, { resolve, reject }));
+        coming.set(hash, entry);
+        // a pending query whose promise the server's stream settles: a reader of this key joins it, no request
+        queryClient.prefetchQuery({ queryKey: key, queryFn: () => promise, staleTime: Infinity });
+      }
+    } else if (m.type === "settled") {
+      const rest = [];
+      for (const q of (m.state && m.state.queries) || []) {
+        const entry = coming.get(JSON.stringify(q.queryKey));
+        if (entry) {
+          coming.delete(JSON.stringify(q.queryKey));
+          entry.resolve(q.state.data);
+        } else {
+          rest.push(q);
+        }
+      }
+      if (rest.length > 0) {
+        write({ mutations: [], queries: rest });
+      }
+    } else if (m.type === "failed" && m.key) {
+      const entry = coming.get(JSON.stringify(m.key));
+      if (entry) {
+        coming.delete(JSON.stringify(m.key));
+        entry.reject(new Error("query-cache: the server could not load " + JSON.stringify(m.key)));
+      }
+    } else if (m.type === "timeout" || m.type === "end") {
+      const keys = m.type === "timeout" ? m.keys.map((k) => JSON.stringify(k)) : [...coming.keys()];
+      for (const hash of keys) {
+        const entry = coming.get(hash);
+        if (entry) {
+          coming.delete(hash);
+          fetchItself(entry);   // not coming from the server's stream: the browser asks for it
+        }
+      }
+    }
+  };
+  if (!queue) {
+    return () => {};
+  }
+  for (const m of queue) {
+    onMessage(m);
+  }
+  const listener = (event) => onMessage(event.detail);
+  globalThis.addEventListener?.("query-cache:stream", listener);
+  return () => globalThis.removeEventListener?.("query-cache:stream", listener);
 }

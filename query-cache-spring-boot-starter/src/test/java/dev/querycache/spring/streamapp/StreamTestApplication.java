@@ -146,6 +146,23 @@ public class StreamTestApplication {
         }
     }
 
+    @Controller
+    static class RtkPage {
+        private final QueryClient client;
+
+        RtkPage(QueryClient client) {
+            this.client = client;
+        }
+
+        /** The same page for an RTK Query store (run with query-cache.web.state-format=rtk-query). */
+        @GetMapping("/rtk/{x}")
+        StreamedPage rtk(@PathVariable String x) {
+            var item = client.endpoint(ItemFetcher.class);
+            return StreamedPage.view("stream/rtk").with("title", "RTK " + x).with("x", x)
+                    .pending("a", item, x + "-a").pending("b", item, x + "-b");
+        }
+    }
+
     @Bean
     RoutePreloads routePreloads() {
         // the first of /three's queries starts before the handler, as a route preload does in an application
