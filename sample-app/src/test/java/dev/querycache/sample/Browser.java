@@ -16,6 +16,11 @@ final class Browser {
     }
 
     static ChromeDriver start() throws Exception {
+        return start(org.openqa.selenium.PageLoadStrategy.NORMAL);
+    }
+
+    /** With {@code PageLoadStrategy.NONE} a navigation returns at once: a streamed page can be looked at while it loads. */
+    static ChromeDriver start(org.openqa.selenium.PageLoadStrategy strategy) throws Exception {
         Path chromium = Path.of("/usr/bin/chromium");
         Path driver = Path.of("/usr/bin/chromedriver");
         boolean installed = Files.isExecutable(chromium) && Files.isExecutable(driver);
@@ -27,6 +32,7 @@ final class Browser {
         }
         ChromeOptions options = new ChromeOptions();
         options.setBinary(chromium.toFile());
+        options.setPageLoadStrategy(strategy);
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
                 "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--window-size=1200,900", "--user-data-dir=" + Files.createTempDirectory("pokedex-chromium"));

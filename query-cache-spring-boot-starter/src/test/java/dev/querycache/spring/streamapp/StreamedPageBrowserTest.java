@@ -47,7 +47,7 @@ class StreamedPageBrowserTest {
     void start() throws Exception {
         client.resetApiState();
         gates.reset();
-        driver = StreamBrowser.start();
+        driver = dev.querycache.spring.webapp.Browser.start(org.openqa.selenium.PageLoadStrategy.NONE);
     }
 
     @AfterEach

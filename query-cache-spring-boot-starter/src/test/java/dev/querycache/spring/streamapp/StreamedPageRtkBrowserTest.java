@@ -46,7 +46,7 @@ class StreamedPageRtkBrowserTest {
     void start() throws Exception {
         client.resetApiState();
         gates.reset();
-        driver = StreamBrowser.start();
+        driver = dev.querycache.spring.webapp.Browser.start(org.openqa.selenium.PageLoadStrategy.NONE);
     }
 
     @AfterEach

@@ -14,7 +14,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * Headless Debian Chromium driven by Selenium through Debian's chromedriver. Without Chromium the
  * browser tests skip with a clear message, except under {@code CI=true}, where they fail.
  */
-final class Browser {
+public final class Browser {
 
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
@@ -22,7 +22,12 @@ final class Browser {
     private Browser() {
     }
 
-    static ChromeDriver start() throws Exception {
+    public static ChromeDriver start() throws Exception {
+        return start(org.openqa.selenium.PageLoadStrategy.NORMAL);
+    }
+
+    /** With {@code PageLoadStrategy.NONE} a navigation returns at once: a streamed page can be looked at while it loads. */
+    public static ChromeDriver start(org.openqa.selenium.PageLoadStrategy strategy) throws Exception {
         boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
         if (!installed && !"true".equals(System.getenv("CI"))) {
             Assumptions.abort("browser test skipped: install Debian's chromium and chromium-driver "
@@ -33,6 +38,7 @@ final class Browser {
         }
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
+        options.setPageLoadStrategy(strategy);
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--window-size=1200,900",

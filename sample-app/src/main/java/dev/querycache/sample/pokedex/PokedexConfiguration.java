@@ -14,7 +14,10 @@ public class PokedexConfiguration {
         return RoutePreloads.builder()
                 .route("/", (vars, client) -> client.infiniteEndpoint(PokemonCatalogue.class)
                         .prefetch(PokedexPages.PAGE_SIZE, PrefetchOptions.pages(1)))
-                .route("/pokemon/{name}", (vars, client) -> client.endpoint(PokemonByName.class).prefetch(vars.get("name")))
+                .route("/pokemon/{name}", (vars, client) -> {
+                    client.endpoint(PokemonNames.class).prefetch(null);
+                    client.endpoint(PokemonByName.class).prefetch(vars.get("name"));
+                })
                 .route("/type/{type}", (vars, client) -> client.endpoint(PokemonByType.class).prefetch(vars.get("type")))
                 // what the favourites page reads: also what a single-flight write from that page answers with
                 .route("/favourites", (vars, client) -> client.endpoint(Favourites.class).prefetch(null))

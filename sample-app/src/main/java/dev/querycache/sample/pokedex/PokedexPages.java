@@ -5,6 +5,7 @@ import dev.querycache.QueryStatus;
 import dev.querycache.sample.upstream.UpstreamController;
 import dev.querycache.spring.state.DehydratedStateJson;
 import dev.querycache.spring.web.QueryScopeWebFilter;
+import dev.querycache.spring.web.StreamedPage;
 import java.time.Duration;
 import java.util.Map;
 import org.springframework.http.MediaType;
@@ -17,7 +18,10 @@ import org.springframework.web.bind.annotation.ResponseBody;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** The server-rendered pages (Thymeleaf): the list, a Pokémon, a type, and a Pokémon's live view. */
+/**
+ * The server-rendered pages (Thymeleaf): the list, a Pokémon and a type (both streamed: {@link StreamedPage}), my
+ * team, the favourites, and a Pokémon's live view.
+ */
 @Controller
 public class PokedexPages {
 
@@ -46,16 +50,24 @@ public class PokedexPages {
         });
     }
 
+    /**
+     * A Pokémon, streamed: the name is checked against every known name first (one cached query, so an unknown
+     * name is a 404 before the first byte); then the shell with the name goes out at once, and the details
+     * (types, stats, favourite) follow in the same response when the upstream answers. A cached Pokémon
+     * renders whole.
+     */
     @GetMapping("/pokemon/{name}")
-    Mono<String> pokemon(@PathVariable String name, Model model, org.springframework.web.server.ServerWebExchange exchange) {
-        return client.endpoint(PokemonByName.class).query(name).map(p -> {
-            model.addAttribute("pokemon", p);
-            model.addAttribute("upstreamRequests", upstream.requestCount());
-            model.addAttribute("state", stateJson.scriptElement(QueryScopeWebFilter.request(exchange)));   // this request's own
-            return "pokemon";
-        }).onErrorMap(org.springframework.web.reactive.function.client.WebClientResponseException.NotFound.class,
-                e -> new org.springframework.web.server.ResponseStatusException(
-                        org.springframework.http.HttpStatus.NOT_FOUND, "no Pokémon named " + name));
+    Mono<StreamedPage> pokemon(@PathVariable String name) {
+        return client.endpoint(PokemonNames.class).query(null).map(names -> {
+            if (!names.contains(name)) {
+                throw new org.springframework.web.server.ResponseStatusException(
+                        org.springframework.http.HttpStatus.NOT_FOUND, "no Pokémon named " + name);
+            }
+            return StreamedPage.view("pokemon")
+                    .with("name", name)
+                    .with("upstreamRequests", upstream.requestCount())
+                    .pending("pokemon", client.endpoint(PokemonByName.class), name);
+        });
     }
 
     /** "My team": per user (PRINCIPAL); Spring Security makes sure a trainer is signed in. */
@@ -86,15 +98,13 @@ public class PokedexPages {
         });
     }
 
+    /** A type's Pokémon, streamed: the heading at once, the table when the upstream answers. */
     @GetMapping("/type/{type}")
-    Mono<String> type(@PathVariable String type, Model model, org.springframework.web.server.ServerWebExchange exchange) {
-        return client.endpoint(PokemonByType.class).query(type).map(list -> {
-            model.addAttribute("state", stateJson.scriptElement(QueryScopeWebFilter.request(exchange)));   // this request's own
-            model.addAttribute("type", type);
-            model.addAttribute("members", list);
-            model.addAttribute("upstreamRequests", upstream.requestCount());
-            return "type";
-        });
+    StreamedPage type(@PathVariable String type) {
+        return StreamedPage.view("type")
+                .with("type", type)
+                .with("upstreamRequests", upstream.requestCount())
+                .pending("members", client.endpoint(PokemonByType.class), type);
     }
 
     /** Server-sent events from {@code watch}: a subscription that lives while the page is open. */

@@ -59,6 +59,11 @@ public class PokemonData {
         return teams.getOrDefault(trainer, List.of()).stream().map(this::byName).toList();
     }
 
+    /** Every Pokémon's name. */
+    public List<String> names() {
+        return List.copyOf(byName.keySet());
+    }
+
     public List<String> types() {
         return byName.values().stream().flatMap(p -> p.types().stream()).distinct().sorted().toList();
     }

@@ -57,6 +57,12 @@ public class UpstreamController {
         return slow("pokemon?page=" + page + "&size=" + size, data.page(page, size));
     }
 
+    /** Every Pokémon's name: what a page checks before it answers 404 for a name. */
+    @GetMapping("/upstream/names")
+    Mono<List<String>> names() {
+        return slow("names", data.names());
+    }
+
     @GetMapping("/upstream/types/{type}")
     Mono<List<Pokemon>> byType(@PathVariable String type) {
         return slow("types/" + type, data.byType(type));
