@@ -57,6 +57,17 @@ public class UpstreamController {
         return slow("pokemon?page=" + page + "&size=" + size, data.page(page, size));
     }
 
+    /** For the streamed-page benchmark: answers {@code key} after {@code ms} milliseconds (at most a minute). */
+    @GetMapping("/upstream/slow/{ms}/{key}")
+    Mono<Map<String, Object>> slowAnswer(@PathVariable int ms, @PathVariable String key) {
+        if (ms < 0 || ms > 60_000) {
+            return Mono.error(new ResponseStatusException(HttpStatus.BAD_REQUEST, "0 <= ms <= 60000"));
+        }
+        requests.incrementAndGet();
+        Map<String, Object> answer = Map.of("key", key, "ms", ms);
+        return ms == 0 ? Mono.just(answer) : Mono.just(answer).delayElement(Duration.ofMillis(ms));
+    }
+
     /** Every Pokémon's name: what a page checks before it answers 404 for a name. */
     @GetMapping("/upstream/names")
     Mono<List<String>> names() {

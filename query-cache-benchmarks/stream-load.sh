@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Streamed pages on loopback (BENCHMARKS §10): the sample's benchmark page reading three queries whose
+# upstreams take 100, 400 and 900 ms, streamed and awaited. StreamLoad prints each request's timeline (first
+# byte, each query's element, end) and the heap per open stream; wrk compares throughput, with those upstreams
+# and with upstreams that answer at once (the server's own cost).
+# Needs wrk and a built sample app and benchmarks jar (./mvnw -B package -DskipTests).
+# Smoke mode for CI: REQUESTS=3 HOLDS=20 DURATION=2s. Only 127.0.0.1 is ever targeted; the app stops on exit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PORT=${PORT:-18083}
+REQUESTS=${REQUESTS:-30}
+HOLDS=${HOLDS:-500}
+DURATION=${DURATION:-15s}
+CONNECTIONS=${CONNECTIONS:-64}
+JAR=sample-app/target/query-cache-sample-app-0.1.0-SNAPSHOT.jar
+BENCH=query-cache-benchmarks/target/benchmarks.jar
+
+command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install -y wrk" >&2; exit 1; }
+[ -f "$JAR" ] && [ -f "$BENCH" ] || { echo "run ./mvnw -B package -DskipTests first" >&2; exit 1; }
+
+# one load client is one web client: lift its budget (query-cache.web.budget.*), which would otherwise admit only
+# so many new entries per second from it and refuse the rest (a streamed page then shows their error form)
+java -Xmx1g -jar "$JAR" --server.port="$PORT" --logging.level.root=WARN \
+     --query-cache.web.budget.per-client-rate=1000000 --query-cache.web.budget.per-client-burst=1000000 \
+     --query-cache.web.budget.max-new-entries-per-endpoint=1000000 --query-cache.web.budget.max-new-entries-per-client=1000000 \
+     > /tmp/query-cache-stream-load-app.log 2>&1 &
+APP=$!
+trap 'kill $APP 2>/dev/null || true; wait $APP 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do
+  curl -sf "http://127.0.0.1:$PORT/bench/constant" >/dev/null && break
+  sleep 0.5
+done
+
+echo "$(nproc) cores shared by the app and the load; wrk -t1 -c$CONNECTIONS -d$DURATION"
+echo
+java -cp "$BENCH" dev.querycache.bench.StreamLoad "http://127.0.0.1:$PORT" "$REQUESTS" "$HOLDS" "$APP"
+echo
+
+run() { # name path
+  local out rps p50 p99
+  out=$(wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --timeout 10s --latency "http://127.0.0.1:$PORT$2")
+  if echo "$out" | grep -q "Non-2xx\|Socket errors"; then echo "$out" >&2; echo "$1: errors (above)" >&2; exit 1; fi
+  rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+  p50=$(echo "$out" | awk '$1=="50%" {print $2}')
+  p99=$(echo "$out" | awk '$1=="99%" {print $2}')
+  printf '| %-52s | %10s | %8s | %8s |\n' "$1" "$rps" "$p50" "$p99"
+}
+for p in /bench/page/streamed?fast=true /bench/page/awaited?fast=true; do   # warm both paths (JIT)
+  wrk -t1 -c"$CONNECTIONS" -d2s "http://127.0.0.1:$PORT$p" > /dev/null
+done
+printf '| %-52s | %10s | %8s | %8s |\n' "page (each request cold)" "req/s" "p50" "p99"
+printf '|%s|%s|%s|%s|\n' "------------------------------------------------------" "------------" "----------" "----------"
+run "streamed, upstreams 100/400/900 ms" "/bench/page/streamed"
+run "awaited, upstreams 100/400/900 ms" "/bench/page/awaited"
+run "streamed, upstreams answer at once" "/bench/page/streamed?fast=true"
+run "awaited, upstreams answer at once" "/bench/page/awaited?fast=true"
+grep -q " ERROR " /tmp/query-cache-stream-load-app.log && { echo "the app logged errors:"; grep " ERROR " /tmp/query-cache-stream-load-app.log | head; exit 1; }
+exit 0
