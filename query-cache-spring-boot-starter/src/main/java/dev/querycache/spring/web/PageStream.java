@@ -29,9 +29,9 @@ import reactor.util.context.ContextView;
  * <p>The chunks: before {@code </body>}, once, the runtime ({@code stream.js}: {@code __qcFill(n)} puts
  * {@code <template data-qc-fill=n>} in place of {@code [data-qc-slot=n]}; {@code __qcPush(message)} grows
  * the page state element and queues the message on {@code self.__queryCacheStream} for the browser caches,
- * with a {@code query-cache:stream} event) and the keys still coming ({@code pending}); then, per settled
- * query, its elements and a {@code settled} (the entries it added, in the page's state format) or
- * {@code failed} message; at the end a {@code timeout} message for what did not settle in time, {@code end}
+ * with a {@code query-cache:stream} event) and the keys still coming ({@code pending}); then, for the
+ * queries that settled (those settling together share a chunk), their elements and a {@code settled} message
+ * (their keys, and the entries they added, in the page's state format) or a {@code failed} one; at the end a {@code timeout} message for what did not settle in time, {@code end}
  * and the rest of the shell. Every message is JSON escaped for a script element. Thread-safe: queries settle
  * on their fetches' threads; the chunks are made one at a time.
  */
@@ -48,7 +48,11 @@ final class PageStream {
     private final Duration timeout;
     private final long startedNanos = System.nanoTime();
     private final List<PendingQuery> queries = new ArrayList<>();
-    private final Set<String> sent = new HashSet<>();   // page-state keys already written, guarded by itself
+    private final Set<SentKey> sent = new HashSet<>();   // page-state entries already written, guarded by itself
+
+    /** An entry of the page state: its endpoint and arg (args are cache keys, with equals and hashCode). */
+    private record SentKey(String endpoint, Object arg) {
+    }
 
     PageStream(StreamedPage page, QueryClient client, DehydratedStateJson json, StateFormat format, RequestScope request,
                String nonce, String runtime, Duration timeout) {
@@ -113,14 +117,22 @@ final class PageStream {
         String end = cut < 0 ? "" : shell.substring(cut);
         response.getHeaders().set("X-Accel-Buffering", "no");   // proxies: pass each chunk on at once
         Duration left = timeout.minusNanos(System.nanoTime() - startedNanos);
+        Set<PendingQuery> written = new HashSet<>();   // touched only by the serialized settlement signals
         Flux<String> settlements = Flux.merge(streamed.stream().map(PendingQuery::settled).toList())
                 .takeUntilOther(Mono.delay(left.isNegative() ? Duration.ZERO : left))
-                .map(this::settledChunk);
+                .handle((q, sink) -> {
+                    String chunk = settledChunk(streamed, written);
+                    if (!chunk.isEmpty()) {
+                        sink.next(chunk);
+                    }
+                });
         Flux<String> chunks = Flux.concat(
                 Mono.fromSupplier(() -> head + opening(streamed)),
                 settlements,
                 Mono.fromSupplier(() -> closing(streamed) + end));
-        return response.writeAndFlushWith(chunks.map(s -> Mono.just(buffer(response, s))));
+        // Reactor Netty writes what is ready and flushes whenever the source has nothing more at once: the shell
+        // goes out before any query settles, and queries that settle together share one flush
+        return response.writeWith(chunks.map(s -> buffer(response, s)));
     }
 
     private String opening(List<PendingQuery> streamed) {
@@ -129,34 +141,53 @@ final class PageStream {
         StringBuilder keys = new StringBuilder("[");
         for (PendingQuery q : streamed) {
             if (q.endpoint() != null && q.outcome() == PendingQuery.Outcome.PENDING) {
-                keys.append(keys.length() > 1 ? "," : "").append(json.queryKey(q.endpoint(), q.arg()));
+                keys.append(keys.length() > 1 ? "," : "").append(q.keyJson(json::queryKey));
             }
         }
         keys.append(']');
         message(out, "{\"type\":\"pending\",\"keys\":" + keys + "}");
-        settledMessage(out, "null");   // what the request read since the template wrote its state
+        settledMessage(out, "[]");   // what the request read since the template wrote its state
         return out.toString();
     }
 
-    private String settledChunk(PendingQuery q) {
-        StringBuilder out = new StringBuilder(512);
-        for (PendingQuery.Placement p : q.placements()) {
-            String element;
-            try {
-                element = p.render().get();
-            } catch (RuntimeException e) {
-                log.warn("streamed page: rendering '" + q.name() + "' again failed; its fallback stays: " + e);
-                continue;
+    /**
+     * One chunk for every query that has settled and is not written yet, in settle order: each one's elements,
+     * then one {@code settled} message with the entries they added (and a {@code failed} one per failure).
+     * Queries that settle together share a chunk, a page-state read and a message. Empty when none is new.
+     */
+    private String settledChunk(List<PendingQuery> streamed, Set<PendingQuery> written) {
+        List<PendingQuery> now = new ArrayList<>();
+        for (PendingQuery q : streamed) {
+            if (q.outcome() != PendingQuery.Outcome.PENDING && !written.contains(q)) {
+                now.add(q);
             }
-            out.append("<template data-qc-fill=\"").append(p.id()).append("\">").append(element).append("</template>")
-                    .append("<script").append(nonceAttribute).append(">__qcFill(").append(p.id()).append(")</script>");
         }
-        String key = q.endpoint() == null ? "null" : json.queryKey(q.endpoint(), q.arg());
-        if (q.outcome() == PendingQuery.Outcome.FAILED) {
-            message(out, "{\"type\":\"failed\",\"key\":" + key + "}");
-        } else {
-            settledMessage(out, key);
+        if (now.isEmpty()) {
+            return "";
         }
+        now.sort(java.util.Comparator.comparingLong(PendingQuery::settledAt));
+        written.addAll(now);
+        StringBuilder out = new StringBuilder(1024);
+        StringBuilder keys = new StringBuilder("[");
+        for (PendingQuery q : now) {
+            for (PendingQuery.Placement p : q.placements()) {
+                String element;
+                try {
+                    element = p.render().get();
+                } catch (RuntimeException e) {
+                    log.warn("streamed page: rendering '" + q.name() + "' again failed; its fallback stays: " + e);
+                    continue;
+                }
+                out.append("<template data-qc-fill=\"").append(p.id()).append("\">").append(element).append("</template>")
+                        .append("<script").append(nonceAttribute).append(">__qcFill(").append(p.id()).append(")</script>");
+            }
+            if (q.outcome() == PendingQuery.Outcome.FAILED) {
+                message(out, "{\"type\":\"failed\",\"key\":" + q.keyJson(json::queryKey) + "}");
+            } else if (q.endpoint() != null) {
+                keys.append(keys.length() > 1 ? "," : "").append(q.keyJson(json::queryKey));
+            }
+        }
+        settledMessage(out, keys.append(']').toString());
         return out.toString();
     }
 
@@ -165,7 +196,7 @@ final class PageStream {
         StringBuilder keys = new StringBuilder("[");
         for (PendingQuery q : streamed) {
             if (q.outcome() == PendingQuery.Outcome.PENDING && q.endpoint() != null) {
-                keys.append(keys.length() > 1 ? "," : "").append(json.queryKey(q.endpoint(), q.arg()));
+                keys.append(keys.length() > 1 ? "," : "").append(q.keyJson(json::queryKey));
             }
         }
         keys.append(']');
@@ -176,12 +207,13 @@ final class PageStream {
         return out.toString();
     }
 
-    private void settledMessage(StringBuilder out, String key) {
+    /** A {@code settled} message for {@code keys} (a JSON array) with the entries not written yet; none when both are empty. */
+    private void settledMessage(StringBuilder out, String keys) {
         DehydratedState added = unsent();
-        if (added.queries().isEmpty() && "null".equals(key)) {
+        if (added.queries().isEmpty() && "[]".equals(keys)) {
             return;
         }
-        message(out, "{\"type\":\"settled\",\"key\":" + key + ",\"format\":\"" + formatName() + "\",\"state\":"
+        message(out, "{\"type\":\"settled\",\"keys\":" + keys + ",\"format\":\"" + formatName() + "\",\"state\":"
                 + json.write(added, format) + "}");
     }
 
@@ -196,7 +228,7 @@ final class PageStream {
         List<DehydratedState.DehydratedQuery> fresh = new ArrayList<>();
         synchronized (sent) {
             for (DehydratedState.DehydratedQuery q : all.queries()) {
-                if (sent.add(json.queryKey(q.endpoint(), q.arg()))) {
+                if (sent.add(new SentKey(q.endpoint(), q.arg()))) {
                     fresh.add(q);
                 }
             }

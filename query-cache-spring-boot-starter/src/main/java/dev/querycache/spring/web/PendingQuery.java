@@ -27,6 +27,7 @@ final class PendingQuery {
     private final List<Placement> placements = new CopyOnWriteArrayList<>();
     private volatile Outcome outcome = Outcome.PENDING;
     private volatile Object value;
+    private volatile long settledAt;   // System.nanoTime() when it settled: the order its chunk goes out in
     private volatile Disposable subscription;
     private final java.util.concurrent.atomic.AtomicInteger ids;
 
@@ -49,6 +50,7 @@ final class PendingQuery {
             return;
         }
         value = v;
+        settledAt = System.nanoTime();
         outcome = o;
         settled.tryEmitValue(this);
     }
@@ -74,6 +76,16 @@ final class PendingQuery {
         return spec.arg();
     }
 
+    private String keyJson;   // written and read by the one thread making the page's chunks at a time
+
+    /** Its browser-cache key as JSON ({@code [endpoint, arg]}, written by {@code write} once), or "null" when it has none. */
+    String keyJson(java.util.function.BiFunction<String, Object, String> write) {
+        if (keyJson == null) {
+            keyJson = spec.endpoint() == null ? "null" : write.apply(spec.endpoint(), spec.arg());
+        }
+        return keyJson;
+    }
+
     Outcome outcome() {
         return outcome;
     }
@@ -81,6 +93,10 @@ final class PendingQuery {
     /** The data once {@link Outcome#VALUE} (null for an empty answer). */
     Object value() {
         return value;
+    }
+
+    long settledAt() {
+        return settledAt;
     }
 
     Mono<PendingQuery> settled() {

@@ -72,9 +72,9 @@ class StreamedPageHttpTest {
                     .contains("<script>__qcFill(" + id + ")</script>");
         }
         // the entry of each key goes to the browser cache in the page's format (TanStack), in settle order
-        int c = body.indexOf("\"key\":[\"pokemon\",\"t1-c\"]");
-        int a = body.indexOf("\"key\":[\"pokemon\",\"t1-a\"]");
-        int b = body.indexOf("\"key\":[\"pokemon\",\"t1-b\"]");
+        int c = body.indexOf("\"keys\":[[\"pokemon\",\"t1-c\"]]");
+        int a = body.indexOf("\"keys\":[[\"pokemon\",\"t1-a\"]]");
+        int b = body.indexOf("\"keys\":[[\"pokemon\",\"t1-b\"]]");
         assertThat(c).isPositive().isLessThan(a);
         assertThat(a).isLessThan(b);
         assertThat(body).contains("\"queryKey\":[\"pokemon\",\"t1-b\"]", "\"status\":\"success\"", "\"format\":\"tanstack\"");
@@ -125,7 +125,7 @@ class StreamedPageHttpTest {
         alice.awaitContains("\"keys\":[[\"mine\",\"p\"]]");
         gates.release("alice:p", "alice's own");
         String aliceBody = alice.awaitEnd();
-        assertThat(aliceBody).contains("alice:p: alice&#39;s own", "\"key\":[\"mine\",\"p\"]", "\"queryKey\":[\"mine\",\"p\"]");
+        assertThat(aliceBody).contains("alice:p: alice&#39;s own", "\"keys\":[[\"mine\",\"p\"]]", "\"queryKey\":[\"mine\",\"p\"]");
 
         StreamedResponse bob = StreamedResponse.get(port, "/mine/p", Map.of("X-User", "bob"));
         String bobShell = bob.awaitContains("\"type\":\"pending\"");
