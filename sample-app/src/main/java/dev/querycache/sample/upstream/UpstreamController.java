@@ -64,8 +64,9 @@ public class UpstreamController {
             return Mono.error(new ResponseStatusException(HttpStatus.BAD_REQUEST, "0 <= ms <= 60000"));
         }
         requests.incrementAndGet();
-        Map<String, Object> answer = Map.of("key", key, "ms", ms);
-        return ms == 0 ? Mono.just(answer) : Mono.just(answer).delayElement(Duration.ofMillis(ms));
+        // answeredAt: when the upstream answered (epoch ms), so that the benchmark can tell how long the page took after it
+        Mono<Map<String, Object>> answer = Mono.fromSupplier(() -> Map.of("key", key, "ms", ms, "answeredAt", System.currentTimeMillis()));
+        return ms == 0 ? answer : Mono.delay(Duration.ofMillis(ms)).then(answer);
     }
 
     /** Every Pokémon's name: what a page checks before it answers 404 for a name. */
