@@ -91,6 +91,11 @@ public final class StreamLoad {
         java.util.Map<String, long[]> histogramDuring = histogram(pid);
         System.out.printf("%nheap after a full GC: %d KB idle, %d KB with %d streams open: %.1f KB per open stream%n",
                 before, during, holds, (during - before) / (double) holds);
+        long histogramDelta = 0;
+        for (var e : histogramDuring.entrySet()) {
+            histogramDelta += e.getValue()[1] - histogramBefore.getOrDefault(e.getKey(), new long[2])[1];
+        }
+        System.out.printf("live objects (GC.class_histogram, every class): %.1f KB per open stream%n", histogramDelta / 1024.0 / holds);
         System.out.println("\nwhat an open stream holds (GC.class_histogram, with streams open minus idle, per stream):\n");
         System.out.println("| class | instances | bytes |");
         System.out.println("|---|---|---|");

@@ -74,6 +74,9 @@ class StreamedPagesTest {
         assertThat(client.endpoint("pokemonByName").state("charmander").isFetching()).isTrue();
         assertThat(driver.findElement(By.id("name")).getText()).isEqualTo("Charmander");
         Browser.screenshot(driver, "streamed-shell.png");
+        System.out.println("streamed page: first contentful paint " + driver.executeScript(
+                "return Math.round(performance.getEntriesByName('first-contentful-paint')[0].startTime)")
+                + " ms after navigation; the upstream takes 8000 ms");
 
         waitFor("document.getElementById('number')", "the details streamed in");
         assertThat(driver.findElement(By.id("number")).getText()).isEqualTo("#4");
