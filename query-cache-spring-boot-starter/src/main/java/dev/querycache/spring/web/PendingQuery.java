@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 import reactor.util.context.ContextView;
 
 /**
@@ -37,12 +38,28 @@ final class PendingQuery {
         this.ids = ids;
     }
 
-    /** Subscribes the query in {@code context} (the request's: caller, scope, admission gate). */
+    /**
+     * Subscribes the query in {@code context} (the request's: caller, scope, admission gate). An entry that is
+     * fresh in the cache answers at once, here; any other (a miss, a stale entry, one being fetched) is subscribed
+     * on another thread, so that starting its fetch does not hold up the page's first byte.
+     */
     void start(ContextView context) {
-        subscription = spec.value().contextWrite(context).subscribe(
+        Mono<?> source = spec.value();
+        if (spec.source() != null && !isFreshIn(context)) {
+            source = source.subscribeOn(Schedulers.parallel());
+        }
+        subscription = source.contextWrite(context).subscribe(
                 v -> settle(Outcome.VALUE, v),
                 e -> settle(Outcome.FAILED, null),
                 () -> settle(Outcome.VALUE, value));
+    }
+
+    /** Whether the cache holds fresh data for it, for the caller in {@code context}; reading creates nothing. */
+    private boolean isFreshIn(ContextView context) {
+        java.util.concurrent.atomic.AtomicBoolean fresh = new java.util.concurrent.atomic.AtomicBoolean();
+        InRequest.call(() -> spec.source().state(spec.arg())).contextWrite(context)
+                .subscribe(s -> fresh.set(s.status() == dev.querycache.QueryStatus.SUCCESS && !s.isStale()), e -> { });
+        return fresh.get();
     }
 
     private void settle(Outcome o, Object v) {

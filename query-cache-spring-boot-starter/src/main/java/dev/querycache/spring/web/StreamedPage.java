@@ -90,7 +90,9 @@ public final class StreamedPage {
      */
     public <A> StreamedPage pending(String name, Endpoint<A, ?> endpoint, A arg) {
         Objects.requireNonNull(endpoint, "endpoint");
-        return add(new Pending(name, endpoint.query(arg), endpoint.name(), arg));
+        @SuppressWarnings("unchecked")
+        Endpoint<Object, ?> any = (Endpoint<Object, ?>) endpoint;
+        return add(new Pending(name, endpoint.query(arg), any, arg));
     }
 
     /**
@@ -132,7 +134,12 @@ public final class StreamedPage {
         }
     }
 
-    /** One pending query: the value, and the browser-cache key it fills when known ({@code endpoint} null otherwise). */
-    record Pending(String name, Mono<?> value, String endpoint, Object arg) {
+    /** One pending query: the value, and the endpoint and arg of the entry it reads when known (null otherwise). */
+    record Pending(String name, Mono<?> value, Endpoint<Object, ?> source, Object arg) {
+
+        /** The endpoint's name, the first half of the browser-cache key; null when unknown. */
+        String endpoint() {
+            return source == null ? null : source.name();
+        }
     }
 }
