@@ -37,6 +37,14 @@ echo "$(nproc) cores shared by the app and the load; wrk -t1 -c$CONNECTIONS -d$D
 echo
 java -cp "$BENCH" dev.querycache.bench.StreamLoad "http://127.0.0.1:$PORT" "$REQUESTS" 0 "$APP"
 echo
+# the same first byte as curl sees it (a new connection per request), one request at a time
+for page in streamed awaited; do
+  for _ in $(seq 1 "$REQUESTS"); do
+    curl -s -o /dev/null -w '%{time_starttransfer}\n' "http://127.0.0.1:$PORT/bench/page/$page"
+  done | sort -n | awk -v page="$page" '{ v[NR] = $1 * 1000 } END {
+      printf "curl, %s page: first byte p50 %.1f ms, max %.1f ms (%d requests)\n", page, v[int((NR + 1) / 2)], v[NR], NR }'
+done
+echo
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$APP/stat"; }   # the app's user + system CPU, in clock ticks
 run() { # name path

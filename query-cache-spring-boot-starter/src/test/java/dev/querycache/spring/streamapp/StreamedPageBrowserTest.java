@@ -62,14 +62,17 @@ class StreamedPageBrowserTest {
     }
 
     private void waitFor(String script, String what) {
-        new WebDriverWait(driver, Duration.ofSeconds(60)).withMessage(what)
+        new WebDriverWait(driver, Duration.ofSeconds(60)).withMessage(() -> what + "; the page: " + driver.executeScript(
+                        "return location.href + ' ' + document.readyState + ' errors: ' + JSON.stringify(window.pageErrors || [])"
+                        + " + ' resources: ' + JSON.stringify(performance.getEntriesByType('resource')"
+                        + ".map(e => e.name + ' ' + e.responseStatus))"))
                 .until(d -> Boolean.TRUE.equals(((ChromeDriver) d).executeScript("return !!(" + script + ")")));
     }
 
     @Test
     void thePagePaintsAtOnceAndTheTanStackCacheWaitsForTheStreamNotTheNetwork() throws Exception {
         // navigate without waiting for the load event: the document is still streaming
-        driver.executeScript("window.location.href = arguments[0]", "http://localhost:" + port + "/browser/bx");
+        driver.get("http://localhost:" + port + "/browser/bx");   // returns at once (PageLoadStrategy.NONE): the page is still streaming
         waitFor("document.getElementById('title') && window.islandReady", "the shell and the island ran while streaming");
         assertThat(driver.findElement(By.id("title")).getText()).isEqualTo("Browser bx");
         assertThat(driver.findElement(By.cssSelector("#a .loading")).getText()).isEqualTo("Loading a…");
@@ -101,7 +104,7 @@ class StreamedPageBrowserTest {
 
     @Test
     void aKeyThatFailsGivesTheTanStackQueryAnErrorAndTheErrorForm() throws Exception {
-        driver.executeScript("window.location.href = arguments[0]", "http://localhost:" + port + "/browser/fx");
+        driver.get("http://localhost:" + port + "/browser/fx");   // returns at once (PageLoadStrategy.NONE): the page is still streaming
         waitFor("window.islandReady", "the island ran");
         gates.release("fx-a", "ok");
         gates.fail("fx-b");

@@ -57,13 +57,16 @@ class StreamedPageRtkBrowserTest {
     }
 
     private void waitFor(String script, String what) {
-        new WebDriverWait(driver, Duration.ofSeconds(60)).withMessage(what)
+        new WebDriverWait(driver, Duration.ofSeconds(60)).withMessage(() -> what + "; the page: " + driver.executeScript(
+                        "return location.href + ' ' + document.readyState + ' errors: ' + JSON.stringify(window.pageErrors || [])"
+                        + " + ' resources: ' + JSON.stringify(performance.getEntriesByType('resource')"
+                        + ".map(e => e.name + ' ' + e.responseStatus))"))
                 .until(d -> Boolean.TRUE.equals(((ChromeDriver) d).executeScript("return !!(" + script + ")")));
     }
 
     @Test
     void eachStreamedEntryIsUpsertedIntoTheApiSlice() {
-        driver.executeScript("window.location.href = arguments[0]", "http://localhost:" + port + "/rtk/rx");
+        driver.get("http://localhost:" + port + "/rtk/rx");   // returns at once (PageLoadStrategy.NONE): the page is still streaming
         waitFor("window.islandReady", "the RTK island ran while the page streamed");
         assertThat(driver.findElement(By.cssSelector("#a .loading")).getText()).isEqualTo("Loading a…");
         gates.release("rx-a", "first");
