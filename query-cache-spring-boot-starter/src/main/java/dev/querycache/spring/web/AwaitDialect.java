@@ -52,7 +52,9 @@ final class AwaitDialect extends AbstractProcessorDialect {
     @Override
     public Set<IProcessor> getProcessors(String dialectPrefix) {
         return Set.of(new AwaitProcessor(dialectPrefix, engine), new MarkerProcessor(dialectPrefix, "fallback"),
-                new MarkerProcessor(dialectPrefix, "error"));
+                new MarkerProcessor(dialectPrefix, "error"),
+                // xmlns:qc on the html element is for editors only: the page does not carry it
+                new org.thymeleaf.standard.processor.StandardXmlNsTagProcessor(TemplateMode.HTML, dialectPrefix));
     }
 
     /** {@code qc:await}: after {@code th:if}, {@code th:each} and {@code th:with} of the same element, before {@code th:text}. */
