@@ -138,14 +138,7 @@ final class PageStream {
     private String opening(List<PendingQuery> streamed) {
         StringBuilder out = new StringBuilder(runtime.length() + 256);
         out.append("<script").append(nonceAttribute).append('>').append(runtime).append("</script>");
-        StringBuilder keys = new StringBuilder("[");
-        for (PendingQuery q : streamed) {
-            if (q.endpoint() != null && q.outcome() == PendingQuery.Outcome.PENDING) {
-                keys.append(keys.length() > 1 ? "," : "").append(q.keyJson(json::queryKey));
-            }
-        }
-        keys.append(']');
-        message(out, "{\"type\":\"pending\",\"keys\":" + keys + "}");
+        message(out, "{\"type\":\"pending\",\"keys\":" + keysStillPending(streamed) + "}");
         settledMessage(out, "[]");   // what the request read since the template wrote its state
         return out.toString();
     }
@@ -193,18 +186,23 @@ final class PageStream {
 
     private String closing(List<PendingQuery> streamed) {
         StringBuilder out = new StringBuilder(128);
-        StringBuilder keys = new StringBuilder("[");
-        for (PendingQuery q : streamed) {
-            if (q.outcome() == PendingQuery.Outcome.PENDING && q.endpoint() != null) {
-                keys.append(keys.length() > 1 ? "," : "").append(q.keyJson(json::queryKey));
-            }
-        }
-        keys.append(']');
-        if (keys.length() > 2) {
+        String keys = keysStillPending(streamed);
+        if (!"[]".equals(keys)) {
             message(out, "{\"type\":\"timeout\",\"keys\":" + keys + "}");
         }
         message(out, "{\"type\":\"end\"}");
         return out.toString();
+    }
+
+    /** The browser-cache keys of the queries that have not settled, as a JSON array. */
+    private String keysStillPending(List<PendingQuery> streamed) {
+        StringBuilder keys = new StringBuilder("[");
+        for (PendingQuery q : streamed) {
+            if (q.endpoint() != null && q.outcome() == PendingQuery.Outcome.PENDING) {
+                keys.append(keys.length() > 1 ? "," : "").append(q.keyJson(json::queryKey));
+            }
+        }
+        return keys.append(']').toString();
     }
 
     /** A {@code settled} message for {@code keys} (a JSON array) with the entries not written yet; none when both are empty. */

@@ -2,19 +2,9 @@ package dev.querycache.spring.streamapp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.querycache.QueryClient;
-import dev.querycache.spring.js.BrowserLibrariesHydrationTest;
-import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.support.ui.WebDriverWait;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * A streamed page in headless Chromium with the real TanStack Query (from npm): the page paints while its
@@ -25,54 +15,12 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 @SpringBootTest(classes = StreamTestApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"query-cache.web.enabled=true", "query-cache.web.state-format=tanstack",
                 "query-cache.web.prefetchable=pokemon", "query-cache.endpoints.pokemon.retries=0"})
-class StreamedPageBrowserTest {
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    StreamTestApplication.Gates gates;
-
-    @Autowired
-    QueryClient client;
-
-    ChromeDriver driver;
-
-    @BeforeAll
-    static void libraries() throws Exception {
-        BrowserLibrariesHydrationTest.install();
-    }
-
-    @BeforeEach
-    void start() throws Exception {
-        client.resetApiState();
-        gates.reset();
-        driver = dev.querycache.spring.webapp.Browser.start(org.openqa.selenium.PageLoadStrategy.NONE);
-    }
-
-    @AfterEach
-    void stop() {
-        if (driver != null) {
-            driver.quit();
-        }
-    }
-
-    private Object js(String script) {
-        return driver.executeScript(script);
-    }
-
-    private void waitFor(String script, String what) {
-        new WebDriverWait(driver, Duration.ofSeconds(60)).withMessage(() -> what + "; the page: " + driver.executeScript(
-                        "return location.href + ' ' + document.readyState + ' errors: ' + JSON.stringify(window.pageErrors || [])"
-                        + " + ' resources: ' + JSON.stringify(performance.getEntriesByType('resource')"
-                        + ".map(e => e.name + ' ' + e.responseStatus))"))
-                .until(d -> Boolean.TRUE.equals(((ChromeDriver) d).executeScript("return !!(" + script + ")")));
-    }
+class StreamedPageBrowserTest extends StreamedPageBrowserSupport {
 
     @Test
     void thePagePaintsAtOnceAndTheTanStackCacheWaitsForTheStreamNotTheNetwork() throws Exception {
         // navigate without waiting for the load event: the document is still streaming
-        driver.get("http://localhost:" + port + "/browser/bx");   // returns at once (PageLoadStrategy.NONE): the page is still streaming
+        open("/browser/bx");
         waitFor("document.getElementById('title') && window.islandReady", "the shell and the island ran while streaming");
         assertThat(driver.findElement(By.id("title")).getText()).isEqualTo("Browser bx");
         assertThat(driver.findElement(By.cssSelector("#a .loading")).getText()).isEqualTo("Loading a…");
@@ -104,7 +52,7 @@ class StreamedPageBrowserTest {
 
     @Test
     void aKeyThatFailsGivesTheTanStackQueryAnErrorAndTheErrorForm() throws Exception {
-        driver.get("http://localhost:" + port + "/browser/fx");   // returns at once (PageLoadStrategy.NONE): the page is still streaming
+        open("/browser/fx");
         waitFor("window.islandReady", "the island ran");
         gates.release("fx-a", "ok");
         gates.fail("fx-b");
