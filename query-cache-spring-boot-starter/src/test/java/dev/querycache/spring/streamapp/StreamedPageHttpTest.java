@@ -180,10 +180,15 @@ class StreamedPageHttpTest {
         assertThat(gates.fetches("nope")).as("its details may start, but the page is a 404").isLessThanOrEqualTo(1);
 
         StreamedResponse present = StreamedResponse.get(port, "/checked/yes");
-        Thread.sleep(200);
-        assertThat(present.soFar()).as("nothing before the awaited query").isEmpty();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (gates.fetches("exists-yes") == 0) {   // the handler is waiting for the awaited query
+            assertThat(System.nanoTime()).as("the awaited query started within 30 s").isLessThan(deadline);
+            Thread.sleep(5);
+        }
+        long released = System.nanoTime();
         gates.release("exists-yes", "");
         present.awaitContains("Loading…");
+        assertThat(present.firstChunkNanos()).as("nothing before the awaited query answered").isGreaterThan(released);
         assertThat(present.status()).isEqualTo(200);
         gates.release("yes", "details");
         assertThat(present.awaitEnd()).contains("yes: details");

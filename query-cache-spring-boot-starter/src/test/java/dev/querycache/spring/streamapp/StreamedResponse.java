@@ -19,6 +19,7 @@ final class StreamedResponse {
     private final AtomicReference<Integer> status = new AtomicReference<>();
     private final AtomicReference<HttpHeaders> headers = new AtomicReference<>();
     private final AtomicReference<Throwable> error = new AtomicReference<>();
+    private final java.util.concurrent.atomic.AtomicLong firstChunkNanos = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.List<Integer> chunkEnds = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private StreamedResponse() {
@@ -32,6 +33,7 @@ final class StreamedResponse {
                     r.status.set(res.status().code());
                     r.headers.set(res.responseHeaders());
                     return content.asString(StandardCharsets.UTF_8).doOnNext(s -> {
+                        r.firstChunkNanos.compareAndSet(0, System.nanoTime());
                         r.body.append(s);
                         r.chunkEnds.add(r.body.length());
                     });
@@ -63,6 +65,11 @@ final class StreamedResponse {
         assertThat(ended.await(30, TimeUnit.SECONDS)).as("the response ended; so far: %s", body).isTrue();
         assertThat(error.get()).as("the response failed").isNull();
         return body.toString();
+    }
+
+    /** {@code System.nanoTime()} when the first chunk of the body arrived (0 before). */
+    long firstChunkNanos() {
+        return firstChunkNanos.get();
     }
 
     boolean hasEnded() {
