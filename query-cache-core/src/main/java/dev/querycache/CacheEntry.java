@@ -33,18 +33,13 @@ final class CacheEntry {
     private volatile Fetch inFlight;
     /** Set once the entry is removed: no fetch, no polling, no removal timer from then on. */
     private volatile boolean gone;
-    /**
-     * Created by untrusted traffic and not yet used by the application ({@link Admission}): weighs 0 in the
-     * store, so it never evicts an ordinary entry. Changed only inside the store's compute for this key.
-     */
-    private volatile boolean probation;
     /** {@code watch} fluxes; made on the first one (most entries are never watched). */
     private volatile CopyOnWriteArrayList<Watcher> watchers;
 
     CacheEntry(EndpointRuntime endpoint, Object arg) {
         this.endpoint = endpoint;
         this.arg = arg;
-        this.state = EntrySnapshot.initial(endpoint.options().staticTags());
+        this.state = EntrySnapshot.initial(this, endpoint.options().staticTags());
     }
 
     /** The current state; lock-free (the hit path reads it). */
@@ -57,19 +52,23 @@ final class CacheEntry {
         return StateView.of(endpoint, arg, state);
     }
 
-    /** Whether this entry is on probation (lock-free). */
+    /**
+     * Whether this entry is on probation (lock-free): created by untrusted traffic and not yet used by the
+     * application ({@link Admission}), it weighs 0 in the store, so it never evicts an ordinary entry. Held
+     * by the state, so the hit path reads it with the state.
+     */
     boolean onProbation() {
-        return probation;
+        return state.probation;
     }
 
     /** Admits a new entry on probation; call inside the store's compute that creates it. */
     void admitOnProbation() {
-        probation = true;
+        set(state.withProbation(true));
     }
 
     /** The application used the entry: an ordinary entry from now on; call inside the store's compute. */
     void promote() {
-        probation = false;
+        set(state.withProbation(false));
     }
 
     Fetch inFlight() {
@@ -115,7 +114,7 @@ final class CacheEntry {
         } else if (action instanceof EntryAction.Invalidate i) {
             invalidate(c, i.nowMillis());
         } else if (action instanceof EntryAction.Discard) {
-            if (!probation || isPinned()) {
+            if (!state.probation || isPinned()) {
                 c.applied = false;
             } else {
                 remove(c);

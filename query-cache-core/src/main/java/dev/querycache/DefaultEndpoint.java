@@ -13,8 +13,8 @@ import reactor.core.scheduler.Schedulers;
  */
 final class DefaultEndpoint<A, R> implements Endpoint<A, R> {
 
-    private final EndpointRuntime runtime;
-    private final CacheEngine cache;
+    final EndpointRuntime runtime;
+    final CacheEngine cache;
     private final EntryKeys keys;
 
     DefaultEndpoint(EndpointRuntime runtime, CacheEngine cache, EntryKeys keys) {
@@ -32,26 +32,25 @@ final class DefaultEndpoint<A, R> implements Endpoint<A, R> {
     @SuppressWarnings("unchecked")
     public Mono<R> query(A arg) {
         if (keys.isIdentity()) {
-            return (Mono<R>) (Mono<?>) new ColdQuery(runtime, cache, arg, QueryScopes.currentRequest(), Admission.current());
+            return (Mono<R>) (Mono<?>) ColdQuery.of(this, arg);
         }
         return Mono.deferContextual(ctx -> (Mono<R>) CallerContext.call(cache, ctx, () -> Admission.callWith(ctx,
                 () -> query(runtime, cache, keys.key(ctx, arg), QueryScopes.request(ctx)))));
     }
 
     /**
-     * The hit path: one Caffeine read by key (recorded for its eviction policy, no key made), no lock; a
-     * fresh state is itself the Mono of its data. Allocates only inside a web request (the page's read list).
+     * The hit path: one Caffeine read by key (recorded for its eviction policy, no key made) whose value is
+     * the entry's state, no lock; a fresh state is itself the Mono of its data. Allocates only inside a web request (the page's read list).
      */
     static Mono<Object> query(EndpointRuntime runtime, CacheEngine cache, Object key, RequestScope request) {
         if (request != null) {
             request.read.add(new RequestScope.Read(runtime, key));   // inside a request only: the page's own state
         }
-        CacheEntry q = EntryStore.read(runtime, key);
-        if (q != null) {
-            if (q.onProbation()) {
+        EntrySnapshot s = EntryStore.read(runtime, key);
+        if (s != null) {
+            if (s.probation) {
                 cache.promoteIfTrusted(runtime, key);
             }
-            EntrySnapshot s = q.state();
             if (s.isFreshApartFromAge()) {
                 long stale = runtime.options().staleMillis();
                 if (stale == Long.MAX_VALUE || !s.isStaleByAge(runtime.nowMillis(), stale)) {
@@ -145,7 +144,7 @@ final class DefaultEndpoint<A, R> implements Endpoint<A, R> {
         Object key = keys.current(arg);
         CacheEntry q = EntryStore.peek(runtime, key);
         return (QueryState<R>) (q != null ? q.view()
-                : StateView.of(runtime, key, EntrySnapshot.initial(runtime.options().staticTags())));
+                : StateView.of(runtime, key, EntrySnapshot.initial(null, runtime.options().staticTags())));
     }
 
     @Override

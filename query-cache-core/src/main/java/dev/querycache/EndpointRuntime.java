@@ -28,8 +28,11 @@ final class EndpointRuntime {
     private final FetchBehavior behavior;
     private final ResolvedOptions options;
     private final Scheduler scheduler;
-    /** Entries by arg key; read and changed only through the store seam, {@link EntryStore}. */
-    final Cache<Object, CacheEntry> store;
+    /**
+     * Each entry's current state by arg key (the state leads to its entry); read and changed only through
+     * the store seam, {@link EntryStore}.
+     */
+    final Cache<Object, EntrySnapshot> store;
     /** The client's polling policy, which keeps this endpoint's entries' polling state. */
     final PollingPolicy polling;
     /** The store's maintenance ({@link EntryStore#open} sets it before the store is built). */
@@ -47,7 +50,7 @@ final class EndpointRuntime {
     final AtomicInteger liveRequestEntries = new AtomicInteger();
 
     EndpointRuntime(String name, FetchBehavior behavior, ResolvedOptions options, Scheduler scheduler,
-                    java.util.function.Function<EndpointRuntime, Cache<Object, CacheEntry>> storeFactory,
+                    java.util.function.Function<EndpointRuntime, Cache<Object, EntrySnapshot>> storeFactory,
                     PollingPolicy polling) {
         this.polling = polling;
         this.name = name;

@@ -17,9 +17,11 @@ import reactor.core.publisher.Mono;
  * behind the local one plug in. Policies never touch a store themselves; they dispatch actions through
  * {@link CacheEngine#dispatch}, which lands here.
  *
- * <p>Local level: each endpoint has its own Caffeine cache of entries keyed by the arg itself
- * ({@link EndpointRuntime#store}), so a hit ({@link #read}) is one {@code getIfPresent} that allocates no
- * key, and Caffeine's W-TinyLFU policy sees every read. {@code maximumSize} is the cache's maximum weight,
+ * <p>Local level: each endpoint has its own Caffeine cache keyed by the arg itself
+ * ({@link EndpointRuntime#store}) whose values are the entries' current states ({@link EntrySnapshot}, each
+ * leading to its {@link CacheEntry}), so a hit ({@link #read}) is one {@code getIfPresent} that allocates no
+ * key and reads one object besides Caffeine's own, and Caffeine's W-TinyLFU policy sees every read. The
+ * compute that changes an entry stores its new state, so the store's value is always the entry's state. {@code maximumSize} is the cache's maximum weight,
  * with the weights {@link CollectionPolicy#weigh} gives. Every change of an entry runs inside the store's
  * compute for its key ({@link #apply}), which re-weighs it atomically with the change; a size eviction
  * runs as an {@link EntryAction.Evict} under Caffeine's eviction lock, and its change is announced once
@@ -48,14 +50,14 @@ final class EntryStore {
     }
 
     /** Makes the local store of {@code endpoint}; called once per endpoint while the client is built. */
-    Cache<Object, CacheEntry> open(EndpointRuntime endpoint) {
+    Cache<Object, EntrySnapshot> open(EndpointRuntime endpoint) {
         endpoints.add(endpoint);
         MaintenanceExecutor maintenance = new MaintenanceExecutor(this::drainEvicted);
         endpoint.maintenance = maintenance;
         return Caffeine.newBuilder()
                 .executor(maintenance)
                 .maximumWeight(endpoint.options().maximumSize())
-                .weigher(CollectionPolicy::weigh)
+                .weigher((Object key, EntrySnapshot s) -> CollectionPolicy.weigh(key, s.entry))
                 .evictionListener(this::onEvicted)
                 .build();
     }
@@ -64,8 +66,11 @@ final class EntryStore {
         return arg == null ? EndpointRuntime.NULL_ARG : arg;
     }
 
-    /** The hit path's read: recorded for the eviction policy; no lock, no allocation. */
-    static CacheEntry read(EndpointRuntime endpoint, Object key) {
+    /**
+     * The hit path's read: the current state of the entry of {@code key}, or null; recorded for the eviction
+     * policy; no lock, no allocation.
+     */
+    static EntrySnapshot read(EndpointRuntime endpoint, Object key) {
         return endpoint.store.getIfPresent(argKey(key));
     }
 
@@ -74,7 +79,8 @@ final class EntryStore {
      * not a read in the eviction policy's sense, so never for answering a query. No lock.
      */
     static CacheEntry peek(EndpointRuntime endpoint, Object key) {
-        return endpoint.store.policy().getIfPresentQuietly(argKey(key));
+        EntrySnapshot s = endpoint.store.policy().getIfPresentQuietly(argKey(key));
+        return s == null ? null : s.entry;
     }
 
     /**
@@ -90,7 +96,8 @@ final class EntryStore {
     Change apply(EndpointRuntime endpoint, Object arg, boolean create, boolean onProbation, boolean promote,
                  CacheEntry only, EntryAction action) {
         Change[] change = new Change[1];
-        endpoint.store.asMap().compute(argKey(arg), (k, q) -> {
+        endpoint.store.asMap().compute(argKey(arg), (k, current) -> {
+            CacheEntry q = current == null ? null : current.entry;
             boolean created = false;
             if (q == null && create) {
                 q = new CacheEntry(endpoint, arg);
@@ -102,13 +109,13 @@ final class EntryStore {
                 q.promote();   // re-weighed when the compute returns
             }
             if (q == null || (only != null && q != only)) {
-                return q;
+                return q == null ? null : q.state();
             }
             Change c = q.dispatch(action);
             c.created = created;
             inLock.accept(c);
             change[0] = c;
-            return c.remove ? null : q;
+            return c.remove ? null : q.state();
         });
         endpoint.maintenance.afterWrite();
         drainEvicted();
@@ -121,20 +128,22 @@ final class EntryStore {
      * made-up keys never competes with the hot entries (a later read of the settled data promotes it).
      */
     void promote(EndpointRuntime endpoint, Object key) {
-        endpoint.store.asMap().computeIfPresent(argKey(key), (k, q) -> {
+        endpoint.store.asMap().computeIfPresent(argKey(key), (k, s) -> {
+            CacheEntry q = s.entry;
             if (q.state().hasSucceeded()) {
                 q.promote();
             }
-            return q;   // re-weighed
+            return q.state();   // re-weighed
         });
         endpoint.maintenance.afterWrite();
     }
 
     /** Caffeine evicted an unused entry by size: runs under its eviction lock, so the change is only queued. */
-    private void onEvicted(Object key, CacheEntry q, RemovalCause cause) {
-        if (q == null) {
+    private void onEvicted(Object key, EntrySnapshot s, RemovalCause cause) {
+        if (s == null) {
             return;
         }
+        CacheEntry q = s.entry;
         Change c = q.dispatch(new EntryAction.Evict());
         if (c.remove) {
             inLock.accept(c);
@@ -160,14 +169,20 @@ final class EntryStore {
 
     /** A snapshot of the entries of {@code endpoint}. */
     List<CacheEntry> entries(EndpointRuntime endpoint) {
-        return new ArrayList<>(endpoint.store.asMap().values());
+        List<CacheEntry> out = new ArrayList<>();
+        for (EntrySnapshot s : endpoint.store.asMap().values()) {
+            out.add(s.entry);
+        }
+        return out;
     }
 
     /** A snapshot of every entry. */
     List<CacheEntry> all() {
         List<CacheEntry> out = new ArrayList<>();
         for (EndpointRuntime e : endpoints) {
-            out.addAll(e.store.asMap().values());
+            for (EntrySnapshot s : e.store.asMap().values()) {
+                out.add(s.entry);
+            }
         }
         return out;
     }
