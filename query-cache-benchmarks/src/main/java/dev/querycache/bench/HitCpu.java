@@ -11,7 +11,9 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * CPU time per million hits, every thread counted: the readers' own and the upkeep threads' (query-cache's
  * maintenance thread, the common pool's workers for Caffeine's defaults), from {@link ThreadMXBean}, for each
- * peer of {@link HitTableBenchmark} on the same full cache. Usage: {@code HitCpu [threads] [millions per thread]}.
+ * peer of {@link HitTableBenchmark} on the same full cache; and the whole process's CPU time over the same run
+ * (every thread: the garbage collector's and the JIT's too, which {@link ThreadMXBean} cannot see). Usage:
+ * {@code HitCpu [threads] [millions per thread]}.
  */
 public final class HitCpu {
 
@@ -23,8 +25,10 @@ public final class HitCpu {
         long perThread = (args.length > 1 ? Long.parseLong(args[1]) : 20) * 1_000_000L;
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         System.out.printf("threads=%d, hits per thread=%,d%n", threads, perThread);
-        System.out.printf("%-13s %12s %14s %14s %14s %12s%n", "peer", "hits/us", "reader ns/hit", "upkeep ns/hit",
-                "total ns/hit", "upkeep share");
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        System.out.printf("%-13s %12s %14s %14s %14s %12s %16s%n", "peer", "hits/us", "reader ns/hit", "upkeep ns/hit",
+                "total ns/hit", "upkeep share", "process ns/hit");
         for (String name : new String[] {"query-cache", "caffeine", "caffeine-run", "map-floor"}) {
             for (int round = 0; round < 2; round++) {   // the first round warms the JIT up; the second is reported
                 try (HitTableBenchmark.Peer peer = HitTableBenchmark.Peer.of(name)) {
@@ -47,12 +51,14 @@ public final class HitCpu {
                             }
                         }, "reader-" + t));
                     }
+                    long processBefore = os.getProcessCpuTime();
                     long wall = System.nanoTime();
                     readers.forEach(Thread::start);
                     for (Thread t : readers) {
                         t.join();
                     }
                     wall = System.nanoTime() - wall;
+                    long process = os.getProcessCpuTime() - processBefore;
                     long upkeep = 0;
                     for (Map.Entry<Long, Long> e : upkeepCpu(mx).entrySet()) {
                         upkeep += e.getValue() - upkeepBefore.getOrDefault(e.getKey(), 0L);
@@ -63,9 +69,9 @@ public final class HitCpu {
                         reader += c;
                     }
                     if (round == 1) {
-                        System.out.printf("%-13s %12.1f %14.1f %14.1f %14.1f %11.1f%%%n", name, hits / (wall / 1000.0),
+                        System.out.printf("%-13s %12.1f %14.1f %14.1f %14.1f %11.1f%% %16.1f%n", name, hits / (wall / 1000.0),
                                 reader / (double) hits, upkeep / (double) hits, (reader + upkeep) / (double) hits,
-                                100.0 * upkeep / Math.max(1, reader + upkeep));
+                                100.0 * upkeep / Math.max(1, reader + upkeep), process / (double) hits);
                     }
                 }
             }
