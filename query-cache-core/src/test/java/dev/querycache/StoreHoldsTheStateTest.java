@@ -29,7 +29,7 @@ class StoreHoldsTheStateTest {
         try (QueryClient client = QueryClient.builder()
                 .endpoint("items", fetcher, EndpointOptions.builder().keepUnusedDataFor(EndpointOptions.NEVER).build())
                 .build()) {
-            Endpoint<String, String> items = client.endpoint("items");
+            @SuppressWarnings({"unchecked", "rawtypes"}) Endpoint<String, String> items = (Endpoint) client.endpoint("items");
 
             items.prefetch("a");
             assertStoreHoldsTheState(items, "a", "a fetch started");
@@ -52,11 +52,12 @@ class StoreHoldsTheStateTest {
             subscription.unsubscribe();
             assertStoreHoldsTheState(items, "a", "the last unsubscribe");
 
-            items.invalidate("a");
-            assertStoreHoldsTheState(items, "a", "an invalidation of an unused entry");
+            items.invalidate("a");   // an unused entry: removed
+            assertThat(EntryStore.read(((DefaultEndpoint<String, String>) items).runtime, "a"))
+                    .as("the store's value after an invalidation removed the entry").isNull();
             Mono<String> next = items.query("a");
             next.subscribe();
-            assertStoreHoldsTheState(items, "a", "a query of an invalidated entry (a refetch)");
+            assertStoreHoldsTheState(items, "a", "a query after the removal (a new entry, fetching)");
             fetcher.completeNext("A2");
             assertThat(next.block(Duration.ofSeconds(5))).isEqualTo("A2");
             assertStoreHoldsTheState(items, "a", "the refetch");
@@ -68,7 +69,7 @@ class StoreHoldsTheStateTest {
         try (QueryClient client = QueryClient.builder()
                 .endpoint("items", fetcher, EndpointOptions.builder().keepUnusedDataFor(EndpointOptions.NEVER).build())
                 .build()) {
-            Endpoint<String, String> items = client.endpoint("items");
+            @SuppressWarnings({"unchecked", "rawtypes"}) Endpoint<String, String> items = (Endpoint) client.endpoint("items");
             Admission.call((endpoint, principal, arg) -> true, () -> {
                 items.prefetch("made-up");
                 return null;
