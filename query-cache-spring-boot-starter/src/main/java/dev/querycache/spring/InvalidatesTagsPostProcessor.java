@@ -19,6 +19,12 @@ final class InvalidatesTagsPostProcessor extends AbstractBeanFactoryAwareAdvisin
 
     private static final long serialVersionUID = 1L;
 
+    /**
+     * The classes whose {@link InvalidatesTags} methods were checked. WebFlux view resolvers initialize a new
+     * view bean for every rendered page, so without it every page would walk its view's methods again.
+     */
+    private final transient java.util.Set<Class<?>> checked = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     InvalidatesTagsPostProcessor(ObjectProvider<QueryClient> client) {
         StaticMethodMatcherPointcut pointcut = new StaticMethodMatcherPointcut() {
             @Override
@@ -31,15 +37,21 @@ final class InvalidatesTagsPostProcessor extends AbstractBeanFactoryAwareAdvisin
         setBeforeExistingAdvisors(true);
     }
 
-    /** Checks every {@link InvalidatesTags} of the bean when it is created, so a typo fails startup. */
+    /**
+     * Checks every {@link InvalidatesTags} of the bean when it is created, so a typo fails startup; once per
+     * class (what it checks is the class's own).
+     */
     @Override
     public Object postProcessAfterInitialization(Object bean, String beanName) {
         Class<?> type = AopUtils.getTargetClass(bean);
-        org.springframework.util.ReflectionUtils.doWithMethods(type, m -> {
-            if (hasAnnotation(m)) {
-                InvalidatesTagsInterceptor.validate(beanName, m);
-            }
-        });
+        if (!checked.contains(type)) {
+            org.springframework.util.ReflectionUtils.doWithMethods(type, m -> {
+                if (hasAnnotation(m)) {
+                    InvalidatesTagsInterceptor.validate(beanName, m);
+                }
+            });
+            checked.add(type);
+        }
         return super.postProcessAfterInitialization(bean, beanName);
     }
 

@@ -20,6 +20,7 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.util.context.ContextView;
 
 /**
@@ -73,10 +74,25 @@ final class PageStream {
         return queries;
     }
 
-    /** Subscribes every pending query, in the request's Context. */
+    /**
+     * Subscribes every pending query, in the request's Context: those that answer at once here, the others
+     * (their fetches to start or join) together on one thread of the parallel scheduler, so that starting them
+     * does not hold up the first byte, and one hop restores the request's thread-locals for all of them.
+     */
     void start(ContextView context) {
+        List<PendingQuery> later = new ArrayList<>();
         for (PendingQuery q : queries) {
-            q.start(context);
+            if (q.answersAtOnce(context)) {
+                q.subscribe(context);
+            } else {
+                later.add(q);
+            }
+        }
+        if (!later.isEmpty()) {
+            Mono.fromRunnable(() -> later.forEach(q -> q.subscribe(context)))
+                    .subscribeOn(Schedulers.parallel())
+                    .contextWrite(context)
+                    .subscribe(null, e -> log.warn("streamed page: starting its queries failed: " + e));
         }
     }
 

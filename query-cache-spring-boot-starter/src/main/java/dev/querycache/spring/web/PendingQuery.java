@@ -6,7 +6,6 @@ import java.util.function.Supplier;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
-import reactor.core.scheduler.Schedulers;
 import reactor.util.context.ContextView;
 
 /**
@@ -30,6 +29,7 @@ final class PendingQuery {
     private volatile Object value;
     private volatile long settledAt;   // System.nanoTime() when it settled: the order its chunk goes out in
     private volatile Disposable subscription;
+    private volatile boolean stopped;
     private final java.util.concurrent.atomic.AtomicInteger ids;
 
     /** @param ids the page's placement ids, shared by its pending queries */
@@ -39,19 +39,26 @@ final class PendingQuery {
     }
 
     /**
-     * Subscribes the query in {@code context} (the request's: caller, scope, admission gate). An entry that is
-     * fresh in the cache answers at once, here; any other (a miss, a stale entry, one being fetched) is subscribed
-     * on another thread, so that starting its fetch does not hold up the page's first byte.
+     * Whether subscribing it in {@code context} answers at once: an entry that is fresh in the cache. Any other
+     * (a miss, a stale entry, one being fetched) starts or joins a fetch, which the page starts on another
+     * thread ({@link PageStream#start}), so that starting it does not hold up the first byte.
      */
-    void start(ContextView context) {
-        Mono<?> source = spec.value();
-        if (spec.source() != null && !isFreshIn(context)) {
-            source = source.subscribeOn(Schedulers.parallel());
+    boolean answersAtOnce(ContextView context) {
+        return spec.source() == null || isFreshIn(context);
+    }
+
+    /** Subscribes the query in {@code context} (the request's: caller, scope, admission gate), here; not after {@link #stop}. */
+    void subscribe(ContextView context) {
+        if (stopped) {
+            return;
         }
-        subscription = source.contextWrite(context).subscribe(
+        subscription = spec.value().contextWrite(context).subscribe(
                 v -> settle(Outcome.VALUE, v),
                 e -> settle(Outcome.FAILED, null),
                 () -> settle(Outcome.VALUE, value));
+        if (stopped) {   // stopped while it subscribed
+            subscription.dispose();
+        }
     }
 
     /** Whether the cache holds fresh data for it, for the caller in {@code context}; reading creates nothing. */
@@ -74,6 +81,7 @@ final class PendingQuery {
 
     /** Stops waiting for it (the response was cancelled); a fetch it started goes on for the cache. */
     void stop() {
+        stopped = true;
         Disposable d = subscription;
         if (d != null) {
             d.dispose();
