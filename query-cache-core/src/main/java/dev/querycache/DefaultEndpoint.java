@@ -40,7 +40,8 @@ final class DefaultEndpoint<A, R> implements Endpoint<A, R> {
 
     /**
      * The hit path: one Caffeine read by key (recorded for its eviction policy, no key made) whose value is
-     * the entry's state, no lock; a fresh state is itself the Mono of its data. Allocates only inside a web request (the page's read list).
+     * the entry's state, no lock; a fresh state is itself the Mono of its data. Allocates only inside a web
+     * request (the page's read list).
      */
     static Mono<Object> query(EndpointRuntime runtime, CacheEngine cache, Object key, RequestScope request) {
         if (request != null) {

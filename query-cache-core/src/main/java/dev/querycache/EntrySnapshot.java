@@ -46,12 +46,16 @@ final class EntrySnapshot extends Mono<Object> implements Fuseable.ScalarCallabl
     final boolean hasPrevious;
     /** Whether the entry is on probation ({@link Admission}); changing it makes no new version. */
     final boolean probation;
-    /** The entry this is the state of (null for the state of an entry that does not exist): the store holds the state itself, so a hit reads one object. */
+    /**
+     * The entry this is the state of (null for the state of an entry that does not exist): the store holds
+     * the state itself, so a hit reads one object.
+     */
     final CacheEntry entry;
 
-    private EntrySnapshot(CacheEntry entry, boolean probation, int version, QueryStatus status, Object data, boolean hasData, Throwable error,
-                       long fulfilledAtMillis, FetchKind fetching, FetchKind failedKind, boolean invalidated,
-                       Set<Tag> tags, int subscribers, boolean hasNext, boolean hasPrevious, byte source) {
+    private EntrySnapshot(CacheEntry entry, boolean probation, int version, QueryStatus status, Object data,
+                       boolean hasData, Throwable error, long fulfilledAtMillis, FetchKind fetching,
+                       FetchKind failedKind, boolean invalidated, Set<Tag> tags, int subscribers, boolean hasNext,
+                       boolean hasPrevious, byte source) {
         this.entry = entry;
         this.probation = probation;
         this.source = source;
@@ -72,8 +76,8 @@ final class EntrySnapshot extends Mono<Object> implements Fuseable.ScalarCallabl
 
     /** A new entry's state; it provides the endpoint's tag types whatever its status (as RTK does for rejected queries). */
     static EntrySnapshot initial(CacheEntry entry, Set<Tag> staticTags) {
-        return new EntrySnapshot(entry, false, 0, QueryStatus.UNINITIALIZED, null, false, null, NO_TIME, null, null, false,
-                staticTags, 0, false, false, NONE);
+        return new EntrySnapshot(entry, false, 0, QueryStatus.UNINITIALIZED, null, false, null, NO_TIME, null, null,
+                false, staticTags, 0, false, false, NONE);
     }
 
     /** Whether the last fetch succeeded and left data (not while the first fetch runs, not after a failure). */
@@ -131,14 +135,14 @@ final class EntrySnapshot extends Mono<Object> implements Fuseable.ScalarCallabl
 
     EntrySnapshot fetchStarted(FetchKind kind) {
         QueryStatus s = status() == QueryStatus.UNINITIALIZED ? QueryStatus.PENDING : status();
-        return new EntrySnapshot(entry, probation, version + 1, s, data, hasData, error, fulfilledAtMillis, kind, failedKind(),
-                invalidated, tags, subscribers, hasNext, hasPrevious, source);
+        return new EntrySnapshot(entry, probation, version + 1, s, data, hasData, error, fulfilledAtMillis, kind,
+                failedKind(), invalidated, tags, subscribers, hasNext, hasPrevious, source);
     }
 
     EntrySnapshot succeeded(Object newData, long nowMillis, Set<Tag> newTags, boolean invalid, boolean next,
                          boolean previous, QueryState.Source from) {
-        return new EntrySnapshot(entry, probation, version + 1, QueryStatus.SUCCESS, newData, true, null, nowMillis, null, null, invalid,
-                newTags, subscribers, next, previous, (byte) from.ordinal());
+        return new EntrySnapshot(entry, probation, version + 1, QueryStatus.SUCCESS, newData, true, null, nowMillis,
+                null, null, invalid, newTags, subscribers, next, previous, (byte) from.ordinal());
     }
 
     /**
@@ -146,35 +150,36 @@ final class EntrySnapshot extends Mono<Object> implements Fuseable.ScalarCallabl
      * successful, but the fetch state is kept (a running fetch still runs and lands afterwards).
      */
     EntrySnapshot written(Object newData, long atMillis, Set<Tag> newTags, boolean next, boolean previous) {
-        return new EntrySnapshot(entry, probation, version + 1, QueryStatus.SUCCESS, newData, true, null, atMillis, fetching(), null, false,
-                newTags, subscribers, next, previous, (byte) QueryState.Source.WRITTEN.ordinal());
+        return new EntrySnapshot(entry, probation, version + 1, QueryStatus.SUCCESS, newData, true, null, atMillis,
+                fetching(), null, false, newTags, subscribers, next, previous,
+                (byte) QueryState.Source.WRITTEN.ordinal());
     }
 
     EntrySnapshot failed(Throwable e, FetchKind kind) {
-        return new EntrySnapshot(entry, probation, version + 1, QueryStatus.ERROR, data, hasData, e, fulfilledAtMillis, null, kind,
-                invalidated, tags, subscribers, hasNext, hasPrevious, source);
+        return new EntrySnapshot(entry, probation, version + 1, QueryStatus.ERROR, data, hasData, e, fulfilledAtMillis,
+                null, kind, invalidated, tags, subscribers, hasNext, hasPrevious, source);
     }
 
     EntrySnapshot fetchAborted() {
         QueryStatus s = status() == QueryStatus.PENDING ? QueryStatus.UNINITIALIZED : status();
-        return new EntrySnapshot(entry, probation, version + 1, s, data, hasData, error, fulfilledAtMillis, null, failedKind(),
-                invalidated, tags, subscribers, hasNext, hasPrevious, source);
+        return new EntrySnapshot(entry, probation, version + 1, s, data, hasData, error, fulfilledAtMillis, null,
+                failedKind(), invalidated, tags, subscribers, hasNext, hasPrevious, source);
     }
 
     EntrySnapshot withInvalidated() {
-        return new EntrySnapshot(entry, probation, version + 1, status(), data, hasData, error, fulfilledAtMillis, fetching(), failedKind(),
-                true, tags, subscribers, hasNext, hasPrevious, source);
+        return new EntrySnapshot(entry, probation, version + 1, status(), data, hasData, error, fulfilledAtMillis,
+                fetching(), failedKind(), true, tags, subscribers, hasNext, hasPrevious, source);
     }
 
     /** The same state with the entry on probation or not: the same version (nothing a reader sees changed). */
     EntrySnapshot withProbation(boolean onProbation) {
-        return new EntrySnapshot(entry, onProbation, version, status(), data, hasData, error, fulfilledAtMillis, fetching(),
-                failedKind(), invalidated, tags, subscribers, hasNext, hasPrevious, source);
+        return new EntrySnapshot(entry, onProbation, version, status(), data, hasData, error, fulfilledAtMillis,
+                fetching(), failedKind(), invalidated, tags, subscribers, hasNext, hasPrevious, source);
     }
 
     EntrySnapshot withSubscribers(int n) {
-        return new EntrySnapshot(entry, probation, version + 1, status(), data, hasData, error, fulfilledAtMillis, fetching(), failedKind(),
-                invalidated, tags, n, hasNext, hasPrevious, source);
+        return new EntrySnapshot(entry, probation, version + 1, status(), data, hasData, error, fulfilledAtMillis,
+                fetching(), failedKind(), invalidated, tags, n, hasNext, hasPrevious, source);
     }
 
     // ------------------------------------------------------------------------------------ the data's Mono
