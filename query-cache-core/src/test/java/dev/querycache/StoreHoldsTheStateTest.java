@@ -24,12 +24,21 @@ class StoreHoldsTheStateTest {
         assertThat(entry.state().entry).as("the state leads to its entry after %s", after).isSameAs(entry);
     }
 
+    private QueryClient client() {
+        return QueryClient.builder()
+                .endpoint("items", fetcher, EndpointOptions.builder().keepUnusedDataFor(EndpointOptions.NEVER).build())
+                .build();
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Endpoint<String, String> items(QueryClient client) {
+        return (Endpoint) client.endpoint("items");
+    }
+
     @Test
     void everyKindOfChangeLeavesTheEntrysStateInTheStore() {
-        try (QueryClient client = QueryClient.builder()
-                .endpoint("items", fetcher, EndpointOptions.builder().keepUnusedDataFor(EndpointOptions.NEVER).build())
-                .build()) {
-            @SuppressWarnings({"unchecked", "rawtypes"}) Endpoint<String, String> items = (Endpoint) client.endpoint("items");
+        try (QueryClient client = client()) {
+            Endpoint<String, String> items = items(client);
 
             items.prefetch("a");
             assertStoreHoldsTheState(items, "a", "a fetch started");
@@ -66,10 +75,8 @@ class StoreHoldsTheStateTest {
 
     @Test
     void promotionFromProbationLeavesTheEntrysStateInTheStore() {
-        try (QueryClient client = QueryClient.builder()
-                .endpoint("items", fetcher, EndpointOptions.builder().keepUnusedDataFor(EndpointOptions.NEVER).build())
-                .build()) {
-            @SuppressWarnings({"unchecked", "rawtypes"}) Endpoint<String, String> items = (Endpoint) client.endpoint("items");
+        try (QueryClient client = client()) {
+            Endpoint<String, String> items = items(client);
             Admission.call((endpoint, principal, arg) -> true, () -> {
                 items.prefetch("made-up");
                 return null;
