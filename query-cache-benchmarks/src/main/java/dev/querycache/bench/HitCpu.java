@@ -48,7 +48,11 @@ public final class HitCpu {
             Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), HitCpu.class.getName(),
                     String.valueOf(threads), String.valueOf(perThread / 1_000_000L), name)
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
-            if (child.waitFor() != 0) {
+            Thread stopChild = new Thread(child::destroyForcibly);   // a stopped run (timeout, ^C) stops its peer's
+            Runtime.getRuntime().addShutdownHook(stopChild);
+            int exit = child.waitFor();
+            Runtime.getRuntime().removeShutdownHook(stopChild);
+            if (exit != 0) {
                 throw new IllegalStateException("the run of " + name + " failed: exit " + child.exitValue());
             }
         }
