@@ -18,8 +18,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>As JMH does: each peer is built and filled once, read for {@value #WARMUP_ROUNDS} warm-up rounds, then
  * for {@value #MEASURED_ROUNDS} measured rounds on the same cache; each figure is the median of the measured
  * rounds, with the lowest and highest beside it (and, last, the first warm-up round's CPU per hit: what the
- * reads cost while the JIT still compiles them, right after the fill); each peer in a JVM of its own, as JMH forks, so that the JIT
- * compiles one cache's reads, as in an application. Each reader reads its own random order of the keys (65 536
+ * reads cost while the JIT still compiles them, right after the fill). Each peer runs in a JVM of its own, as
+ * JMH forks, so that the JIT compiles one cache's reads, as in an application. Each reader reads its own random order of the keys (65 536
  * draws, made before the round), as {@link HitTableBenchmark} does. Usage:
  * {@code HitCpu [threads] [millions of hits per thread and round] [peer: only this one, in this JVM]}.
  */
@@ -44,7 +44,7 @@ public final class HitCpu {
         System.out.printf("%-13s %18s %22s %22s %22s %22s %18s%n", "peer", "hits/us", "reader ns/hit", "upkeep ns/hit",
                 "total ns/hit", "process ns/hit", "1st round total");
         String java = ProcessHandle.current().info().command().orElse("java");
-        for (String name : PEERS) {   // a JVM per peer, as JMH's forks: the JIT sees one cache, as an application would
+        for (String name : PEERS) {   // a JVM per peer (see the class comment)
             Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), HitCpu.class.getName(),
                     String.valueOf(threads), String.valueOf(perThread / 1_000_000L), name)
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
@@ -53,7 +53,7 @@ public final class HitCpu {
             int exit = child.waitFor();
             Runtime.getRuntime().removeShutdownHook(stopChild);
             if (exit != 0) {
-                throw new IllegalStateException("the run of " + name + " failed: exit " + child.exitValue());
+                throw new IllegalStateException("the run of " + name + " failed: exit " + exit);
             }
         }
     }

@@ -55,7 +55,8 @@ public final class StreamLoad {
     }
 
     private static void timelines(HttpClient http, String base, int requests) {
-        for (int i = 0; i < 30; i++) {   // warm this client's JIT on both paths (its own decoding and matching count in what it measures)
+        // warm this client's JIT on both paths: its own decoding and matching count in what it measures
+        for (int i = 0; i < 30; i++) {
             timeline(http, base + "/bench/page/streamed?fast=true");
             timeline(http, base + "/bench/page/awaited?fast=true");
         }

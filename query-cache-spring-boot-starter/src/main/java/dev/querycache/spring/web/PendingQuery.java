@@ -47,7 +47,10 @@ final class PendingQuery {
         return spec.source() == null || isFreshIn(context);
     }
 
-    /** Subscribes the query in {@code context} (the request's: caller, scope, admission gate), here; not after {@link #stop}. */
+    /**
+     * Subscribes the query in {@code context} (the request's: caller, scope, admission gate), on this thread;
+     * never after {@link #stop}.
+     */
     void subscribe(ContextView context) {
         if (stopped) {
             return;
